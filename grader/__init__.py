@@ -1,0 +1,1 @@
+"""torchlings' grader: grades a submission's topic files against the reference solutions."""

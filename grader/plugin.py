@@ -1,0 +1,246 @@
+"""The pytest plugin that turns the checks under tests/topics into a grade.
+
+Each check is a test function marked `@pytest.mark.exercise(symbol, points)` in
+`tests/topics/test_<topic>.py`. It asks the `grade` fixture to run probes on the
+submission's topic file and on the reference's, in worker processes, and judges the plain
+data that comes back with `grader.checks`. How each run ended is attached to its report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from grader.checks import CheckFailed
+from grader.pool import Fault, Limits, TopicRunner, new_log_dir, warm_up
+from grader.scoring import CheckOutcome
+
+REPO = Path(__file__).resolve().parent.parent
+CHECK_FILE_PREFIX = "test_"
+
+
+class StudentFault(pytest.fail.Exception):
+    """The submission's code gave no result: it raised, crashed, hung or was not submitted."""
+
+    def __init__(self, fault: Fault):
+        super().__init__(fault.message, pytrace=False)
+        self.status = fault.status
+
+
+class ReferenceFailed(pytest.fail.Exception):
+    """The reference solution failed a probe: a fault of the grader, not of the submission."""
+
+    def __init__(self, message: str):
+        super().__init__(message, pytrace=False)
+
+
+@dataclass
+class Grading:
+    """The state of one grading session, kept in `config.stash`."""
+
+    submission: Path
+    reference: Path
+    limits: Limits
+    log_dir: Path
+    runners: dict[tuple[str, str], TopicRunner] = field(default_factory=dict)
+    reference_values: dict = field(default_factory=dict)
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    reference_failures: int = 0
+
+    def runner(self, role: str, topic: str) -> TopicRunner:
+        key = (role, topic)
+        if key not in self.runners:
+            directory = self.submission if role == "submission" else self.reference
+            self.runners[key] = TopicRunner(directory, topic, self.limits, self.log_dir)
+        return self.runners[key]
+
+    def close(self) -> None:
+        for runner in self.runners.values():
+            runner.stop()
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+grading_key = pytest.StashKey[Grading]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torchlings", "grading a submission")
+    group.addoption("--submission", default=None, help="directory holding the <topic>.py files to grade")
+    group.addoption("--reference", default=None, help="directory of the reference solutions")
+    group.addoption("--check-timeout", type=float, default=None, help="seconds one probe may run (ini: check_timeout)")
+    group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
+    parser.addini("check_timeout", "seconds one probe may run before it is stopped", default="10")
+    parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default="4096")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "exercise(symbol, points): the catalogue symbol of this check's topic that it grades, and its points",
+    )
+    timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
+    memory = config.getoption("memory_limit")
+    memory = int(config.getini("memory_limit")) if memory is None else memory
+    warm_up()
+    config.stash[grading_key] = Grading(
+        submission=Path(config.getoption("submission") or REPO / "exercises").resolve(),
+        reference=Path(config.getoption("reference") or REPO / "solutions").resolve(),
+        limits=Limits(timeout=timeout, memory=memory << 20),
+        log_dir=new_log_dir(),
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    grading = config.stash.get(grading_key, None)
+    if grading is not None:
+        grading.close()
+
+
+def topic_of(item: pytest.Item) -> str:
+    return item.path.stem.removeprefix(CHECK_FILE_PREFIX)
+
+
+def exercise_of(item: pytest.Item) -> tuple[str, float]:
+    marker = item.get_closest_marker("exercise")
+    if marker is None:
+        raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.exercise(symbol, points) marker")
+    symbol, points = _exercise_arguments(*marker.args, **marker.kwargs)
+    return f"{topic_of(item)}.{symbol}", float(points)
+
+
+def _exercise_arguments(symbol: str, points: float) -> tuple[str, float]:
+    """The marker's signature: `exercise(symbol, points)`."""
+    return symbol, points
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "device" in metafunc.fixturenames:
+        import torch
+
+        cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available on this machine")
+        metafunc.parametrize("device", ["cpu", pytest.param("cuda", marks=cuda)])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        exercise_of(item)  # every check must name its exercise
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fork every topic's workers now, so that they import while the first checks run."""
+    grading = session.config.stash[grading_key]
+    for topic in dict.fromkeys(topic_of(item) for item in session.items):
+        grading.runner("reference", topic).start()
+        grading.runner("submission", topic).start()
+
+
+class Grade:
+    """The `grade` fixture: runs probes on the submission and on the reference."""
+
+    def __init__(self, grading: Grading, topic: str):
+        self._grading = grading
+        self.topic = topic
+
+    def student(self, probe, *args):
+        """The probe's result on the submission; a fault ends the check with its status."""
+        try:
+            return self._grading.runner("submission", self.topic).run(probe, *args)
+        except Fault as fault:
+            raise StudentFault(fault) from None
+
+    def reference(self, probe, *args):
+        """The probe's result on the reference solution (computed once per session)."""
+        key = (probe.__module__, probe.__name__, args)
+        cache = self._grading.reference_values
+        try:
+            hash(key)
+        except TypeError:
+            key = None
+        if key is None or key not in cache:
+            value = self._reference(probe, args)
+            if key is None:
+                return value
+            cache[key] = value
+        return cache[key]
+
+    def both(self, probe, *args):
+        """(submission's result, reference's result), the two computed at the same time."""
+        student = self._grading.runner("submission", self.topic)
+        try:
+            student.submit(probe, args)
+            try:
+                want = self.reference(probe, *args)
+            finally:
+                got = student.result()
+        except Fault as fault:
+            raise StudentFault(fault) from None
+        return got, want
+
+    def _reference(self, probe, args):
+        try:
+            return self._grading.runner("reference", self.topic).run(probe, *args)
+        except Fault as fault:
+            raise ReferenceFailed(
+                f"the reference solution failed this check ({fault.message}); this is a fault of the "
+                "grader, not of your code: please tell your instructor"
+            ) from None
+
+
+@pytest.fixture
+def grade(request: pytest.FixtureRequest) -> Grade:
+    return Grade(request.config.stash[grading_key], topic_of(request.node))
+
+
+@pytest.fixture
+def device(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        status, message = _status(report, call)
+        exercise, points = exercise_of(item)
+        device = getattr(item, "callspec", None) and item.callspec.params.get("device")
+        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message)
+        report.user_properties += [("exercise", exercise), ("points", points), ("status", status)]
+        item.config.stash[grading_key].outcomes.append(outcome)
+        if status in ("failed", "error", "timeout") and call.excinfo is not None and _is_ours(call.excinfo):
+            report.longrepr = f"[{status}] {message}"
+        if call.excinfo is not None and call.excinfo.errisinstance(ReferenceFailed):
+            item.config.stash[grading_key].reference_failures += 1
+    return report
+
+
+def _status(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str]:
+    if report.passed:
+        return "passed", ""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    excinfo = call.excinfo
+    if excinfo.errisinstance(StudentFault):
+        return excinfo.value.status, excinfo.value.msg
+    if excinfo.errisinstance(CheckFailed):
+        return "failed", excinfo.value.msg
+    if excinfo.errisinstance(ReferenceFailed):
+        return "error", excinfo.value.msg
+    return "error", f"the grader could not check this result ({excinfo.typename}: {excinfo.value})"
+
+
+def _is_ours(excinfo) -> bool:
+    return excinfo.errisinstance((StudentFault, CheckFailed, ReferenceFailed))
+
+
+def check_name(item: pytest.Item) -> str:
+    """The check's name without the device: its runs on every device share it."""
+    name = getattr(item, "originalname", item.name).removeprefix(CHECK_FILE_PREFIX)
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return name
+    ids = [part for part in callspec.id.split("-") if part != callspec.params.get("device")]
+    return f"{name}[{'-'.join(ids)}]" if ids else name

@@ -1,0 +1,73 @@
+"""The one rule that turns check outcomes into points.
+
+A check (one test function, for one exercise) is worth the points its marker gives. It may
+run several times, once per device or parameter; the runs that were skipped do not count,
+and the check earns its points in proportion to the runs that passed. A check whose runs
+were all skipped earns nothing. An exercise scores the sum of its checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("passed", "failed", "error", "timeout", "skipped")
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """How one run of one check ended."""
+
+    exercise: str  # "<topic>.<symbol>"
+    check: str  # the check's name, the same for all its runs
+    points: float
+    status: str  # one of STATUSES
+    device: str | None = None
+    message: str = ""
+
+
+@dataclass
+class ExerciseScore:
+    exercise: str
+    score: float
+    max_score: float
+    checks: list[CheckOutcome] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        return self.exercise.split(".", 1)[0]
+
+    @property
+    def status(self) -> str:
+        if self.max_score and self.score >= self.max_score:
+            return "passed"
+        return "partial" if self.score > 0 else "failed"
+
+    @property
+    def reason(self) -> str:
+        """Why points were lost: the first run that did not pass, or ''."""
+        for outcome in self.checks:
+            if outcome.status not in ("passed", "skipped"):
+                return outcome.message
+        return ""
+
+
+def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
+    """Points per exercise, in the order exercises first appear in `outcomes`."""
+    exercises: dict[str, ExerciseScore] = {}
+    runs: dict[tuple[str, str], list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        if outcome.status not in STATUSES:
+            raise ValueError(f"unknown status {outcome.status!r}")
+        exercises.setdefault(outcome.exercise, ExerciseScore(outcome.exercise, 0.0, 0.0)).checks.append(outcome)
+        runs.setdefault((outcome.exercise, outcome.check), []).append(outcome)
+    for (exercise, _), check_runs in runs.items():
+        points = check_runs[0].points
+        counted = [run for run in check_runs if run.status != "skipped"]
+        passed = sum(run.status == "passed" for run in counted)
+        exercises[exercise].max_score += points
+        if counted:
+            exercises[exercise].score += points * passed / len(counted)
+    for result in exercises.values():
+        result.score = round(result.score, 6)
+        result.max_score = round(result.max_score, 6)
+    return list(exercises.values())

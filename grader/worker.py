@@ -1,0 +1,203 @@
+"""The worker: the only process where a topic module (a student's or the reference) runs.
+
+A worker serves one topic file of one directory. The trusted process sends it requests
+(`load`, then `probe`s); it answers each with plain data serialized by `torch.save`, which
+the trusted process reads back with `torch.load(weights_only=True)`. Nothing the worker
+sends is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import os
+import resource
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+# The settings every worker applies before running a probe, recorded in every report.
+DETERMINISM = {
+    "torch.backends.cuda.matmul.allow_tf32": False,
+    "torch.backends.cudnn.allow_tf32": False,
+    "torch.backends.cudnn.benchmark": False,
+    "torch.backends.cudnn.deterministic": True,
+    "torch.use_deterministic_algorithms": "True (warn_only) when CUDA is available",
+    "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
+    "torch.set_num_threads": 1,
+}
+
+MAX_TEXT = 4000  # longest string a worker sends back
+MAX_ITEMS = 10_000  # most entries in one container of a probe's result
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What a worker needs to know besides its topic file."""
+
+    memory_limit: int  # bytes of data segment the topic code may add; 0 for no limit
+    log_path: str  # where the process's own stdout and stderr go
+
+
+def configure_torch() -> None:
+    """Apply DETERMINISM in this process.
+
+    Deterministic algorithms only matter on CUDA, and switching them on costs a second (it
+    imports torch's compiler settings), so CPU-only machines skip it. Checking for CUDA
+    does not initialize it, so forked workers can still use it.
+    """
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.deterministic = True
+    torch.set_num_threads(1)
+    if torch.cuda.is_available():
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
+    """Answer the trusted process's requests until it hangs up or kills us."""
+    os.setsid()  # our own process group, so that the trusted side can kill all we start
+    _isolate_output(settings.log_path)
+    _limit_memory(settings.memory_limit)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/oom_score_adj").write_text("1000")  # the kernel's first victim
+    configure_torch()
+    server = _Server(Path(directory), topic)
+    conn.send_bytes(encode({"ready": True}))
+    while True:
+        try:
+            request = conn.recv()  # from the trusted process
+        except (EOFError, OSError):
+            os._exit(0)
+        reply = server.handle(request)
+        conn.send_bytes(encode(reply))
+
+
+def encode(reply: dict) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(reply, buffer)
+    return buffer.getvalue()
+
+
+class _Server:
+    def __init__(self, directory: Path, topic: str):
+        self.directory = directory
+        self.topic = topic
+        self.module = None
+        self.probe_modules: dict[str, object] = {}
+
+    def handle(self, request: dict) -> dict:
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+                if request["kind"] == "load":
+                    self.module = self._load_topic()
+                    value = None
+                else:
+                    probe = self._probe(request["file"], request["name"])
+                    value = sanitize(probe(self.module, *request["args"]))
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
+            return {"ok": False, "error": describe_exception(exc, self.directory), "output": _clip(output.getvalue())}
+        return {"ok": True, "value": value, "output": _clip(output.getvalue())}
+
+    def _load_topic(self):
+        path = self.directory / f"{self.topic}.py"
+        if str(self.directory) not in sys.path:
+            sys.path.append(str(self.directory))  # after site-packages: it cannot shadow torch
+        spec = importlib.util.spec_from_file_location(self.topic, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[self.topic] = module  # whole-model pickles refer to classes by module name
+        spec.loader.exec_module(module)
+        return module
+
+    def _probe(self, file: str, name: str):
+        module = self.probe_modules.get(file)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(f"_probes_{Path(file).stem}", file)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self.probe_modules[file] = module
+        return getattr(module, name)
+
+
+def sanitize(value, depth: int = 0):
+    """Turn a probe's result into plain data that `torch.load(weights_only=True)` reads."""
+    if depth > MAX_DEPTH:
+        return "<nested too deeply>"
+    if isinstance(value, torch.Tensor):
+        return value.detach().as_subclass(torch.Tensor).clone()
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(np.array(value, copy=True))
+    if isinstance(value, (bool, int, float, type(None))):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str):
+        return _clip(value)
+    if isinstance(value, torch.Size):
+        return tuple(int(v) for v in value)
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        items = [sanitize(v, depth + 1) for v in list(value)[:MAX_ITEMS]]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):
+        return {_key(k): sanitize(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+    return f"<{type(value).__name__} object>"
+
+
+def _key(key):
+    return key if isinstance(key, (str, int, float, bool)) else str(key)
+
+
+def describe_exception(exc: BaseException, directory: Path) -> dict:
+    """What a student needs from an exception: its type, message and their own frames."""
+    frames = [
+        f'{Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {(frame.line or "").strip()}'
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if _inside(frame.filename, directory)
+    ]
+    if isinstance(exc, SyntaxError) and exc.filename and _inside(exc.filename, directory):
+        frames.append(f"{Path(exc.filename).name}, line {exc.lineno}: {(exc.text or '').strip()}")
+    if isinstance(exc, SystemExit):
+        message = f"the code called sys.exit({exc.code!r})"
+    else:
+        message = str(exc)
+    return {"type": type(exc).__name__, "message": _clip(message), "frames": frames[-8:]}
+
+
+def _inside(filename: str, directory: Path) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(directory.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 15] + "\n...(cut short)"
+
+
+def _isolate_output(log_path: str) -> None:
+    """Send whatever the topic code prints outside a probe to a log, not the grader's terminal."""
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    """Cap the data segment at what the worker uses now plus `extra_bytes`."""
+    if extra_bytes <= 0:
+        return
+    status = Path("/proc/self/status").read_text()
+    in_use = int(status.split("VmData:")[1].split()[0]) * 1024
+    limit = in_use + extra_bytes
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))

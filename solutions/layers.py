@@ -1,0 +1,45 @@
+"""Topic 5, layers: custom layers, with and without parameters."""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+class CenteredLayer(nn.Module):
+    """No parameters: subtracts the mean of all entries, forward(X) = X - X.mean()."""
+
+    def forward(self, X):
+        # BEGIN SOLUTION: return X minus the mean of all its entries
+        return X - X.mean()
+        # END SOLUTION
+
+
+class MyLinear(nn.Module):
+    """A fully connected layer with ReLU: relu(X @ weight + bias), weight (in_units, units)."""
+
+    def __init__(self, in_units, units):
+        super().__init__()
+        # BEGIN SOLUTION: weight = nn.Parameter(torch.randn(in_units, units)); bias = nn.Parameter(torch.randn(units))
+        self.weight = nn.Parameter(torch.randn(in_units, units))
+        self.bias = nn.Parameter(torch.randn(units))
+        # END SOLUTION
+
+    def forward(self, X):
+        # BEGIN SOLUTION: return relu(X @ weight + bias), using the parameters themselves (not .data)
+        return F.relu(X @ self.weight + self.bias)
+        # END SOLUTION
+
+
+class TensorReduction(nn.Module):
+    """y[n, k] = sum_ij weight[k, i, j] * X[n, i] * X[n, j], weight of shape (units, in_units, in_units)."""
+
+    def __init__(self, in_units, units):
+        super().__init__()
+        # BEGIN SOLUTION: weight = nn.Parameter(torch.randn(units, in_units, in_units))
+        self.weight = nn.Parameter(torch.randn(units, in_units, in_units))
+        # END SOLUTION
+
+    def forward(self, X):
+        # BEGIN SOLUTION: return y of shape (N, units) with y[n, k] = sum_ij weight[k, i, j] * X[n, i] * X[n, j]
+        return torch.einsum("kij,ni,nj->nk", self.weight, X, X)
+        # END SOLUTION

@@ -1,0 +1,71 @@
+"""Golden tests: every folder under tests/golden is a submission with the scores it must get.
+
+A folder holds `case.json` and one or more `<topic>.py` files:
+
+    {"description": "what the submission does",
+     "base": "solutions",            # or "exercises", or null
+     "expected": {"layers.MyLinear": 2.0}}
+
+With a `base`, each `<topic>.py` of the case is appended to that directory's copy of the
+topic file (so it only needs the symbols it redefines) and the topics named in
+`extra_topics` are copied as they are; with `"base": null` the files are the submission
+as they stand. Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
+An optional `grader_args` list is passed on to the grader (a shorter timeout, say). Every exercise of the graded topics must score what `expected` says, or,
+when it is not listed, what the base scores (full marks for solutions, 0 otherwise).
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_grader
+
+GOLDEN = REPO / "tests" / "golden"
+CASES = sorted(path.name for path in GOLDEN.iterdir() if (path / "case.json").is_file())
+
+
+def build_submission(case: Path, into: Path) -> list[str]:
+    """Write the case's submission into `into`; return the topics it grades."""
+    spec = json.loads((case / "case.json").read_text())
+    base = spec.get("base")
+    own_topics = [path.stem for path in case.glob("*.py") if not path.name.startswith("_")]
+    topics = sorted(set(own_topics) | set(spec.get("extra_topics", [])))
+    for topic in topics:
+        own = case / f"{topic}.py"
+        text = (REPO / base / f"{topic}.py").read_text() if base else ""
+        if own.is_file():
+            text += ("\n\n# --- the golden case's changes ---\n" if base else "") + own.read_text()
+        (into / f"{topic}.py").write_text(text)
+    # Other files a case ships (conftest.py, pytest.ini...) are stored with a leading "_"
+    # so that pytest never picks them up here.
+    for extra in case.glob("_*"):
+        shutil.copy(extra, into / extra.name.removeprefix("_"))
+    return topics
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_case(name, tmp_path):
+    case = GOLDEN / name
+    spec = json.loads((case / "case.json").read_text())
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    topics = build_submission(case, submission)
+    args = ["--submission", str(submission), *[f"--topic={t}" for t in topics], *spec.get("grader_args", [])]
+    process, report = run_grader(*args)
+    assert process.returncode == 0, process.stderr[-3000:]
+    assert report is not None, "the grader wrote no JSON report"
+    base_full = spec.get("base") == "solutions"
+    scores = {e["id"]: e["score"] for e in report["exercises"]}
+    expected = {e["id"]: (e["max_score"] if base_full else 0.0) for e in report["exercises"]}
+    unknown = set(spec["expected"]) - set(expected)
+    assert not unknown, f"case.json names exercises that were not graded: {sorted(unknown)}"
+    expected.update(spec["expected"])
+    wrong = {
+        exercise: {"expected": expected[exercise], "got": scores[exercise],
+                   "why": [c["message"] for c in e["checks"] if c["status"] != "passed"][:2]}
+        for e in report["exercises"] for exercise in [e["id"]]
+        if abs(scores[exercise] - expected[exercise]) > 1e-9
+    }
+    assert not wrong, json.dumps(wrong, indent=2)

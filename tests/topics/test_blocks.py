@@ -1,0 +1,322 @@
+"""Checks for topic `blocks`: layers and blocks built with nn.Module.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+"""
+
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
+from grader.probing import fill_buffers, fill_parameters, gradients, inputs, parameter_facts
+
+exercise = pytest.mark.exercise
+
+
+def output_and_gradients(net, X):
+    """The output for X and every parameter's gradient of a fixed weighting of the output."""
+    out = net(X)
+    weights = inputs(*out.shape, seed=99, device=out.device) if out.dim() else torch.ones((), device=out.device)
+    (out * weights).sum().backward()
+    return {"output": out, "gradients": gradients(net)}
+
+
+def state_facts(net):
+    return {name: tuple(value.shape) for name, value in net.state_dict().items()}
+
+
+# MLP
+
+def mlp_parameters(blocks):
+    return parameter_facts(blocks.MLP())
+
+
+def mlp_forward(blocks, device):
+    net = fill_parameters(blocks.MLP()).to(device)
+    return output_and_gradients(net, inputs(4, 20, device=device))
+
+
+@exercise("MLP", points=0.5)
+def test_mlp_parameters(grade):
+    got, want = grade.both(mlp_parameters)
+    expect_equal(got, want, "MLP's parameters", hint="assign self.hidden and self.out in __init__, after super().__init__()")
+
+
+@exercise("MLP", points=0.5)
+def test_mlp_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, mlp_forward, device, what="MLP", hint="forward(X) = out(relu(hidden(X)))")
+
+
+# MySequential
+
+def my_sequential_registration(blocks):
+    net = blocks.MySequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))
+    return {
+        "children": [name for name, _ in net.named_children()],
+        "state_dict": state_facts(net),
+        "parameter_count": sum(p.numel() for p in net.parameters()),
+    }
+
+
+def my_sequential_forward(blocks, device):
+    net = fill_parameters(blocks.MySequential(nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 8))).to(device)
+    return output_and_gradients(net, inputs(4, 20, device=device))
+
+
+def my_sequential_indexing(blocks):
+    modules = [nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)]
+    net = blocks.MySequential(*modules)
+    return {
+        "len": len(net),
+        "same_objects": [net[i] is modules[i] for i in (0, 1, 2, -1, -2, -3)],
+    }
+
+
+def my_sequential_empty(blocks):
+    return blocks.MySequential()(inputs(3, 4))
+
+
+@exercise("MySequential", points=1)
+def test_my_sequential_registers_modules_in_order(grade):
+    got, want = grade.both(my_sequential_registration)
+    expect_equal(got, want, "MySequential(Linear(6, 5), ReLU(), Linear(5, 3)), like nn.Sequential,",
+                 hint="register each module with self.add_module(str(i), module); "
+                      "a plain Python list hides the modules from PyTorch")
+
+
+@exercise("MySequential", points=1)
+def test_my_sequential_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, my_sequential_forward, device, what="MySequential",
+                             hint="apply the modules one after the other, each to the previous output")
+
+
+@exercise("MySequential", points=0.75)
+def test_my_sequential_len_and_indexing(grade):
+    got, want = grade.both(my_sequential_indexing)
+    expect_equal(got["len"], want["len"], "len(MySequential(a, b, c))", hint="define __len__")
+    expect_equal(got["same_objects"], want["same_objects"],
+                 "whether net[i] is the i-th module, for i in 0, 1, 2, -1, -2, -3",
+                 hint="__getitem__ should return the very module, counting from the end for negative i")
+
+
+@exercise("MySequential", points=0.25)
+def test_my_sequential_without_modules_is_identity(grade):
+    got, want = grade.both(my_sequential_empty)
+    expect_close(got, want, "MySequential()(X)", hint="with no modules, forward returns X unchanged")
+
+
+# FixedHiddenMLP
+
+def fixed_hidden_buffer(blocks):
+    net = blocks.FixedHiddenMLP()
+    weight = getattr(net, "rand_weight", None)
+    facts = {
+        "is_tensor": isinstance(weight, torch.Tensor),
+        "parameters": [name for name, _ in net.named_parameters()],
+        "buffers": [name for name, _ in net.named_buffers()],
+        "in_state_dict": "rand_weight" in net.state_dict(),
+    }
+    if isinstance(weight, torch.Tensor):
+        facts["shape"] = tuple(weight.shape)
+        facts["requires_grad"] = weight.requires_grad
+        facts["range"] = (weight.min().item(), weight.max().item())
+        net.to(torch.float64)
+        facts["dtype_after_to"] = str(net.rand_weight.dtype)
+    return facts
+
+
+def fixed_hidden_forward(blocks, device):
+    net = fill_buffers(fill_parameters(blocks.FixedHiddenMLP())).to(device)
+    return output_and_gradients(net, inputs(2, 20, device=device))
+
+
+@exercise("FixedHiddenMLP", points=1)
+def test_fixed_hidden_rand_weight_is_a_buffer(grade):
+    facts = grade.student(fixed_hidden_buffer)
+    expect(facts["is_tensor"], "FixedHiddenMLP has no tensor attribute rand_weight")
+    expect_equal(facts["shape"], (20, 20), "rand_weight's shape")
+    expect(not facts["requires_grad"] and "rand_weight" not in facts["parameters"],
+           "rand_weight is trainable, but it must stay fixed",
+           hint="register it with self.register_buffer('rand_weight', torch.rand(20, 20)), not as nn.Parameter")
+    low, high = facts["range"]
+    expect(0 <= low and high < 1, f"rand_weight's values lie in [{low:.3g}, {high:.3g}], not in [0, 1)",
+           hint="torch.rand draws uniformly from [0, 1)")
+    expect(facts["in_state_dict"] and facts["dtype_after_to"] == "torch.float64",
+           f"rand_weight does not move with the module: after net.to(torch.float64) it is {facts['dtype_after_to']}",
+           hint="a plain tensor attribute stays behind on .to(device); register it with self.register_buffer")
+
+
+@exercise("FixedHiddenMLP", points=0.5)
+def test_fixed_hidden_uses_one_linear_layer(grade):
+    facts = grade.student(fixed_hidden_buffer)
+    expect_equal(facts["parameters"], ["linear.weight", "linear.bias"], "FixedHiddenMLP's parameters",
+                 hint="create one nn.Linear(20, 20) and call it twice in forward")
+
+
+@exercise("FixedHiddenMLP", points=1)
+def test_fixed_hidden_output_and_gradients(grade, device):
+    expect_same_as_reference(
+        grade, fixed_hidden_forward, device, what="FixedHiddenMLP",
+        hint="linear, then relu(X @ rand_weight + 1), then the same linear again; halve X while X.abs().sum() > 1; "
+             "return X.sum()")
+
+
+# NestMLP and chimera
+
+def nest_parameters(blocks):
+    return parameter_facts(blocks.NestMLP())
+
+
+def nest_forward(blocks, device):
+    net = fill_parameters(blocks.NestMLP()).to(device)
+    return output_and_gradients(net, inputs(3, 20, device=device))
+
+
+def chimera_structure(blocks):
+    net = blocks.chimera()
+    return {
+        "type": type(net).__name__,
+        "parts": [type(m).__name__ for m in net.children()],
+        "parameters": parameter_facts(net),
+        "buffers": [name for name, _ in net.named_buffers()],
+    }
+
+
+def chimera_forward(blocks, device):
+    net = fill_buffers(fill_parameters(blocks.chimera())).to(device)
+    return output_and_gradients(net, inputs(2, 20, device=device))
+
+
+@exercise("NestMLP", points=0.5)
+def test_nest_mlp_parameters(grade):
+    got, want = grade.both(nest_parameters)
+    expect_equal(got, want, "NestMLP's parameters",
+                 hint="net = nn.Sequential(Linear(20, 64), ReLU(), Linear(64, 32), ReLU()) and linear = Linear(32, 16)")
+
+
+@exercise("NestMLP", points=0.5)
+def test_nest_mlp_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, nest_forward, device, what="NestMLP", hint="forward(X) = linear(net(X))")
+
+
+@exercise("chimera", points=0.5)
+def test_chimera_structure(grade):
+    got, want = grade.both(chimera_structure)
+    expect_equal(got, want, "chimera()", hint="return nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())")
+
+
+@exercise("chimera", points=0.5)
+def test_chimera_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, chimera_forward, device, what="chimera()")
+
+
+# Parallel
+
+def parallel_forward(blocks, device):
+    net = fill_parameters(blocks.Parallel(nn.Linear(6, 3), nn.Linear(6, 5))).to(device)
+    return output_and_gradients(net, inputs(4, 6, device=device))
+
+
+def parallel_registration(blocks):
+    net = blocks.Parallel(nn.Linear(6, 3), nn.Linear(6, 5))
+    return {"parameter_count": sum(p.numel() for p in net.parameters()), "children": len(list(net.children()))}
+
+
+@exercise("Parallel", points=0.5)
+def test_parallel_registers_both_networks(grade):
+    facts = grade.student(parallel_registration)
+    expect_equal(facts, {"parameter_count": 21 + 35, "children": 2}, "Parallel(Linear(6, 3), Linear(6, 5))",
+                 hint="keep net1 and net2 as attributes (self.net1 = net1) so that PyTorch registers them")
+
+
+@exercise("Parallel", points=0.5)
+def test_parallel_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, parallel_forward, device, what="Parallel",
+                             hint="torch.cat((net1(X), net2(X)), dim=1)")
+
+
+# ModuleNet
+
+def module_net_structure(blocks):
+    net = blocks.ModuleNet(5, 8, 3)
+    return {"children": [(name, type(m).__name__) for name, m in net.named_children()], "parameters": parameter_facts(net)}
+
+
+def module_net_forward(blocks, device):
+    net = fill_parameters(blocks.ModuleNet(5, 8, 3)).to(device)
+    return output_and_gradients(net, inputs(4, 5, device=device))
+
+
+@exercise("ModuleNet", points=0.5)
+def test_module_net_layers(grade):
+    got, want = grade.both(module_net_structure)
+    expect_equal(got, want, "ModuleNet(5, 8, 3)",
+                 hint="layer1 = nn.Linear(num_input, num_hidden), layer2 = nn.Tanh(), layer3 = nn.Linear(num_hidden, num_output)")
+
+
+@exercise("ModuleNet", points=0.5)
+def test_module_net_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, module_net_forward, device, what="ModuleNet")
+
+
+# named_conv_block
+
+def conv_block_structure(blocks):
+    net = blocks.named_conv_block()
+    conv = getattr(net, "conv1", None)
+    return {
+        "type": type(net).__name__,
+        "children": [(name, type(m).__name__) for name, m in net.named_children()],
+        "conv1": conv and {k: getattr(conv, k, None) for k in ("in_channels", "out_channels", "kernel_size", "stride", "padding")},
+    }
+
+
+def conv_block_forward(blocks, device):
+    net = fill_parameters(blocks.named_conv_block()).to(device)
+    return output_and_gradients(net, inputs(2, 3, 8, 8, device=device))
+
+
+@exercise("named_conv_block", points=0.5)
+def test_named_conv_block_names(grade):
+    got, want = grade.both(conv_block_structure)
+    expect_equal(got, want, "named_conv_block()",
+                 hint='nn.Sequential(OrderedDict([("conv1", nn.Conv2d(3, 32, 3, 1, 1)), ("relu1", nn.ReLU()), '
+                      '("pool", nn.MaxPool2d(2))]))')
+
+
+@exercise("named_conv_block", points=0.5)
+def test_named_conv_block_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, conv_block_forward, device, what="named_conv_block()")
+
+
+# LeNet
+
+def lenet_parameters(blocks):
+    return parameter_facts(blocks.LeNet())
+
+
+def lenet_forward(blocks, device, batch):
+    net = fill_parameters(blocks.LeNet()).to(device)
+    return output_and_gradients(net, inputs(batch, 1, 32, 32, device=device))
+
+
+@exercise("LeNet", points=0.5)
+def test_lenet_parameters(grade):
+    got, want = grade.both(lenet_parameters)
+    expect_equal(got, want, "LeNet's parameters",
+                 hint="conv1 = Conv2d(1, 6, 5), conv2 = Conv2d(6, 16, 5), fc1 = Linear(16*5*5, 120), "
+                      "fc2 = Linear(120, 84), fc3 = Linear(84, 10)")
+
+
+@exercise("LeNet", points=1)
+def test_lenet_output_and_gradients(grade, device):
+    expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4",
+                             hint="conv1, relu, max_pool2d(2); conv2, relu, max_pool2d(2); flatten; fc1, relu, fc2, relu, fc3")
+
+
+@exercise("LeNet", points=1)
+def test_lenet_single_sample(grade):
+    got, want = grade.both(lenet_forward, "cpu", 1)
+    expect_close(got["output"], want["output"], "LeNet on a batch of 1",
+                 hint="flatten per sample with torch.flatten(X, 1) or X.view(X.shape[0], -1), never squeeze()")
