@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader.checks import CheckFailed
-from grader.pool import Fault, Limits, TopicRunner, new_log_dir, warm_up
+from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,6 +60,7 @@ class Grading:
     def close(self) -> None:
         for runner in self.runners.values():
             runner.stop()
+        stop_abandoned()
         shutil.rmtree(self.log_dir, ignore_errors=True)
 
 

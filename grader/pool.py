@@ -6,6 +6,8 @@ new worker (one per topic file, and a fresh one after every fault) starts in mil
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import inspect
 import io
 import multiprocessing
@@ -21,7 +23,8 @@ from grader.hints import hint_for
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["grader.worker_preload"])
 
-STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
+STARTUP_TIMEOUT = 300.0
+PR_SET_CHILD_SUBREAPER = 36  # seconds for the fork server to import torch on a loaded machine
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,54 @@ class Fault(Exception):
 
 
 def warm_up() -> None:
-    """Start the fork server now, so that it imports torch while this process does too."""
+    """Start the fork server now, so that it imports torch while this process does too.
+
+    This process also becomes a child subreaper: whatever a worker starts and abandons
+    (a daemon, a double fork) is re-parented here, so that `stop_abandoned` finds it.
+    """
+    _become_subreaper()
     multiprocessing.forkserver.ensure_running()
+
+
+def _become_subreaper() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: abandoned processes go to init, as usual
+
+
+def stop_abandoned() -> None:
+    """Kill what workers left behind: processes re-parented here that live in another session.
+
+    Every worker runs in a session of its own, so whatever it starts does too; the fork
+    server and multiprocessing's resource tracker share this process's session and stay.
+    """
+    me, session = os.getpid(), os.getsid(0)
+    for _ in range(10):  # a killed process's own children are re-parented here in turn
+        abandoned = [pid for pid, sid in _children(me) if sid != session]
+        if not abandoned:
+            return
+        for pid in abandoned:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in abandoned:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, 0)
+
+
+def _children(parent: int) -> list[tuple[int, int]]:
+    """(pid, session id) of every child of `parent`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append((int(entry.name), int(fields[3])))
+    return found
 
 
 class Worker:

@@ -10,7 +10,11 @@ With a `base`, each `<topic>.py` of the case is appended to that directory's cop
 topic file (so it only needs the symbols it redefines) and the topics named in
 `extra_topics` are copied as they are; with `"base": null` the files are the submission
 as they stand. Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
-An optional `grader_args` list is passed on to the grader (a shorter timeout, say). Every exercise of the graded topics must score what `expected` says, or,
+An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
+`statuses` maps an exercise to the status every run of it that did not pass must have, and
+`messages` maps an exercise to a piece of text its first such run's message must contain;
+`settle_seconds` waits that long after the grader exits before the report is read (for a
+case that tries to overwrite the report afterwards). Every exercise of the graded topics must score what `expected` says, or,
 when it is not listed, what the base scores (full marks for solutions, 0 otherwise).
 """
 
@@ -53,7 +57,7 @@ def test_golden_case(name, tmp_path):
     submission.mkdir()
     topics = build_submission(case, submission)
     args = ["--submission", str(submission), *[f"--topic={t}" for t in topics], *spec.get("grader_args", [])]
-    process, report = run_grader(*args)
+    process, report = run_grader(*args, settle=spec.get("settle_seconds", 0))
     assert process.returncode == 0, process.stderr[-3000:]
     assert report is not None, "the grader wrote no JSON report"
     base_full = spec.get("base") == "solutions"
@@ -69,3 +73,8 @@ def test_golden_case(name, tmp_path):
         if abs(scores[exercise] - expected[exercise]) > 1e-9
     }
     assert not wrong, json.dumps(wrong, indent=2)
+    failing = {e["id"]: [c for c in e["checks"] if c["status"] not in ("passed", "skipped")] for e in report["exercises"]}
+    for exercise, status in spec.get("statuses", {}).items():
+        assert failing[exercise] and {c["status"] for c in failing[exercise]} == {status}, failing[exercise]
+    for exercise, text in spec.get("messages", {}).items():
+        assert text in failing[exercise][0]["message"], failing[exercise][0]["message"]

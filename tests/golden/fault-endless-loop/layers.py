@@ -1,0 +1,4 @@
+class CenteredLayer(nn.Module):
+    def forward(self, X):
+        while True:
+            pass

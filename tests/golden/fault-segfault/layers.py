@@ -1,0 +1,6 @@
+import ctypes
+
+
+class CenteredLayer(nn.Module):
+    def forward(self, X):
+        ctypes.string_at(0)

@@ -1,0 +1,2 @@
+def unfinished(X:
+    return X
