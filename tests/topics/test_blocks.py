@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
-from grader.probing import fill_buffers, fill_parameters, gradients, inputs, parameter_facts
+from grader.probing import fill_parameters, gradients, inputs, parameter_facts
 
 exercise = pytest.mark.exercise
 
@@ -60,8 +60,11 @@ def my_sequential_registration(blocks):
 
 
 def my_sequential_forward(blocks, device):
-    net = fill_parameters(blocks.MySequential(nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 8))).to(device)
-    return output_and_gradients(net, inputs(4, 20, device=device))
+    modules = [fill_parameters(nn.Linear(20, 16), seed=1), nn.ReLU(), fill_parameters(nn.Linear(16, 8), seed=2)]
+    net = blocks.MySequential(*modules).to(device)
+    out = net(inputs(4, 20, device=device))
+    (out * inputs(4, 8, seed=99, device=device)).sum().backward()
+    return {"output": out, "gradients": [gradients(m) for m in modules]}
 
 
 def my_sequential_indexing(blocks):
@@ -111,8 +114,10 @@ def test_my_sequential_without_modules_is_identity(grade):
 def fixed_hidden_buffer(blocks):
     net = blocks.FixedHiddenMLP()
     weight = getattr(net, "rand_weight", None)
+    net(inputs(2, 20))  # a module that does not work yet has not earned these
     facts = {
         "is_tensor": isinstance(weight, torch.Tensor),
+        "linear_layers": [name for name, m in net.named_modules() if isinstance(m, nn.Linear)],
         "parameters": [name for name, _ in net.named_parameters()],
         "buffers": [name for name, _ in net.named_buffers()],
         "in_state_dict": "rand_weight" in net.state_dict(),
@@ -126,9 +131,23 @@ def fixed_hidden_buffer(blocks):
     return facts
 
 
+def set_rand_weight(fixed_hidden_mlp):
+    """Give rand_weight known values, whether it was made a buffer, a parameter or a plain tensor."""
+    with torch.no_grad():
+        fixed_hidden_mlp.rand_weight.copy_(inputs(20, 20, seed=42).abs().clamp(max=0.999))
+
+
 def fixed_hidden_forward(blocks, device):
-    net = fill_buffers(fill_parameters(blocks.FixedHiddenMLP())).to(device)
-    return output_and_gradients(net, inputs(2, 20, device=device))
+    net = fill_parameters(blocks.FixedHiddenMLP())
+    set_rand_weight(net)
+    net = net.to(device)
+    return without_rand_weight(output_and_gradients(net, inputs(2, 20, device=device)))
+
+
+def without_rand_weight(result):
+    """Leave rand_weight's gradient out: whether it has one is the buffer check's business."""
+    result["gradients"] = {k: v for k, v in result["gradients"].items() if not k.endswith("rand_weight")}
+    return result
 
 
 @exercise("FixedHiddenMLP", points=1)
@@ -150,8 +169,8 @@ def test_fixed_hidden_rand_weight_is_a_buffer(grade):
 @exercise("FixedHiddenMLP", points=0.5)
 def test_fixed_hidden_uses_one_linear_layer(grade):
     facts = grade.student(fixed_hidden_buffer)
-    expect_equal(facts["parameters"], ["linear.weight", "linear.bias"], "FixedHiddenMLP's parameters",
-                 hint="create one nn.Linear(20, 20) and call it twice in forward")
+    expect_equal(facts["linear_layers"], ["linear"], "FixedHiddenMLP's nn.Linear layers",
+                 hint="create one nn.Linear(20, 20), self.linear, and call it twice in forward")
 
 
 @exercise("FixedHiddenMLP", points=1)
@@ -175,17 +194,20 @@ def nest_forward(blocks, device):
 
 def chimera_structure(blocks):
     net = blocks.chimera()
+    parts = list(net.children())
+    middle = parts[1] if len(parts) == 3 else None
     return {
         "type": type(net).__name__,
-        "parts": [type(m).__name__ for m in net.children()],
-        "parameters": parameter_facts(net),
-        "buffers": [name for name, _ in net.named_buffers()],
+        "parts": [type(m).__name__ for m in parts],
+        "middle": middle and (getattr(middle, "in_features", None), getattr(middle, "out_features", None)),
     }
 
 
 def chimera_forward(blocks, device):
-    net = fill_buffers(fill_parameters(blocks.chimera())).to(device)
-    return output_and_gradients(net, inputs(2, 20, device=device))
+    net = fill_parameters(blocks.chimera())
+    set_rand_weight(net[2])
+    net = net.to(device)
+    return without_rand_weight(output_and_gradients(net, inputs(2, 20, device=device)))
 
 
 @exercise("NestMLP", points=0.5)
@@ -214,19 +236,27 @@ def test_chimera_output_and_gradients(grade, device):
 # Parallel
 
 def parallel_forward(blocks, device):
-    net = fill_parameters(blocks.Parallel(nn.Linear(6, 3), nn.Linear(6, 5))).to(device)
-    return output_and_gradients(net, inputs(4, 6, device=device))
+    # The catalogue names no attributes for Parallel: the two nets get their weights before it wraps them.
+    nets = [fill_parameters(nn.Linear(6, 3), seed=1), fill_parameters(nn.Linear(6, 5), seed=2)]
+    net = blocks.Parallel(*nets).to(device)
+    out = net(inputs(4, 6, device=device))
+    (out * inputs(4, 8, seed=99, device=device)).sum().backward()
+    return {"output": out, "gradients": [gradients(n) for n in nets]}
 
 
 def parallel_registration(blocks):
-    net = blocks.Parallel(nn.Linear(6, 3), nn.Linear(6, 5))
-    return {"parameter_count": sum(p.numel() for p in net.parameters()), "children": len(list(net.children()))}
+    net1, net2 = nn.Linear(6, 3), nn.Linear(6, 5)
+    net = blocks.Parallel(net1, net2)
+    net(inputs(2, 6))  # a Parallel that does not work yet has not earned this
+    registered = {id(p) for p in net.parameters()}
+    return {"net1": all(id(p) in registered for p in net1.parameters()),
+            "net2": all(id(p) in registered for p in net2.parameters())}
 
 
 @exercise("Parallel", points=0.5)
 def test_parallel_registers_both_networks(grade):
     facts = grade.student(parallel_registration)
-    expect_equal(facts, {"parameter_count": 21 + 35, "children": 2}, "Parallel(Linear(6, 3), Linear(6, 5))",
+    expect_equal(facts, {"net1": True, "net2": True}, "whether Parallel's parameters include net1's and net2's",
                  hint="keep net1 and net2 as attributes (self.net1 = net1) so that PyTorch registers them")
 
 

@@ -1,0 +1,3 @@
+class CenteredLayer(nn.Module):
+    def forward(self, X):
+        return X - X.mean(dim=-1, keepdim=True)
