@@ -1,4 +1,4 @@
-"""`python -m grader`: grade a submission, print the table, write the reports.
+"""`python -m grader`: grade a submission (or a whole class), print the table, write the reports.
 
 Exit status: 0 whatever the score; 2 for a usage error; 3 when the grader itself could not
 run (pytest failed to collect the checks, or the reference solution failed a check).
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m grader", description="Grade torchlings exercises.")
     parser.add_argument("--submission", default=str(REPO / "exercises"),
                         help="directory holding any of the <topic>.py files (default: exercises/)")
+    parser.add_argument("--class", dest="class_dir", metavar="DIR",
+                        help="grade every subdirectory of DIR as one student's submission")
     parser.add_argument("--topic", action="append", default=[], metavar="NAME",
                         help="grade only this topic (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="write the grade as JSON")
@@ -46,65 +50,114 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+@dataclass
+class Run:
+    """What one pytest session over one submission produced."""
+
+    outcomes: list
+    pytest_status: int
+    reference_failures: int
+
+    @property
+    def broken(self) -> bool:
+        return self.pytest_status not in (0, 1) or self.reference_failures > 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from grader.pool import warm_up
 
     warm_up()  # the fork server imports torch while this process imports it too
     args = parse_args(argv)
-    started = time.monotonic()
-    submission = Path(args.submission)
-    if not submission.is_dir():
-        print(f"grader: {submission} is not a directory", file=sys.stderr)
-        return 2
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
         print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
         return 2
     selected = [t for t in topics if t in args.topic] if args.topic else topics
+    if args.class_dir:
+        if args.junit or args.gradescope:
+            print("grader: --class writes --json only", file=sys.stderr)
+            return 2
+        return grade_class(args, Path(args.class_dir), selected)
+    return grade_one(args, Path(args.submission), selected)
 
-    outcomes, pytest_status, reference_failures, junit_tmp = _run_checks(args, submission, selected)
 
+def grade_one(args, submission: Path, topics: list[str]) -> int:
     from grader import reports
     from grader.scoring import score
 
-    exercises = score(outcomes)
-    broken = pytest_status not in (0, 1) or reference_failures > 0
+    started = time.monotonic()
+    if not submission.is_dir():
+        print(f"grader: {submission} is not a directory", file=sys.stderr)
+        return 2
+    junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
+    try:
+        run = run_checks(args, submission, topics, junit=junit_dir / "junit.xml")
+        exercises = score(run.outcomes)
+        env = reports.environment()
+        print(reports.table(exercises, _title(submission, env)))
+        _complain_if_broken(run)
+        if args.json:
+            extra = {"submission": str(submission), "topics": topics, "complete": not run.broken}
+            reports.write_json(args.json, reports.to_json(exercises, env, extra))
+        if args.gradescope:
+            reports.write_json(args.gradescope, reports.to_gradescope(exercises, time.monotonic() - started))
+        if args.junit and (junit_dir / "junit.xml").is_file():
+            reports.write_atomically(args.junit, (junit_dir / "junit.xml").read_text())
+    finally:
+        shutil.rmtree(junit_dir, ignore_errors=True)
+    return 3 if run.broken else 0
+
+
+def grade_class(args, class_dir: Path, topics: list[str]) -> int:
+    """Grade every subdirectory of `class_dir` in this one process, the reference computed once."""
+    from grader import reports
+    from grader.plugin import Reference
+    from grader.pool import new_log_dir
+    from grader.scoring import score
+
+    if not class_dir.is_dir():
+        print(f"grader: {class_dir} is not a directory", file=sys.stderr)
+        return 2
+    reference = Reference(Path(args.reference).resolve(), _limits(args), new_log_dir())
     env = reports.environment()
-    print(reports.table(exercises, _title(submission, env)))
-    if broken:
-        print(f"\ngrader: the grader itself failed (pytest exit status {pytest_status}, "
-              f"{reference_failures} reference failures); this grade is incomplete", file=sys.stderr)
-    extra = {"submission": str(submission), "topics": selected, "complete": not broken}
+    students, broken = [], False
+    try:
+        for submission in sorted(p for p in class_dir.iterdir() if p.is_dir()):
+            run = run_checks(args, submission, topics, reference=reference)
+            exercises = score(run.outcomes)
+            report = reports.to_json(exercises, env, {"name": submission.name, "complete": not run.broken})
+            students.append(report)
+            broken |= run.broken
+            print(f"{submission.name:<30} {report['score']:>7g} / {report['max_score']:g}", flush=True)
+            _complain_if_broken(run)
+    finally:
+        reference.close()
     if args.json:
-        reports.write_json(args.json, reports.to_json(exercises, env, extra))
-    if args.gradescope:
-        reports.write_json(args.gradescope, reports.to_gradescope(exercises, time.monotonic() - started))
-    if args.junit:
-        Path(args.junit).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(junit_tmp, args.junit)
+        reports.write_json(args.json, {"class": str(class_dir), "topics": topics, "environment": env,
+                                       "submissions": [{k: v for k, v in s.items() if k != "environment"}
+                                                       for s in students]})
     return 3 if broken else 0
 
 
-def _run_checks(args, submission: Path, topics: list[str]):
+def run_checks(args, submission: Path, topics: list[str], junit: Path | None = None, reference=None) -> Run:
     """Run the checks with pytest in this process; student code runs only in workers."""
     import pytest
 
     from grader.plugin import grading_key
 
     class Collect:
-        outcomes: list = []
-        reference_failures = 0
+        def __init__(self):
+            self.run = Run([], 0, 0)
 
         def pytest_sessionfinish(self, session):
             grading = session.config.stash[grading_key]
-            self.outcomes = list(grading.outcomes)
-            self.reference_failures = grading.reference_failures
+            self.run = Run(list(grading.outcomes), 0, grading.reference_failures)
 
     for variable in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         os.environ.pop(variable, None)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    junit_tmp = Path(tempfile.mkdtemp(prefix="torchlings-junit-")) / "junit.xml"
+    limits = _limits(args)
     pytest_args = [
         "-c", str(REPO / "grader" / "pytest.ini"),
         "--rootdir", str(REPO),
@@ -114,15 +167,32 @@ def _run_checks(args, submission: Path, topics: list[str]):
         "-p", "no:cacheprovider",
         "--submission", str(submission.resolve()),
         "--reference", str(Path(args.reference).resolve()),
-        "--junitxml", str(junit_tmp),
+        f"--check-timeout={limits.timeout}",
+        f"--memory-limit={limits.memory >> 20}",
+        *([f"--junitxml={junit}"] if junit else []),
         *([] if args.verbose else ["-p", "no:terminal"]),
-        *([f"--check-timeout={args.timeout}"] if args.timeout else []),
-        *([f"--memory-limit={args.memory_limit}"] if args.memory_limit is not None else []),
         *[str(CHECKS / f"test_{topic}.py") for topic in topics],
     ]
     collect = Collect()
-    status = pytest.main(pytest_args, plugins=[collect])
-    return collect.outcomes, int(status), collect.reference_failures, junit_tmp
+    status = pytest.main(pytest_args, plugins=[collect] + ([reference] if reference else []))
+    collect.run.pytest_status = int(status)
+    return collect.run
+
+
+def _limits(args):
+    from grader.pool import Limits
+
+    defaults = Limits()
+    return Limits(
+        timeout=args.timeout or defaults.timeout,
+        memory=defaults.memory if args.memory_limit is None else args.memory_limit << 20,
+    )
+
+
+def _complain_if_broken(run: Run) -> None:
+    if run.broken:
+        print(f"grader: the grader itself failed (pytest exit status {run.pytest_status}, "
+              f"{run.reference_failures} reference failures); this grade is incomplete", file=sys.stderr)
 
 
 def _title(submission: Path, env: dict) -> str:

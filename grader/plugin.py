@@ -37,31 +37,53 @@ class ReferenceFailed(pytest.fail.Exception):
         super().__init__(message, pytrace=False)
 
 
-@dataclass
+@dataclass(eq=False)
+class Reference:
+    """The reference side: its workers and every probe result, shared by the sessions that
+    grade a whole class (`python -m grader --class`), so that each is computed once."""
+
+    directory: Path
+    limits: Limits
+    log_dir: Path
+    runners: dict[str, TopicRunner] = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+    def runner(self, topic: str) -> TopicRunner:
+        if topic not in self.runners:
+            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir)
+        return self.runners[topic]
+
+    def close(self) -> None:
+        for runner in self.runners.values():
+            runner.stop()
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+@dataclass(eq=False)
 class Grading:
     """The state of one grading session, kept in `config.stash`."""
 
     submission: Path
-    reference: Path
+    reference: Reference
+    owns_reference: bool
     limits: Limits
     log_dir: Path
-    runners: dict[tuple[str, str], TopicRunner] = field(default_factory=dict)
-    reference_values: dict = field(default_factory=dict)
+    runners: dict[str, TopicRunner] = field(default_factory=dict)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
 
-    def runner(self, role: str, topic: str) -> TopicRunner:
-        key = (role, topic)
-        if key not in self.runners:
-            directory = self.submission if role == "submission" else self.reference
-            self.runners[key] = TopicRunner(directory, topic, self.limits, self.log_dir)
-        return self.runners[key]
+    def runner(self, topic: str) -> TopicRunner:
+        if topic not in self.runners:
+            self.runners[topic] = TopicRunner(self.submission, topic, self.limits, self.log_dir)
+        return self.runners[topic]
 
     def close(self) -> None:
         for runner in self.runners.values():
             runner.stop()
         stop_abandoned()
         shutil.rmtree(self.log_dir, ignore_errors=True)
+        if self.owns_reference:
+            self.reference.close()
 
 
 grading_key = pytest.StashKey[Grading]()
@@ -73,8 +95,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reference", default=None, help="directory of the reference solutions")
     group.addoption("--check-timeout", type=float, default=None, help="seconds one probe may run (ini: check_timeout)")
     group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
-    parser.addini("check_timeout", "seconds one probe may run before it is stopped", default="10")
-    parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default="4096")
+    parser.addini("check_timeout", "seconds one probe may run before it is stopped", default=str(Limits().timeout))
+    parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default=str(Limits().memory >> 20))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -85,11 +107,16 @@ def pytest_configure(config: pytest.Config) -> None:
     timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
     memory = config.getoption("memory_limit")
     memory = int(config.getini("memory_limit")) if memory is None else memory
+    limits = Limits(timeout=timeout, memory=memory << 20)
+    shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Reference)]
+    reference = shared[0] if shared else Reference(
+        Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
     warm_up()
     config.stash[grading_key] = Grading(
         submission=Path(config.getoption("submission") or REPO / "exercises").resolve(),
-        reference=Path(config.getoption("reference") or REPO / "solutions").resolve(),
-        limits=Limits(timeout=timeout, memory=memory << 20),
+        reference=reference,
+        owns_reference=not shared,
+        limits=limits,
         log_dir=new_log_dir(),
     )
 
@@ -134,8 +161,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Fork every topic's workers now, so that they import while the first checks run."""
     grading = session.config.stash[grading_key]
     for topic in dict.fromkeys(topic_of(item) for item in session.items):
-        grading.runner("reference", topic).start()
-        grading.runner("submission", topic).start()
+        grading.reference.runner(topic).start()
+        grading.runner(topic).start()
 
 
 class Grade:
@@ -148,14 +175,14 @@ class Grade:
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
         try:
-            return self._grading.runner("submission", self.topic).run(probe, *args)
+            return self._grading.runner(self.topic).run(probe, *args)
         except Fault as fault:
             raise StudentFault(fault) from None
 
     def reference(self, probe, *args):
         """The probe's result on the reference solution (computed once per session)."""
         key = (probe.__module__, probe.__name__, args)
-        cache = self._grading.reference_values
+        cache = self._grading.reference.values
         try:
             hash(key)
         except TypeError:
@@ -169,7 +196,7 @@ class Grade:
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
-        student = self._grading.runner("submission", self.topic)
+        student = self._grading.runner(self.topic)
         try:
             student.submit(probe, args)
             try:
@@ -182,7 +209,7 @@ class Grade:
 
     def _reference(self, probe, args):
         try:
-            return self._grading.runner("reference", self.topic).run(probe, *args)
+            return self._grading.reference.runner(self.topic).run(probe, *args)
         except Fault as fault:
             raise ReferenceFailed(
                 f"the reference solution failed this check ({fault.message}); this is a fault of the "

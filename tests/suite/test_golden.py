@@ -49,17 +49,36 @@ def build_submission(case: Path, into: Path) -> list[str]:
     return topics
 
 
+@pytest.fixture(scope="session")
+def golden_reports(request, tmp_path_factory) -> dict[str, dict]:
+    """The report of every selected case, graded together: one `--class` run per set of grader_args."""
+    selected = [item.callspec.params["name"] for item in request.session.items
+                if getattr(item, "originalname", "") == "test_golden_case"]
+    groups: dict[str, list[str]] = {}
+    for name in selected:
+        spec = json.loads((GOLDEN / name / "case.json").read_text())
+        groups.setdefault(json.dumps(spec.get("grader_args", [])), []).append(name)
+    reports = {}
+    for grader_args, names in groups.items():
+        class_dir = tmp_path_factory.mktemp("class")
+        topics = {}
+        for name in names:
+            (class_dir / name).mkdir()
+            topics[name] = build_submission(GOLDEN / name, class_dir / name)
+        settle = max(json.loads((GOLDEN / n / "case.json").read_text()).get("settle_seconds", 0) for n in names)
+        process, report = run_grader("--class", str(class_dir), *json.loads(grader_args), settle=settle)
+        assert process.returncode == 0, process.stderr[-3000:]
+        for submission in report["submissions"]:
+            submission["exercises"] = [e for e in submission["exercises"]
+                                       if e["id"].split(".")[0] in topics[submission["name"]]]
+            reports[submission["name"]] = submission
+    return reports
+
+
 @pytest.mark.parametrize("name", CASES)
-def test_golden_case(name, tmp_path):
-    case = GOLDEN / name
-    spec = json.loads((case / "case.json").read_text())
-    submission = tmp_path / "submission"
-    submission.mkdir()
-    topics = build_submission(case, submission)
-    args = ["--submission", str(submission), *[f"--topic={t}" for t in topics], *spec.get("grader_args", [])]
-    process, report = run_grader(*args, settle=spec.get("settle_seconds", 0))
-    assert process.returncode == 0, process.stderr[-3000:]
-    assert report is not None, "the grader wrote no JSON report"
+def test_golden_case(name, golden_reports):
+    spec = json.loads((GOLDEN / name / "case.json").read_text())
+    report = golden_reports[name]
     base_full = spec.get("base") == "solutions"
     scores = {e["id"]: e["score"] for e in report["exercises"]}
     expected = {e["id"]: (e["max_score"] if base_full else 0.0) for e in report["exercises"]}
