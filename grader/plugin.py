@@ -235,7 +235,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message)
-        report.user_properties += [("exercise", exercise), ("points", points), ("status", status)]
+        properties = [("exercise", exercise), ("points", points), ("status", status)]
+        report.user_properties += properties
+        item.user_properties += properties  # what junitxml writes, from the teardown report
         item.config.stash[grading_key].outcomes.append(outcome)
         if status in ("failed", "error", "timeout") and call.excinfo is not None and _is_ours(call.excinfo):
             report.longrepr = f"[{status}] {message}"

@@ -1,0 +1,91 @@
+"""The command line a student, an instructor and a course's CI use."""
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO, run_grader
+
+SCHEMAS = Path(__file__).parent / "schemas"
+
+
+@pytest.fixture(scope="module")
+def partial_submission(tmp_path_factory):
+    """Only layers.py, and it is the reference: blocks is not submitted."""
+    folder = tmp_path_factory.mktemp("partial")
+    shutil.copy(REPO / "solutions" / "layers.py", folder)
+    out = tmp_path_factory.mktemp("reports")
+    process = subprocess.run(
+        [sys.executable, "-m", "grader", "--submission", str(folder), "--topic", "blocks", "--topic", "layers",
+         "--json", str(out / "grade.json"), "--junit", str(out / "junit.xml"), "--gradescope", str(out / "results.json")],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    return process, out
+
+
+def test_a_grade_exits_0_and_prints_the_table(partial_submission):
+    process, _ = partial_submission
+    assert process.returncode == 0, process.stderr
+    assert "layers  8 / 8" in process.stdout and "blocks  0 / 14" in process.stdout
+    assert "why: not submitted: there is no blocks.py" in process.stdout
+    assert process.stdout.rstrip().endswith("Total  8 / 22")
+
+
+def test_the_json_report_follows_its_schema(partial_submission):
+    _, out = partial_submission
+    data = json.loads((out / "grade.json").read_text())
+    jsonschema.validate(data, json.loads((SCHEMAS / "report.json").read_text()))
+    assert (data["score"], data["max_score"]) == (8, 22)
+    assert data["topics"] == ["blocks", "layers"] and data["complete"] is True
+
+
+def test_the_gradescope_file_follows_the_documented_shape(partial_submission):
+    _, out = partial_submission
+    data = json.loads((out / "results.json").read_text())
+    jsonschema.validate(data, json.loads((SCHEMAS / "gradescope_results.json").read_text()))
+    assert data["score"] == 8 and len(data["tests"]) == 9 + 3
+
+
+def test_the_junit_file_has_a_case_per_check_run_with_its_status(partial_submission):
+    _, out = partial_submission
+    cases = ET.parse(out / "junit.xml").getroot().iter("testcase")
+    statuses = {}
+    for case in cases:
+        properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+        statuses[properties["exercise"]] = statuses.get(properties["exercise"], set()) | {properties["status"]}
+    assert statuses["layers.MyLinear"] == {"passed", "skipped"}
+    assert statuses["blocks.MLP"] == {"failed", "skipped"}
+
+
+def test_an_unknown_topic_is_a_usage_error_that_lists_the_topics():
+    process = subprocess.run([sys.executable, "-m", "grader", "--topic", "nonsense"], cwd=REPO,
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 2
+    assert "unknown topic nonsense" in process.stderr and "blocks" in process.stderr
+
+
+def test_a_missing_submission_folder_is_a_usage_error(tmp_path):
+    process, report = run_grader("--submission", str(tmp_path / "nowhere"))
+    assert process.returncode == 2 and report is None
+
+
+def test_a_class_is_graded_student_by_student(tmp_path):
+    for name, source in (("ada", "solutions"), ("bob", "exercises")):
+        (tmp_path / name).mkdir()
+        shutil.copy(REPO / source / "layers.py", tmp_path / name)
+    process, report = run_grader("--class", str(tmp_path), "--topic", "layers")
+    assert process.returncode == 0, process.stderr
+    scores = {s["name"]: (s["score"], s["max_score"]) for s in report["submissions"]}
+    assert scores == {"ada": (8, 8), "bob": (0, 8)}
+
+
+def test_make_grade_grades_one_topic_of_another_folder():
+    process = subprocess.run(["make", "--no-print-directory", "grade", "SUBMISSION=solutions", "TOPIC=layers"],
+                             cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    assert "Total  8 / 8" in process.stdout

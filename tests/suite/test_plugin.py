@@ -1,0 +1,86 @@
+"""The pytest plugin, driven with pytester on a toy topic."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import REPO
+
+CHECKS = '''
+import pytest
+from grader.checks import expect_close, expect_same_as_reference
+
+def double(toy, device):
+    import torch
+    return toy.double(torch.arange(3.0, device=device))
+
+@pytest.mark.exercise("double", points=2)
+def test_double(grade, device):
+    expect_same_as_reference(grade, double, device, what="double(x)", hint="multiply by 2")
+
+def name(toy):
+    return toy.NAME
+
+@pytest.mark.exercise("NAME", points=1)
+def test_name(grade):
+    got, want = grade.both(name)
+    expect_close(got, want, "NAME")
+'''
+
+
+@pytest.fixture(autouse=True)
+def grader_importable(monkeypatch):
+    """pytester's subprocesses run elsewhere: let them import the grader."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+
+
+@pytest.fixture
+def toy(pytester):
+    """A topic `toy` with its check file, a reference and a submission folder."""
+    pytester.makepyfile(test_toy=CHECKS)
+    for folder, source in (("reference", "def double(x):\n    return x * 2\nNAME = 'toy'\n"),
+                           ("submission", "def double(x):\n    return x * 3\n")):
+        (pytester.path / folder).mkdir()
+        (pytester.path / folder / "toy.py").write_text(source)
+    return pytester
+
+
+def grade(pytester, *args):
+    return pytester.runpytest_subprocess(
+        "-p", "grader.plugin", "-p", "no:cacheprovider", "--submission", "submission",
+        "--reference", "reference", "-rA", *args)
+
+
+def test_the_exercise_marker_is_registered_with_its_signature(pytester):
+    result = pytester.runpytest_subprocess("-p", "grader.plugin", "--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points):*"])
+
+
+def test_a_check_without_an_exercise_marker_is_refused(pytester):
+    pytester.makepyfile(test_toy="def test_unmarked(grade):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "grader.plugin")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*has no @pytest.mark.exercise(symbol, points) marker*"])
+
+
+def test_outcomes_carry_status_and_message_and_cuda_skips_say_why(toy):
+    result = grade(toy, "--junitxml=junit.xml", "-o", "junit_family=xunit1")
+    result.assert_outcomes(failed=2, skipped=1)
+    result.stdout.fnmatch_lines([
+        "*double(x) differs from the reference*",
+        "*hint: multiply by 2*",
+        "*AttributeError: module 'toy' has no attribute 'NAME'*",
+        "*CUDA is not available on this machine*",
+    ])
+    cases = ET.parse(toy.path / "junit.xml").getroot().iter("testcase")
+    properties = {case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")} for case in cases}
+    assert properties["test_double[cpu]"] == {"exercise": "toy.double", "points": "2.0", "status": "failed"}
+    assert properties["test_name"]["status"] == "error"
+
+
+def test_the_check_timeout_option_is_mirrored_in_ini(toy):
+    (toy.path / "submission" / "toy.py").write_text("NAME = 'toy'\ndef double(x):\n    while True:\n        pass\n")
+    toy.makeini("[pytest]\ncheck_timeout = 1\n")
+    result = grade(toy)
+    result.stdout.fnmatch_lines(["*timeout? it did not finish within 1 s*"])
+    result.assert_outcomes(passed=1, failed=1, skipped=1)

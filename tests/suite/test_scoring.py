@@ -1,0 +1,52 @@
+"""The rule that turns outcomes into points."""
+
+import pytest
+
+from grader.scoring import CheckOutcome, score
+
+
+def run(status, check="output", points=1.0, exercise="layers.MyLinear", device="cpu", message=""):
+    return CheckOutcome(exercise, check, points, status, device, message)
+
+
+def test_every_run_passed_earns_the_check_s_points():
+    (result,) = score([run("passed"), run("passed", check="gradients", points=2)])
+    assert (result.score, result.max_score, result.status) == (3, 3, "passed")
+
+
+def test_a_skipped_device_does_not_count():
+    (result,) = score([run("passed", device="cpu"), run("skipped", device="cuda", message="no CUDA")])
+    assert (result.score, result.max_score) == (1, 1)
+
+
+def test_a_check_earns_in_proportion_to_the_runs_that_passed():
+    (result,) = score([run("passed", device="cpu", points=2), run("failed", device="cuda", points=2)])
+    assert (result.score, result.max_score, result.status) == (1, 2, "partial")
+
+
+def test_a_check_whose_runs_were_all_skipped_earns_nothing_but_still_counts():
+    (result,) = score([run("skipped")])
+    assert (result.score, result.max_score, result.status) == (0, 1, "failed")
+
+
+@pytest.mark.parametrize("status", ["failed", "error", "timeout"])
+def test_any_other_ending_earns_nothing(status):
+    (result,) = score([run(status, message="why")])
+    assert (result.score, result.reason) == (0, "why")
+
+
+def test_exercises_keep_the_order_they_first_appear_in():
+    results = score([run("passed", exercise="b.Y"), run("passed", exercise="a.X"), run("failed", exercise="b.Y", check="c")])
+    assert [r.exercise for r in results] == ["b.Y", "a.X"]
+    assert [r.score for r in results] == [1, 1]
+    assert results[0].topic == "b"
+
+
+def test_the_reason_is_the_first_run_that_did_not_pass():
+    (result,) = score([run("passed"), run("skipped", check="s", message="no CUDA"), run("timeout", check="t", message="slow")])
+    assert result.reason == "slow"
+
+
+def test_an_unknown_status_is_refused():
+    with pytest.raises(ValueError):
+        score([run("flaky")])
