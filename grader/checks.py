@@ -154,6 +154,8 @@ def _index(flat: int, shape) -> tuple:
 
 
 def _kind(value) -> str:
+    if value is None:
+        return "None"
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)}"
     if isinstance(value, str) and value.startswith("<") and value.endswith(" object>"):

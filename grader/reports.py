@@ -94,9 +94,10 @@ def table(exercises: list[ExerciseScore], title: str) -> str:
         for result in results:
             symbol = result.exercise.split(".", 1)[1]
             lines.append(f"  {symbol:<{width}}{result.score:>6g} / {result.max_score:<4g} {result.status}")
-            reason = result.reason
+            reason = result.reason.splitlines()
             if reason:
-                lines.append(f"      why: {reason.splitlines()[0]}")
+                lines.append(f"      why: {reason[0]}")
+                lines += [f"      {line.strip()}" for line in reason[1:] if line.strip().startswith("hint:")]
         lines.append("")
     lines.append(f"Total  {_points(exercises)}")
     return "\n".join(lines)
