@@ -234,7 +234,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         status, message = _status(report, call)
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
-        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message)
+        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item))
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report
@@ -267,10 +267,13 @@ def _is_ours(excinfo) -> bool:
 
 
 def check_name(item: pytest.Item) -> str:
-    """The check's name without the device: its runs on every device share it."""
-    name = getattr(item, "originalname", item.name).removeprefix(CHECK_FILE_PREFIX)
+    """The check's name: the test function's, shared by all its runs (devices and parameters)."""
+    return getattr(item, "originalname", item.name).removeprefix(CHECK_FILE_PREFIX)
+
+
+def run_name(item: pytest.Item) -> str:
+    """What tells this run from the check's other runs, the device aside ("" for none)."""
     callspec = getattr(item, "callspec", None)
     if callspec is None:
-        return name
-    ids = [part for part in callspec.id.split("-") if part != callspec.params.get("device")]
-    return f"{name}[{'-'.join(ids)}]" if ids else name
+        return ""
+    return "-".join(part for part in callspec.id.split("-") if part != callspec.params.get("device"))

@@ -39,7 +39,7 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
                 "score": result.score,
                 "max_score": result.max_score,
                 "checks": [
-                    {"name": c.check, "device": c.device, "status": c.status, "message": c.message}
+                    {"name": c.name, "device": c.device, "status": c.status, "message": c.message}
                     for c in result.checks
                 ],
             }
@@ -75,7 +75,7 @@ def _check_lines(result: ExerciseScore) -> str:
     lines = []
     for check in result.checks:
         device = f" [{check.device}]" if check.device else ""
-        line = f"{check.status.upper()}: {check.check}{device}"
+        line = f"{check.status.upper()}: {check.name}{device}"
         if check.message and check.status != "passed":
             line += "\n  " + check.message.replace("\n", "\n  ")
         lines.append(line)

@@ -23,6 +23,11 @@ class CheckOutcome:
     status: str  # one of STATUSES
     device: str | None = None
     message: str = ""
+    run: str = ""  # which of the check's parameter sets, when it has several
+
+    @property
+    def name(self) -> str:
+        return f"{self.check}[{self.run}]" if self.run else self.check
 
 
 @dataclass

@@ -50,3 +50,11 @@ def test_the_reason_is_the_first_run_that_did_not_pass():
 def test_an_unknown_status_is_refused():
     with pytest.raises(ValueError):
         score([run("flaky")])
+
+
+def test_runs_with_different_parameters_share_the_check_s_points():
+    runs = [CheckOutcome("t.X", "paths", 1, status, "cpu", "", run) for status, run in
+            (("passed", "a"), ("passed", "b"), ("failed", "c"), ("passed", "d"))]
+    (result,) = score(runs)
+    assert (result.score, result.max_score) == (0.75, 1)
+    assert [r.name for r in result.checks] == ["paths[a]", "paths[b]", "paths[c]", "paths[d]"]

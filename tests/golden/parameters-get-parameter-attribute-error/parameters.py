@@ -1,0 +1,2 @@
+def get_parameter(net, path):
+    return net.get_parameter(path)

@@ -1,0 +1,2 @@
+def param_shapes(net):
+    return sorted((name, p.shape) for name, p in net.named_parameters())

@@ -1,0 +1,371 @@
+"""Checks for topic `parameters`: finding, counting and freezing the parameters of a network.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+The networks the helper functions are tried on are built here from torch.nn alone, so
+that a mistake in block1/block2/rgnet costs nothing elsewhere.
+"""
+
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal
+from grader.probing import fill_parameters, inputs, parameter_facts
+
+exercise = pytest.mark.exercise
+
+
+# Networks the probes work on
+
+def nested_net():
+    """rgnet's layout, built here: names like "0.block 1.0.bias", Linear layers two levels down."""
+    blocks = nn.Sequential()
+    for i in range(4):
+        blocks.add_module(f"block {i}", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU()))
+    return nn.Sequential(blocks, nn.Linear(4, 1))
+
+
+class Mixed(nn.Module):
+    """A parameter of its own (listed first), eleven numbered layers (sorted names put 'body.10' before 'body.2'),
+    every other one without a bias, and a BatchNorm (whose buffers are not parameters)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(*[nn.Linear(3, 3, bias=i % 2 == 0) for i in range(11)])
+        self.norm = nn.BatchNorm1d(3)
+        self.scale = nn.Parameter(torch.ones(3))
+
+
+class HiddenOut(nn.Module):
+    """blocks.MLP's layout, smaller: hidden and out."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(5, 6)
+        self.out = nn.Linear(6, 2)
+
+
+def shared_module_net():
+    """One Linear used twice: named_parameters() lists its parameters once."""
+    shared = nn.Linear(8, 8)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
+
+
+def shared_weight_net():
+    """Two different Linear modules holding the same weight object (their biases are their own)."""
+    first, second = nn.Linear(5, 5), nn.Linear(5, 5)
+    second.weight = first.weight
+    return nn.Sequential(first, nn.ReLU(), second)
+
+
+def fill_in_order(net, seed=0):
+    """Give the parameters values that depend on their position in parameters() order, not on their names."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for parameter in net.parameters():
+            parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+    return net
+
+
+def layout(net):
+    """What each entry of a Sequential is, and the sizes of its Linear layers."""
+    return [(type(m).__name__, getattr(m, "in_features", None), getattr(m, "out_features", None)) for m in net]
+
+
+def output_with_values_by_position(net, *input_shape):
+    return fill_in_order(net)(inputs(*input_shape))
+
+
+# param_shapes
+
+def param_shapes_of(parameters):
+    results = []
+    for net in (nested_net(), Mixed(), HiddenOut()):
+        results.append([(name, tuple(shape)) for name, shape in parameters.param_shapes(net)])
+    return results
+
+
+@exercise("param_shapes", points=0.5)
+def test_param_shapes_names_and_shapes(grade):
+    got, want = grade.both(param_shapes_of)
+    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+        expect_equal(dict(got_pairs), dict(want_pairs), f"param_shapes({net}) as a name -> shape table",
+                     hint="use the dotted names of net.named_parameters() (e.g. '0.block 1.0.bias'); "
+                          "state_dict() would add buffers such as BatchNorm's running_mean")
+
+
+@exercise("param_shapes", points=0.5)
+def test_param_shapes_order(grade):
+    got, want = grade.both(param_shapes_of)
+    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+        expect_equal([name for name, _ in got_pairs], [name for name, _ in want_pairs],
+                     f"the names param_shapes({net}) lists, in order",
+                     hint="keep net.named_parameters() order: do not sort the names")
+
+
+# block1, block2, rgnet
+
+def block1_structure(parameters):
+    net = parameters.block1()
+    return {"type": type(net).__name__, "layout": layout(net)}
+
+
+def block1_output(parameters):
+    return output_with_values_by_position(parameters.block1(), 3, 4)
+
+
+def block2_structure(parameters):
+    net = parameters.block2()
+    return {"type": type(net).__name__, "children": [(name, layout(child)) for name, child in net.named_children()]}
+
+
+def block2_output(parameters):
+    return output_with_values_by_position(parameters.block2(), 3, 4)
+
+
+def rgnet_structure(parameters):
+    net = parameters.rgnet()
+    return {"type": type(net).__name__, "parts": [type(m).__name__ for m in net], "parameters": parameter_facts(net)}
+
+
+def rgnet_output(parameters):
+    return output_with_values_by_position(parameters.rgnet(), 3, 4)
+
+
+@exercise("block1", points=0.25)
+def test_block1_layers(grade):
+    got, want = grade.both(block1_structure)
+    expect_equal(got, want, "block1()", hint="nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())")
+
+
+@exercise("block1", points=0.25)
+def test_block1_output(grade):
+    got, want = grade.both(block1_output)
+    expect_close(got, want, "block1()(X)", hint="Linear(4, 8), ReLU, Linear(8, 4), ReLU, in that order")
+
+
+@exercise("block2", points=0.5)
+def test_block2_names(grade):
+    got, want = grade.both(block2_structure)
+    expect_equal(got, want, "block2()'s children (name, layers)",
+                 hint="net = nn.Sequential(), then net.add_module(f'block {i}', block1()) for i in range(4): "
+                      "nn.Sequential(*blocks) would name them '0' ... '3'")
+
+
+@exercise("block2", points=0.25)
+def test_block2_output(grade):
+    got, want = grade.both(block2_output)
+    expect_close(got, want, "block2()(X)", hint="four block1() one after the other")
+
+
+@exercise("rgnet", points=0.25)
+def test_rgnet_parameters(grade):
+    got, want = grade.both(rgnet_structure)
+    expect_equal(got, want, "rgnet()", hint="nn.Sequential(block2(), nn.Linear(4, 1))")
+
+
+@exercise("rgnet", points=0.25)
+def test_rgnet_output(grade):
+    got, want = grade.both(rgnet_output)
+    expect_close(got, want, "rgnet()(X)", hint="nn.Sequential(block2(), nn.Linear(4, 1))")
+
+
+# get_parameter
+
+GOOD_PATHS = (("rgnet", "0.block 1.0.bias"), ("rgnet", "0.block 3.2.weight"), ("rgnet", "1.weight"),
+              ("MLP", "hidden.weight"), ("MLP", "out.bias"), ("mixed", "scale"), ("mixed", "body.10.weight"))
+BAD_PATHS = (("rgnet", "0.block 4.0.bias"), ("MLP", "hidden.weights"), ("mixed", "body.1.bias"))
+
+
+def networks_by_name():
+    nets = {"rgnet": nested_net(), "MLP": HiddenOut(), "mixed": Mixed()}
+    return {name: fill_parameters(net) for name, net in nets.items()}
+
+
+def get_parameter_values(parameters):
+    nets = networks_by_name()
+    return [parameters.get_parameter(nets[net], path) for net, path in GOOD_PATHS]
+
+
+def get_parameter_identity(parameters):
+    nets = networks_by_name()
+    return [parameters.get_parameter(nets[net], path) is dict(nets[net].named_parameters())[path]
+            for net, path in GOOD_PATHS]
+
+
+def get_parameter_missing(parameters):
+    """Which exception get_parameter raises, and with what message, for each of BAD_PATHS."""
+    results = []
+    for net, path in BAD_PATHS:
+        try:
+            parameters.get_parameter(networks_by_name()[net], path)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - which exception it was is what we judge
+            results.append({"raised": type(error).__name__, "message": str(error)})
+        else:
+            results.append({"raised": None, "message": ""})
+    return results
+
+
+@exercise("get_parameter", points=0.25)
+def test_get_parameter_values(grade):
+    got, want = grade.both(get_parameter_values)
+    expect_close(got, want, "get_parameter(net, path) for " + ", ".join(repr(p) for _, p in GOOD_PATHS),
+                 hint="return the parameter at that dotted path: dict(net.named_parameters())[path] finds it")
+
+
+@exercise("get_parameter", points=0.5)
+def test_get_parameter_returns_the_parameter_itself(grade):
+    same = grade.student(get_parameter_identity)
+    wrong = [path for (_, path), is_same in zip(GOOD_PATHS, same) if is_same is not True]
+    expect(not wrong, f"get_parameter(net, path) is not the network's own parameter for {wrong}",
+           hint="return the nn.Parameter object itself: .clone(), .data, .detach() or copy.deepcopy give a "
+                "different tensor, and changing it would not change the network")
+
+
+@exercise("get_parameter", points=0.5)
+def test_get_parameter_missing_path_raises_key_error(grade):
+    for (_, path), result in zip(BAD_PATHS, grade.student(get_parameter_missing)):
+        expect(result["raised"] is not None, f"get_parameter(net, {path!r}) returned instead of raising KeyError",
+               hint="a path that names no parameter must raise KeyError")
+        expect(result["raised"] == "KeyError",
+               f"get_parameter(net, {path!r}) raised {result['raised']} ({result['message']}) instead of KeyError",
+               hint="catch the lookup's error and raise KeyError(...) instead (nn.Module.get_parameter raises "
+                    "AttributeError)")
+        expect(path in result["message"],
+               f"the KeyError's message {result['message']!r} does not name the path {path!r}",
+               hint="put the path in the message, e.g. raise KeyError(f'no parameter named {path!r}')")
+
+
+# count_parameters
+
+def count_plain(parameters):
+    return [parameters.count_parameters(net) for net in (nested_net(), Mixed(), HiddenOut())]
+
+
+def count_shared(parameters):
+    return [parameters.count_parameters(net) for net in (shared_module_net(), shared_weight_net())]
+
+
+def partly_frozen_net():
+    net = nested_net()
+    for name, parameter in net.named_parameters():
+        if name.startswith("0.block 1.") or name.endswith("0.bias"):
+            parameter.requires_grad_(False)
+    return net
+
+
+def count_trainable(parameters):
+    return {"trainable_only=True": parameters.count_parameters(partly_frozen_net(), trainable_only=True),
+            "trainable_only=False": parameters.count_parameters(partly_frozen_net(), trainable_only=False),
+            "default": parameters.count_parameters(partly_frozen_net())}
+
+
+@exercise("count_parameters", points=0.5)
+def test_count_parameters(grade):
+    got, want = grade.both(count_plain)
+    expect_equal(got, want, "count_parameters of rgnet(), a module with a BatchNorm, and an MLP",
+                 hint="add up p.numel() over net.parameters(); buffers (BatchNorm's running_mean...) are not "
+                      "parameters")
+
+
+@exercise("count_parameters", points=0.5)
+def test_count_parameters_counts_shared_once(grade):
+    got, want = grade.both(count_shared)
+    expect_equal(got, want, "count_parameters of a network using one Linear twice, and of one where two Linears "
+                            "hold the same weight",
+                 hint="a shared parameter is one tensor: count it once. net.parameters() lists it once; "
+                      "named_parameters(remove_duplicate=False) or adding up module by module counts it again")
+
+
+@exercise("count_parameters", points=0.5)
+def test_count_parameters_trainable_only(grade):
+    got, want = grade.both(count_trainable)
+    expect_equal(got, want, "count_parameters of a partly frozen rgnet()",
+                 hint="with trainable_only=True skip the parameters whose requires_grad is False; "
+                      "without it count them all")
+
+
+# linear_layers
+
+def names_of_found_modules(net, found):
+    names = {id(module): name for name, module in net.named_modules()}
+    return [names.get(id(module), f"<a {type(module).__name__} that is not a module of the network>")
+            for module in found]
+
+
+def linear_layers_nested(parameters):
+    nets = (nested_net(), Mixed(), nn.Sequential(HiddenOut(), nn.Sequential(nn.Sequential(nn.Linear(2, 2)))))
+    return [names_of_found_modules(net, parameters.linear_layers(net)) for net in nets]
+
+
+def linear_layers_shared(parameters):
+    net = shared_module_net()
+    return names_of_found_modules(net, parameters.linear_layers(net))
+
+
+@exercise("linear_layers", points=0.75)
+def test_linear_layers_at_every_depth(grade):
+    got, want = grade.both(linear_layers_nested)
+    expect_equal(got, want, "the names of the Linear layers linear_layers finds in three nested networks",
+                 hint="net.children() only sees the top level: net.modules() walks every depth, "
+                      "and keep the modules themselves (isinstance(m, nn.Linear))")
+
+
+@exercise("linear_layers", points=0.5)
+def test_linear_layers_lists_a_shared_layer_once(grade):
+    got, want = grade.both(linear_layers_shared)
+    expect_equal(got, want, "the Linear layers of nn.Sequential(Linear, ReLU, shared, ReLU, shared, ReLU, Linear)",
+                 hint="a layer used twice is one module: list it once (net.modules() does; walking _modules "
+                      "by hand does not)")
+
+
+# freeze
+
+def trainable_after_freeze(parameters, prefixes, frozen_before=()):
+    net = nested_net()
+    for name, parameter in net.named_parameters():
+        if name in frozen_before:
+            parameter.requires_grad_(False)
+    parameters.freeze(net, list(prefixes) if isinstance(prefixes, tuple) else prefixes)
+    return {name: parameter.requires_grad for name, parameter in net.named_parameters()}
+
+
+def expect_same_flags(grade, what, hint, *args):
+    got, want = grade.both(trainable_after_freeze, *args)
+    wrong_frozen = [name for name in want if want[name] and got.get(name) is False]
+    wrong_trainable = [name for name in want if not want[name] and got.get(name) is True]
+    expect(not wrong_frozen, f"{what} froze {wrong_frozen}, which it should have left trainable", hint)
+    expect(not wrong_trainable, f"{what} left {wrong_trainable} trainable, which it should have frozen", hint)
+    expect_equal(got, want, f"requires_grad of every parameter after {what}")
+
+
+@exercise("freeze", points=0.5)
+def test_freeze_list_of_prefixes(grade):
+    expect_same_flags(grade, "freeze(rgnet(), ['0.block 2.', '1.weight'])",
+                      "set requires_grad = False on exactly the parameters whose dotted name starts with one of "
+                      "the prefixes, and touch no other", ("0.block 2.", "1.weight"))
+
+
+@exercise("freeze", points=0.25)
+def test_freeze_single_string(grade):
+    expect_same_flags(grade, "freeze(rgnet(), '0.block 3')",
+                      "prefixes may be one string: treat it as a one-item list (iterating over a string gives "
+                      "its characters)", "0.block 3")
+
+
+@exercise("freeze", points=0.25)
+def test_freeze_matches_prefixes_not_substrings(grade):
+    expect_same_flags(grade, "freeze(rgnet(), ['1'])",
+                      "match with name.startswith(prefix): '1' is a prefix of '1.weight' but only a part of "
+                      "'0.block 1.0.weight'", ("1",))
+
+
+@exercise("freeze", points=0.25)
+def test_freeze_leaves_other_parameters_unchanged(grade):
+    expect_same_flags(grade, "freeze(rgnet(), ['0.block 1.']) on a network whose '0.block 0.0.weight' and "
+                             "'1.bias' were frozen already",
+                      "only ever set requires_grad to False, and only on the matching parameters: the others "
+                      "keep the flag they had", ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))

@@ -1,0 +1,245 @@
+"""Checks for topic `tying`: one parameter used in several places of a network.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+Tied means one object: the checks tell a shared layer from a copy with equal values by
+identity, by where the gradient goes and by what one optimizer step changes.
+"""
+
+import copy
+
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
+from grader.probing import fill_parameters, gradients, inputs, parameter_facts
+
+exercise = pytest.mark.exercise
+
+
+# tied_mlp
+
+def layout(net):
+    """What each entry of a Sequential is (a shared entry listed at each place), with its Linear sizes."""
+    return [(type(m).__name__, getattr(m, "in_features", None), getattr(m, "out_features", None)) for m in net]
+
+
+def equalised_tied_mlp(tying, device="cpu"):
+    """tying.tied_mlp() with fixed weights; should net[4] be a copy of net[2] rather than the same layer, it gets
+    net[2]'s values too, so that the checks on the function it computes do not depend on the tying."""
+    net = fill_parameters(tying.tied_mlp())
+    first, second = (net[2], net[4]) if len(net) > 4 else (None, None)
+    if isinstance(first, nn.Linear) and isinstance(second, nn.Linear) and first is not second:
+        with torch.no_grad():
+            for mine, copied in ((first.weight, second.weight), (first.bias, second.bias)):
+                if mine is not copied and mine.shape == copied.shape:
+                    copied.copy_(mine)
+    return net.to(device)
+
+
+def tied_mlp_layers(tying):
+    net = equalised_tied_mlp(tying)
+    return {"type": type(net).__name__, "layout": layout(net), "output": net(inputs(5, 4))}
+
+
+def tied_mlp_sharing(tying):
+    net = tying.tied_mlp()
+    return {"net[2] is net[4]": net[2] is net[4]}
+
+
+def tied_mlp_gradients(tying, device):
+    net = equalised_tied_mlp(tying, device)
+    out = net(inputs(5, 4, device=device))
+    (out * inputs(5, 1, seed=3, device=device)).sum().backward()
+    return {f"net[{i}].{kind}.grad": getattr(net[i], kind).grad for i in (0, 2, 4, 6) for kind in ("weight", "bias")}
+
+
+def tied_mlp_after_one_step(tying):
+    net = equalised_tied_mlp(tying)
+    (net(inputs(5, 4)) * inputs(5, 1, seed=3)).sum().backward()
+    # torch.optim.SGD(net.parameters(), lr=0.5).step(), written out: building a torch.optim optimizer first
+    # imports torch._dynamo, a second per worker.
+    with torch.no_grad():
+        for parameter in net.parameters():
+            parameter -= 0.5 * parameter.grad
+    return {f"net[{i}].{kind}": getattr(net[i], kind) for i in (2, 4) for kind in ("weight", "bias")}
+
+
+def tied_mlp_count(tying):
+    net = tying.tied_mlp()
+    return {"tensors": len(list(net.parameters())), "scalars": sum(p.numel() for p in net.parameters())}
+
+
+@exercise("tied_mlp", points=0.5)
+def test_tied_mlp_layers_and_output(grade):
+    got, want = grade.both(tied_mlp_layers)
+    expect_equal(got["type"], want["type"], "the type of tied_mlp()")
+    expect_equal(got["layout"], want["layout"], "tied_mlp()'s layers, in order",
+                 hint="Linear(4, 8), ReLU, shared, ReLU, shared, ReLU, Linear(8, 1) with shared = Linear(8, 8)")
+    expect_close(got["output"], want["output"], "tied_mlp()(X)")
+
+
+@exercise("tied_mlp", points=0.75)
+def test_tied_mlp_shares_one_layer(grade):
+    got = grade.student(tied_mlp_sharing)
+    expect(got["net[2] is net[4]"] is True, "in tied_mlp(), net[2] and net[4] are two different layers",
+           hint="create shared = nn.Linear(8, 8) once and put that same object in both places; "
+                "copy.deepcopy(shared) or a layer with cloned weights is a second layer with equal values, not a tie")
+
+
+@exercise("tied_mlp", points=0.75)
+def test_tied_mlp_gradient_is_the_sum_of_both_uses(grade, device):
+    expect_same_as_reference(grade, tied_mlp_gradients, device, what="tied_mlp()'s gradients after one backward",
+                             hint="the shared layer's gradient adds up what both of its uses contribute; it only "
+                                  "does when net[2] and net[4] are the same layer")
+
+
+@exercise("tied_mlp", points=0.5)
+def test_tied_mlp_one_step_moves_both_uses(grade):
+    got, want = grade.both(tied_mlp_after_one_step)
+    expect_close(got, want, "net[2] and net[4] of tied_mlp() after one SGD step",
+                 hint="when both places hold the same layer, one optimizer step moves both by the summed gradient")
+
+
+@exercise("tied_mlp", points=0.5)
+def test_tied_mlp_counts_the_shared_layer_once(grade):
+    got, want = grade.both(tied_mlp_count)
+    expect_equal(got, want, "the parameters of tied_mlp() (tensors and scalars, each shared one once)",
+                 hint="the shared layer's weight and bias are one pair of tensors: a copy adds another 72 scalars")
+
+
+# tied_pairs
+
+def as_pairs(result):
+    """The student's answer as a list of tuples, however the sequences were spelled."""
+    try:
+        return [tuple(pair) for pair in result]
+    except TypeError:
+        return f"<{type(result).__name__} object>"
+
+
+class OwnAndChild(nn.Module):
+    """A parameter registered on the module itself that is also its child's weight: its own comes first."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(3, 3)
+        self.scale = self.inner.weight
+
+
+def shared_module_net():
+    shared = nn.Linear(8, 8)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
+
+
+def shared_weight_net():
+    first, second = nn.Linear(5, 5), nn.Linear(5, 5)
+    second.weight = first.weight
+    return nn.Sequential(first, nn.ReLU(), second)
+
+
+def pairs_found(tying):
+    return [as_pairs(tying.tied_pairs(net)) for net in (shared_module_net(), shared_weight_net(), OwnAndChild())]
+
+
+def pairs_with_three_uses(tying):
+    shared = nn.Linear(3, 3)
+    return as_pairs(tying.tied_pairs(nn.Sequential(shared, nn.ReLU(), shared, nn.ReLU(), shared)))
+
+
+def pairs_with_a_copy(tying):
+    original, shared = nn.Linear(4, 4), nn.Linear(4, 4)
+    return as_pairs(tying.tied_pairs(nn.Sequential(original, copy.deepcopy(original), shared, shared)))
+
+
+def pairs_without_sharing(tying):
+    net = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Sequential(nn.Linear(4, 2), nn.Linear(2, 2)))
+    return as_pairs(tying.tied_pairs(net))
+
+
+@exercise("tied_pairs", points=1)
+def test_tied_pairs_finds_every_tie(grade):
+    got, want = grade.both(pairs_found)
+    for what, got_pairs, want_pairs in zip(("a Sequential using one Linear twice",
+                                            "two Linears holding the same weight",
+                                            "a module whose own parameter is its child's weight"), got, want):
+        expect_equal(got_pairs, want_pairs, f"tied_pairs of {what}",
+                     hint="walk net.named_parameters(remove_duplicate=False) (the default hides repeats) and pair "
+                          "each name whose tensor object (id(p)) was seen before with the first name it had")
+
+
+@exercise("tied_pairs", points=0.25)
+def test_tied_pairs_uses_the_earliest_name(grade):
+    got, want = grade.both(pairs_with_three_uses)
+    expect_equal(got, want, "tied_pairs of a Sequential using one Linear three times",
+                 hint="pair every later name with the first name the tensor had, not with the one just before it")
+
+
+@exercise("tied_pairs", points=0.5)
+def test_tied_pairs_equal_values_are_not_sharing(grade):
+    got, want = grade.both(pairs_with_a_copy)
+    expect_equal(got, want, "tied_pairs of nn.Sequential(layer, copy.deepcopy(layer), shared, shared)",
+                 hint="compare tensor objects (p is q, or id(p)), not values: a deep copy has equal values but "
+                      "is a tensor of its own")
+
+
+@exercise("tied_pairs", points=0.25)
+def test_tied_pairs_without_sharing_is_empty(grade):
+    got, want = grade.both(pairs_without_sharing)
+    expect_equal(got, want, "tied_pairs of a network without shared parameters",
+                 hint="return an empty list when no parameter is shared")
+
+
+# TiedAutoencoder
+
+def autoencoder_parameters(tying):
+    return parameter_facts(tying.TiedAutoencoder(6, 3))
+
+
+def autoencoder_initial_decoder_bias(tying):
+    torch.manual_seed(0)
+    return getattr(tying.TiedAutoencoder(6, 3), "decoder_bias", None)
+
+
+def autoencoder_forward(tying, device):
+    model = fill_parameters(tying.TiedAutoencoder(6, 3)).to(device)
+    return model(inputs(5, 6, device=device))
+
+
+def autoencoder_gradients(tying, device):
+    model = fill_parameters(tying.TiedAutoencoder(6, 3)).to(device)
+    out = model(inputs(5, 6, device=device))
+    (out * inputs(5, 6, seed=4, device=device)).sum().backward()
+    return gradients(model)
+
+
+@exercise("TiedAutoencoder", points=0.75)
+def test_autoencoder_has_no_separate_decoder_weight(grade):
+    got, want = grade.both(autoencoder_parameters)
+    expect_equal(got, want, "TiedAutoencoder(6, 3)'s parameters",
+                 hint="encoder = nn.Linear(d_in, d_hidden) and decoder_bias = nn.Parameter(torch.zeros(d_in)), "
+                      "nothing else: the decoder reuses encoder.weight instead of having a weight of its own")
+
+
+@exercise("TiedAutoencoder", points=0.25)
+def test_autoencoder_decoder_bias_starts_at_zero(grade):
+    got = grade.student(autoencoder_initial_decoder_bias)
+    expect(isinstance(got, torch.Tensor), f"TiedAutoencoder(6, 3).decoder_bias is not a tensor: {got!r}",
+           hint="decoder_bias = nn.Parameter(torch.zeros(d_in))")
+    expect_close(got, torch.zeros(6), "TiedAutoencoder(6, 3).decoder_bias when created",
+                 hint="decoder_bias = nn.Parameter(torch.zeros(d_in)): it starts at zero")
+
+
+@exercise("TiedAutoencoder", points=1)
+def test_autoencoder_output(grade, device):
+    expect_same_as_reference(grade, autoencoder_forward, device, what="TiedAutoencoder(6, 3)(X)",
+                             hint="relu(encoder(X)) @ encoder.weight + decoder_bias: encoder.weight has shape "
+                                  "(d_hidden, d_in), so no transpose is needed on this side")
+
+
+@exercise("TiedAutoencoder", points=1)
+def test_autoencoder_gradients_reach_the_weight_from_both_uses(grade, device):
+    expect_same_as_reference(grade, autoencoder_gradients, device, what="TiedAutoencoder(6, 3)'s gradients",
+                             hint="use self.encoder.weight itself in the decoder: .data, .detach() or a copy cut "
+                                  "the decoder's share of the gradient off")
