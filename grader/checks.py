@@ -59,18 +59,20 @@ def expect_close(
     rtol: float | None = None,
     atol: float | None = None,
     check_device: bool = True,
+    against: str = "the reference",
 ) -> None:
     """Fail unless `got` matches `want` entry by entry, tensors within `assert_close` tolerances.
 
     Tolerances are `torch.testing.assert_close`'s defaults for the dtype unless given.
     With `check_device=False`, tensors are compared on the CPU wherever they live.
+    `against` names what `want` is, for the message ("your uninterrupted run", say).
     """
-    problem = _difference(got, want, what, rtol, atol, check_device)
+    problem = _difference(got, want, what, rtol, atol, check_device, against)
     if problem:
         raise CheckFailed(_with_hint(problem, hint))
 
 
-def _difference(got, want, where, rtol, atol, check_device) -> str | None:
+def _difference(got, want, where, rtol, atol, check_device, against="the reference") -> str | None:
     if isinstance(want, dict):
         if not isinstance(got, dict):
             return f"{where}: expected a dict, got {_kind(got)}"
@@ -79,7 +81,7 @@ def _difference(got, want, where, rtol, atol, check_device) -> str | None:
             parts = ([f"missing {missing}"] if missing else []) + ([f"unexpected {extra}"] if extra else [])
             return f"{where}: the keys differ ({'; '.join(parts)})"
         for key in want:
-            problem = _difference(got[key], want[key], f"{where}[{key!r}]", rtol, atol, check_device)
+            problem = _difference(got[key], want[key], f"{where}[{key!r}]", rtol, atol, check_device, against)
             if problem:
                 return problem
         return None
@@ -89,12 +91,12 @@ def _difference(got, want, where, rtol, atol, check_device) -> str | None:
         if len(got) != len(want):
             return f"{where}: expected {len(want)} entries, got {len(got)}"
         for index, (g, w) in enumerate(zip(got, want)):
-            problem = _difference(g, w, f"{where}[{index}]", rtol, atol, check_device)
+            problem = _difference(g, w, f"{where}[{index}]", rtol, atol, check_device, against)
             if problem:
                 return problem
         return None
     if isinstance(want, torch.Tensor):
-        return _tensor_difference(got, want, where, rtol, atol, check_device)
+        return _tensor_difference(got, want, where, rtol, atol, check_device, against)
     if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
         try:
             torch.testing.assert_close(float(got), want, rtol=rtol, atol=atol, equal_nan=True)
@@ -106,7 +108,7 @@ def _difference(got, want, where, rtol, atol, check_device) -> str | None:
     return None
 
 
-def _tensor_difference(got, want, where, rtol, atol, check_device) -> str | None:
+def _tensor_difference(got, want, where, rtol, atol, check_device, against) -> str | None:
     if not isinstance(got, torch.Tensor):
         return f"{where}: expected a tensor of shape {tuple(want.shape)}, got {_kind(got)}"
     if got.shape != want.shape:
@@ -119,7 +121,7 @@ def _tensor_difference(got, want, where, rtol, atol, check_device) -> str | None
     try:
         torch.testing.assert_close(got, want, rtol=rtol, atol=atol, equal_nan=True, check_device=False)
     except AssertionError:
-        return f"{where} differs from the reference: {_explain(got, want)}"
+        return f"{where} differs from {against}: {_explain(got, want)}"
     return None
 
 

@@ -29,6 +29,8 @@ KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (
      "backward() on a non-scalar needs a gradient argument of the same shape, or sum() it first"),
     (None, "Weights only load failed",
      "torch.load(..., weights_only=True) only reads tensors and plain containers: save a state_dict, not a module"),
+    (None, "must be Tensor, not NoneType",
+     "a parameter's .grad is None until a backward pass reaches it: skip parameters whose p.grad is None"),
     ("MemoryError", "", "the code tried to use far more memory than the exercise needs"),
     (None, "can't allocate memory", "the code tried to use far more memory than the exercise needs"),
     ("RecursionError", "", "a function calls itself without end: does forward() call self(...) or itself?"),

@@ -1,0 +1,119 @@
+"""Topic 8, optimizers: the classic update rules by hand, each equal to its torch.optim twin.
+
+Every function updates `params` in place under torch.no_grad(), keeps its state in the
+lists it is given (one tensor per parameter, zeros at the start) and skips parameters
+whose .grad is None.
+"""
+
+import torch
+
+
+def sgd_update(params, lr):
+    """Plain SGD: p -= lr * grad, like torch.optim.SGD(params, lr)."""
+    # BEGIN SOLUTION: under torch.no_grad(), for every p whose .grad is not None: p -= lr * p.grad, in place
+    with torch.no_grad():
+        for p in params:
+            if p.grad is not None:
+                p.sub_(lr * p.grad)
+    # END SOLUTION
+
+
+def sgd_momentum(params, vs, lr, gamma):
+    """SGD with momentum: v = gamma * v + lr * grad; p -= v, like torch.optim.SGD(params, lr, momentum=gamma)."""
+    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its v, in place: v = gamma * v + lr * p.grad; p -= v
+    with torch.no_grad():
+        for p, v in zip(params, vs):
+            if p.grad is not None:
+                v.mul_(gamma).add_(p.grad, alpha=lr)
+                p.sub_(v)
+    # END SOLUTION
+
+
+def sgd_adagrad(params, sqrs, lr, eps=1e-10):
+    """Adagrad: s += grad**2; p -= lr * grad / (sqrt(s) + eps), like torch.optim.Adagrad(params, lr, eps=eps)."""
+    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its s, in place: s += g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt
+    with torch.no_grad():
+        for p, s in zip(params, sqrs):
+            if p.grad is not None:
+                s.addcmul_(p.grad, p.grad)
+                p.addcdiv_(p.grad, s.sqrt().add_(eps), value=-lr)
+    # END SOLUTION
+
+
+def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
+    """RMSprop: s = alpha * s + (1 - alpha) * grad**2; p -= lr * grad / (sqrt(s) + eps)."""
+    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its s, in place: s = alpha * s + (1 - alpha) * g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt
+    with torch.no_grad():
+        for p, s in zip(params, sqrs):
+            if p.grad is not None:
+                s.mul_(alpha).addcmul_(p.grad, p.grad, value=1 - alpha)
+                p.addcdiv_(p.grad, s.sqrt().add_(eps), value=-lr)
+    # END SOLUTION
+
+
+def adadelta(params, sqrs, deltas, rho, eps=1e-6):
+    """Adadelta with lr = 1: s = rho*s + (1-rho)*g**2; g' = sqrt(delta + eps) / sqrt(s + eps) * g;
+    p -= g'; delta = rho*delta + (1-rho)*g'**2."""
+    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad, in place: update s; g' = sqrt(delta + eps) / sqrt(s + eps) * g with the OLD delta; p -= g'; then delta = rho*delta + (1-rho)*g'**2
+    with torch.no_grad():
+        for p, s, delta in zip(params, sqrs, deltas):
+            if p.grad is not None:
+                g = p.grad
+                s.mul_(rho).addcmul_(g, g, value=1 - rho)
+                rescaled = (delta + eps).sqrt().div_((s + eps).sqrt()).mul_(g)
+                p.sub_(rescaled)
+                delta.mul_(rho).addcmul_(rescaled, rescaled, value=1 - rho)
+    # END SOLUTION
+
+
+def adam(params, vs, sqrs, lr, t, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam at step t (counted from 1): p -= lr * v_hat / (sqrt(s_hat) + eps) with bias-corrected moments."""
+    # BEGIN SOLUTION: under torch.no_grad(), in place: v = b1*v + (1-b1)*g; s = b2*s + (1-b2)*g*g; v_hat = v / (1 - b1**t); s_hat = s / (1 - b2**t); p -= lr * v_hat / (sqrt(s_hat) + eps)
+    with torch.no_grad():
+        for p, v, s in zip(params, vs, sqrs):
+            if p.grad is not None:
+                g = p.grad
+                v.mul_(beta1).add_(g, alpha=1 - beta1)
+                s.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+                v_hat = v / (1 - beta1**t)
+                s_hat = s / (1 - beta2**t)
+                p.sub_(lr * v_hat / (s_hat.sqrt() + eps))
+    # END SOLUTION
+
+
+class MyAdam(torch.optim.Optimizer):
+    """Adam as a real torch.optim.Optimizer: per-parameter state in self.state, each group's own settings."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        # BEGIN SOLUTION: put lr, betas and eps in a defaults dict and call super().__init__(params, defaults)
+        defaults = dict(lr=lr, betas=betas, eps=eps)
+        super().__init__(params, defaults)
+        # END SOLUTION
+
+    def step(self, closure=None):
+        """One Adam step for every parameter that has a gradient; returns closure()'s loss when given one."""
+        # BEGIN SOLUTION: loss = closure() under torch.enable_grad() if given; then under torch.no_grad(), for each group and each p with a grad: keep step, exp_avg, exp_avg_sq in self.state[p] and use the GROUP's lr, betas, eps; return loss
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        with torch.no_grad():
+            for group in self.param_groups:
+                beta1, beta2 = group["betas"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if not state:
+                        state["step"] = 0
+                        state["exp_avg"] = torch.zeros_like(p)
+                        state["exp_avg_sq"] = torch.zeros_like(p)
+                    state["step"] += 1
+                    t = state["step"]
+                    state["exp_avg"].mul_(beta1).add_(p.grad, alpha=1 - beta1)
+                    state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                    v_hat = state["exp_avg"] / (1 - beta1**t)
+                    s_hat = state["exp_avg_sq"] / (1 - beta2**t)
+                    p.sub_(group["lr"] * v_hat / (s_hat.sqrt() + group["eps"]))
+        return loss
+        # END SOLUTION

@@ -1,0 +1,311 @@
+"""Checks for topic `data`: datasets, reproducible loaders and torchvision transforms.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+
+A shuffled order is whatever the submission's generator gives, so the loader checks compare
+a submission with itself (same seed, same batches, whatever the global RNG did in between)
+rather than with the reference's order. Probes that need torchvision or PIL import them
+themselves, so that the other checks do not pay for the import.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from grader.checks import expect, expect_close, expect_equal
+
+exercise = pytest.mark.exercise
+
+
+def numbered_data(n):
+    """X row i is [2i, 2i + 1] and y[i] is i: every row says where it came from."""
+    return torch.arange(2 * n, dtype=torch.float32).reshape(n, 2), torch.arange(n)
+
+
+def batches(loader):
+    return [[X, y] for X, y in loader]
+
+
+def order_of(loader):
+    """The labels of one pass over the loader, in the order they came, and whether each X row matched its label."""
+    seen, paired = [], True
+    for X, y in loader:
+        seen += y.tolist()
+        paired = paired and torch.equal(X, torch.stack([2 * y, 2 * y + 1], dim=1).float())
+    return {"order": seen, "paired": paired}
+
+
+# make_loader
+
+def loader_facts(data):
+    from torch.utils.data import DataLoader, TensorDataset
+
+    X, y = numbered_data(10)
+    loader = data.make_loader(X, y, 4, False)
+    dataset = getattr(loader, "dataset", None)
+    return {
+        "is_dataloader": isinstance(loader, DataLoader),
+        "is_tensor_dataset": isinstance(dataset, TensorDataset),
+        "batch_size": getattr(loader, "batch_size", None),
+        "tensors": list(dataset.tensors) if isinstance(dataset, TensorDataset) else None,
+        "first_batch": list(next(iter(loader))),
+    }
+
+
+def loader_in_order(data):
+    X, y = numbered_data(12)
+    return batches(data.make_loader(X, y, 4, False, seed=5))
+
+
+def batch_sizes(data):
+    X, y = numbered_data(10)
+    return {shuffle: [len(y_batch) for _, y_batch in data.make_loader(X, y, 4, shuffle, seed=1)]
+            for shuffle in (False, True)}
+
+
+def shuffled_orders_for_one_seed(data):
+    """Four first passes of make_loader(..., shuffle=True, seed=3), the global RNG in another state each time."""
+    X, y = numbered_data(20)
+    torch.manual_seed(1)
+    first = order_of(data.make_loader(X, y, 5, True, seed=3))
+    loader = data.make_loader(X, y, 5, True, seed=3)
+    torch.manual_seed(2)
+    torch.rand(7)
+    built_then_reseeded = order_of(loader)
+    torch.manual_seed(3)
+    again = order_of(data.make_loader(X, y, 5, True, seed=3))
+    after_drawing = order_of(data.make_loader(X, y, 5, True, seed=3))
+    return [first, built_then_reseeded, again, after_drawing]
+
+
+def shuffled_orders_for_three_seeds(data):
+    X, y = numbered_data(20)
+    torch.manual_seed(0)
+    return [order_of(data.make_loader(X, y, 5, True, seed=seed)) for seed in (0, 1, 2)]
+
+
+def expect_permutation(result, n, what):
+    expect(result["paired"], f"{what}: some X rows came with another row's y",
+           hint="let TensorDataset(X, y) keep each X row with its y")
+    expect_equal(sorted(result["order"]), list(range(n)), f"{what}: the items of one pass, sorted",
+                 hint="one pass must yield every item exactly once; keep the last partial batch (drop_last=False)")
+
+
+@exercise("make_loader", points=0.5)
+def test_make_loader_is_a_dataloader_over_a_tensor_dataset(grade):
+    got, want = grade.both(loader_facts)
+    hint = "return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=...)"
+    expect(got["is_dataloader"], "make_loader(X, y, 4, False) did not return a torch.utils.data.DataLoader", hint)
+    expect(got["is_tensor_dataset"], "the loader's dataset is not a TensorDataset", hint)
+    expect_close(got, want, "make_loader(X, y, 4, False)", hint)
+
+
+@exercise("make_loader", points=0.5)
+def test_make_loader_keeps_the_data_order_without_shuffle(grade):
+    got, want = grade.both(loader_in_order)
+    expect_close(got, want, "the batches of make_loader(X, y, 4, shuffle=False) over 12 items (X row i = [2i, 2i+1], y = i)",
+                 hint="with shuffle=False the batches come in the data's own order")
+
+
+@exercise("make_loader", points=0.5)
+def test_make_loader_keeps_the_last_partial_batch(grade):
+    got = grade.student(batch_sizes)
+    for shuffle in (False, True):
+        expect_equal(got[shuffle], [4, 4, 2], f"the batch sizes of make_loader(X, y, 4, shuffle={shuffle}) over 10 items",
+                     hint="keep the last, smaller batch: leave drop_last=False")
+
+
+@exercise("make_loader", points=1)
+def test_make_loader_same_seed_same_batches(grade):
+    got = grade.student(shuffled_orders_for_one_seed)
+    for result in got:
+        expect_permutation(result, 20, "make_loader(X, y, 5, shuffle=True, seed=3)")
+    orders = [result["order"] for result in got]
+    expect(all(order == orders[0] for order in orders),
+           "make_loader(X, y, 5, shuffle=True, seed=3) gave different orders after torch.manual_seed(1), "
+           f"after torch.manual_seed(2) and after more random draws: {orders}",
+           hint="give the DataLoader its own generator, torch.Generator().manual_seed(seed): plain shuffle=True "
+                "follows the global RNG, and torch.manual_seed(seed) inside make_loader is undone by whatever "
+                "runs between building the loader and iterating it")
+
+
+@exercise("make_loader", points=0.5)
+def test_make_loader_different_seeds_different_orders(grade):
+    got = grade.student(shuffled_orders_for_three_seeds)
+    for seed, result in enumerate(got):
+        expect_permutation(result, 20, f"make_loader(X, y, 5, shuffle=True, seed={seed})")
+    orders = [result["order"] for result in got]
+    # A shuffle that ignored its seed is the only way to fail: for three seeded shuffles of 20
+    # items, the chance that two orders (or one and the identity) coincide is about 6/20!, 2e-18.
+    expect(orders[0] != list(range(20)), f"make_loader(X, y, 5, shuffle=True, seed=0) did not shuffle: {orders[0]}",
+           hint="pass shuffle=shuffle to the DataLoader")
+    expect(len({tuple(order) for order in orders}) == 3,
+           f"make_loader(..., shuffle=True) gave the same order for seeds 0, 1 and 2: {orders}",
+           hint="seed the loader's generator with the seed argument: torch.Generator().manual_seed(seed)")
+
+
+# SquaresDataset
+
+def squares_items(data):
+    from torch.utils.data import DataLoader
+
+    dataset = data.SquaresDataset(6)
+    return {
+        "len": len(dataset),
+        "items": {i: list(dataset[i]) for i in range(6)},
+        "batch": list(next(iter(DataLoader(dataset, batch_size=4)))),
+    }
+
+
+def squares_negative_items(data):
+    dataset = data.SquaresDataset(6)
+    return {i: list(dataset[i]) for i in (-1, -2, -6)}
+
+
+def squares_out_of_range(data):
+    dataset = data.SquaresDataset(6)
+    raised = {}
+    for i in (6, 7, 100, -7, -100):
+        try:
+            dataset[i]
+            raised[i] = "nothing"
+        except IndexError:
+            raised[i] = "IndexError"
+        except Exception as exc:  # noqa: BLE001 - which one is the point
+            raised[i] = type(exc).__name__
+    # `for item in dataset` stops at the first IndexError; without one it never would.
+    iterated = len(list(itertools.islice(iter(dataset), 10)))
+    return {"raised": raised, "items_when_iterated": iterated}
+
+
+@exercise("SquaresDataset", points=0.75)
+def test_squares_dataset_items(grade):
+    got, want = grade.both(squares_items)
+    expect_equal(got["len"], 6, "len(SquaresDataset(6))", hint="__len__ returns n")
+    hint = "item i is (torch.tensor([float(i)]), torch.tensor([float(i * i)])): float32 tensors of shape (1,)"
+    expect_close(got["items"], want["items"], "SquaresDataset(6)", hint)
+    expect_close(got["batch"], want["batch"], "the first batch of DataLoader(SquaresDataset(6), batch_size=4)", hint)
+
+
+@exercise("SquaresDataset", points=0.25)
+def test_squares_dataset_negative_indices(grade):
+    got, want = grade.both(squares_negative_items)
+    expect_close(got, want, "SquaresDataset(6)",
+                 hint="like a list, index -1 is the last item: map a negative i to i + n")
+
+
+@exercise("SquaresDataset", points=0.5)
+def test_squares_dataset_raises_index_error_outside(grade):
+    got = grade.student(squares_out_of_range)
+    expect_equal(got["raised"], {i: "IndexError" for i in (6, 7, 100, -7, -100)},
+                 "what SquaresDataset(6)[i] raised for i outside [-6, 6)",
+                 hint="raise IndexError when i < -n or i >= n (returning i*i there makes `for x in dataset` endless)")
+    expect_equal(got["items_when_iterated"], 6, "the number of items `for item in SquaresDataset(6)` gave (at most 10 read)",
+                 hint="raise IndexError past the last item: that is how Python's iteration over a dataset stops")
+
+
+# mnist_transform
+
+def known_pixels() -> np.ndarray:
+    """A 28x28 uint8 image holding every value 0..255: pixel k is 37 * k mod 256 (0 first, 255 at k = 83)."""
+    return (np.arange(784) * 37 % 256).astype(np.uint8).reshape(28, 28)
+
+
+def transformed_known_image(data):
+    from PIL import Image
+
+    image = Image.fromarray(known_pixels())
+    out = data.mnist_transform()(image)
+    return {"type": type(out).__name__, "shape": tuple(getattr(out, "shape", ())), "dtype": str(getattr(out, "dtype", None)),
+            "values": out if isinstance(out, torch.Tensor) else None}
+
+
+@exercise("mnist_transform", points=0.5)
+def test_mnist_transform_shape_and_dtype(grade):
+    got = grade.student(transformed_known_image)
+    expect_equal({k: got[k] for k in ("type", "shape", "dtype")},
+                 {"type": "Tensor", "shape": (784,), "dtype": "torch.float32"},
+                 "mnist_transform()(a 28x28 grayscale PIL image)",
+                 hint="transforms.ToTensor() gives a float32 (1, 28, 28) tensor; flatten it to (784,) at the end, "
+                      "e.g. with transforms.Lambda(torch.flatten)")
+
+
+@exercise("mnist_transform", points=1)
+def test_mnist_transform_values(grade):
+    got = grade.student(transformed_known_image)
+    pixels = torch.from_numpy(known_pixels()).flatten().double()
+    want = ((pixels / 255 - 0.5) / 0.5).float()  # pixel 0 -> -1.0, 128 -> 0.0039, 255 -> 1.0
+    expect(got["values"] is not None, f"mnist_transform() returned a {got['type']}, not a tensor",
+           hint="end the Compose with ToTensor(), Normalize((0.5,), (0.5,)) and a flatten")
+    expect_close(got["values"].flatten().float(), want,
+                 "mnist_transform()(image) against (pixel/255 - 0.5) / 0.5 (pixel 0 -> -1.0, 255 -> 1.0), "
+                 "pixels in row-major order",
+                 hint="after ToTensor() (values in [0, 1]) add transforms.Normalize((0.5,), (0.5,)) to reach [-1, 1]; "
+                      "MNIST's own mean and std (0.1307, 0.3081) are not what the catalogue asks")
+
+
+# fake_mnist
+
+def fake_mnist_items(data):
+    from torchvision.datasets import FakeData
+
+    dataset = data.fake_mnist(12, seed=0)
+    items = [dataset[i] for i in range(len(dataset))]
+    images = [image for image, _ in items]
+    return {
+        "is_fake_data": isinstance(dataset, FakeData),
+        "len": len(dataset),
+        "shapes": sorted({tuple(getattr(image, "shape", ())) for image in images}),
+        "dtypes": sorted({str(getattr(image, "dtype", type(image).__name__)) for image in images}),
+        "min": min(float(image.min()) for image in images),
+        "max": max(float(image.max()) for image in images),
+        "label_types": sorted({type(label).__name__ for _, label in items}),
+        "labels": [label if isinstance(label, int) else -1 for _, label in items],
+    }
+
+
+def fake_mnist_data(data, n, seed, global_seed):
+    torch.manual_seed(global_seed)
+    torch.rand(global_seed)
+    dataset = data.fake_mnist(n, seed=seed)
+    items = [dataset[i] for i in range(n)]
+    return {"images": torch.stack([torch.as_tensor(image).flatten() for image, _ in items]),
+            "labels": [int(label) for _, label in items]}
+
+
+@exercise("fake_mnist", points=1)
+def test_fake_mnist_items(grade):
+    got = grade.student(fake_mnist_items)
+    expect(got["is_fake_data"], "fake_mnist(12) is not a torchvision.datasets.FakeData",
+           hint="return datasets.FakeData(size=n, image_size=(1, 28, 28), num_classes=10, transform=mnist_transform(), ...)")
+    expect_equal(got["len"], 12, "len(fake_mnist(12))", hint="FakeData(size=n, ...)")
+    expect_equal(got["shapes"], [(784,)], "the shapes of fake_mnist(12)'s images",
+                 hint="image_size=(1, 28, 28) and transform=mnist_transform(), which flattens to (784,)")
+    expect_equal(got["dtypes"], ["torch.float32"], "the dtypes of fake_mnist(12)'s images",
+                 hint="transform=mnist_transform() turns each PIL image into a float32 tensor")
+    expect(-1.0 <= got["min"] and got["max"] <= 1.0,
+           f"fake_mnist(12)'s pixel values run from {got['min']:.4g} to {got['max']:.4g}, outside [-1, 1]",
+           hint="apply mnist_transform(), which normalizes with mean 0.5 and std 0.5")
+    expect_equal(got["label_types"], ["int"], "the types of fake_mnist(12)'s labels",
+                 hint="FakeData gives int labels: leave target_transform out")
+    expect(all(0 <= label < 10 for label in got["labels"]), f"fake_mnist(12)'s labels {got['labels']} are not all in 0..9",
+           hint="num_classes=10")
+
+
+@exercise("fake_mnist", points=0.5)
+def test_fake_mnist_same_seed_same_data(grade):
+    first = grade.student(fake_mnist_data, 6, 3, 1)
+    second = grade.student(fake_mnist_data, 6, 3, 2)
+    expect_close(second, first, "fake_mnist(6, seed=3), built once after torch.manual_seed(1) and once after torch.manual_seed(2)",
+                 hint="FakeData seeds each image from its index plus random_offset: pass random_offset=seed", rtol=0, atol=0)
+
+
+@exercise("fake_mnist", points=0.5)
+def test_fake_mnist_different_seeds_different_data(grade):
+    three = grade.student(fake_mnist_data, 6, 3, 1)
+    four = grade.student(fake_mnist_data, 6, 4, 1)
+    expect(not torch.equal(three["images"], four["images"]), "fake_mnist(6, seed=3) and fake_mnist(6, seed=4) hold the same images",
+           hint="let the seed choose the images: FakeData(..., random_offset=seed)")
