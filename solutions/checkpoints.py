@@ -1,0 +1,94 @@
+"""Topic 6, checkpoints: saving and loading tensors, parameters, training state and whole models."""
+
+import contextlib
+import os
+import tempfile
+
+import torch
+from torch import nn
+
+
+def save_tensors(obj, path):
+    """Save a tensor, a list of tensors or a dict of str -> tensor to `path`."""
+    # BEGIN SOLUTION: torch.save(obj, path)
+    torch.save(obj, path)
+    # END SOLUTION
+
+
+def load_tensors(path):
+    """Load what save_tensors saved, running no code from the file (weights_only=True)."""
+    # BEGIN SOLUTION: return torch.load(path, weights_only=True)
+    return torch.load(path, weights_only=True)
+    # END SOLUTION
+
+
+def save_params(net, path):
+    """Save only the net's state_dict (its parameters and buffers), not the module."""
+    # BEGIN SOLUTION: torch.save(net.state_dict(), path)
+    torch.save(net.state_dict(), path)
+    # END SOLUTION
+
+
+def load_params(net, path) -> nn.Module:
+    """Load a state_dict saved by save_params into `net` (even one saved on a GPU), put it in eval mode, return it."""
+    # BEGIN SOLUTION: load with map_location="cpu" and weights_only=True, net.load_state_dict(...), net.eval(), return net
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    net.load_state_dict(state)  # copies the values onto the device the net lives on
+    net.eval()
+    return net
+    # END SOLUTION
+
+
+def save_checkpoint(path, model, optimizer, epoch, **extra):
+    """Save model and optimizer state, epoch, extras and the RNG state; a failed save leaves `path` as it was."""
+    # BEGIN SOLUTION: put everything (RNG: torch.get_rng_state()) in one dict; torch.save it to a temporary file next to `path`, then os.replace it onto `path`
+    checkpoint = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "epoch": epoch,
+        "extra": extra,
+        "rng": {
+            "cpu": torch.get_rng_state(),
+            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        },
+    }
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".checkpoint-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(checkpoint, file)
+        os.replace(temporary, path)  # atomic: `path` holds the old file or the new one, never half of one
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
+    # END SOLUTION
+
+
+def load_checkpoint(path, model, optimizer=None, map_location=None) -> dict:
+    """Restore what save_checkpoint saved; return {"epoch": ..., **extras}."""
+    # BEGIN SOLUTION: torch.load(path, map_location=map_location, weights_only=True); restore model, optimizer (if given) and RNG state; return epoch and extras
+    checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    model.load_state_dict(checkpoint["model"])
+    if optimizer is not None:
+        optimizer.load_state_dict(checkpoint["optimizer"])
+    torch.set_rng_state(checkpoint["rng"]["cpu"].cpu())
+    cuda_states = checkpoint["rng"]["cuda"]
+    if cuda_states and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([state.cpu() for state in cuda_states])
+    return {"epoch": checkpoint["epoch"], **checkpoint["extra"]}
+    # END SOLUTION
+
+
+def save_model(net, path):
+    """Save the whole module: its class (by reference) and its weights."""
+    # BEGIN SOLUTION: torch.save(net, path)
+    torch.save(net, path)
+    # END SOLUTION
+
+
+def load_model(path) -> nn.Module:
+    """Load a whole module; this unpickles code, so only load files you trust."""
+    # BEGIN SOLUTION: return torch.load(path, weights_only=False): a whole module is not plain data
+    return torch.load(path, weights_only=False)
+    # END SOLUTION

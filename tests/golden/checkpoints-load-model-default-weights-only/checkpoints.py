@@ -1,0 +1,2 @@
+def load_model(path):
+    return torch.load(path)

@@ -1,0 +1,2 @@
+def save_params(net, path):
+    torch.save(net, path)

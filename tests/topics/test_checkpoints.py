@@ -1,0 +1,475 @@
+"""Checks for topic `checkpoints`: saving and loading tensors, parameters, training state and models.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+Every probe writes its files in a temporary directory of its own. Where a probe reads a
+file back itself, it does so with `torch.load(path, weights_only=True)`, as a careful user
+loading someone else's file would.
+"""
+
+import contextlib
+import os
+import tempfile
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from grader.checks import expect, expect_close, expect_equal
+from grader.probing import fill_parameters, inputs
+
+exercise = pytest.mark.exercise
+
+
+# Helpers for the probes (they run in the worker)
+
+def small_net(dropout=False, seed=0):
+    """Linear(6, 8), ReLU, [Dropout(0.5)], Linear(8, 3), with weights fixed by `seed`."""
+    layers = [nn.Linear(6, 8), nn.ReLU()] + ([nn.Dropout(0.5)] if dropout else []) + [nn.Linear(8, 3)]
+    return fill_parameters(nn.Sequential(*layers), seed=seed)
+
+
+def state_of(net):
+    return {name: value.detach().clone() for name, value in net.state_dict().items()}
+
+
+def attempt(call):
+    """(call(), None), or (None, "Type: message") when it raised; NotImplementedError is let through.
+
+    Letting NotImplementedError through keeps an untouched stub's message "not implemented yet".
+    """
+    try:
+        return call(), None
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of the submission is a fact to report
+        return None, f"{type(error).__name__}: {error}"[:400]
+
+
+def load_safely(path):
+    """What `torch.load(path, weights_only=True)` gives: {"type", "value"}, or {"error"}."""
+    value, error = attempt(lambda: torch.load(path, weights_only=True))
+    return {"error": error} if error else {"type": type(value).__name__, "value": value}
+
+
+@contextlib.contextmanager
+def saved_as_on_gpu():
+    """Make torch.save record every CPU tensor as living on 'cuda:0', as a GPU run's file does.
+
+    torch.save writes each storage's location tag (found through torch.serialization's
+    registry of location taggers) into the file; a tagger put first in the registry makes
+    the file on disk the same as one written from CUDA tensors: `torch.load` without
+    `map_location` then fails on a CPU-only machine exactly as it does with a real one.
+    """
+    registry = torch.serialization._package_registry
+    entry = (-1_000_000, lambda storage: "cuda:0" if storage.device.type == "cpu" else None, lambda storage, location: None)
+    registry.insert(0, entry)
+    try:
+        yield
+    finally:
+        registry.remove(entry)
+
+
+def gpu_checkpoint_kind():
+    """"real" where CUDA is available (the probe saves CUDA tensors), else "simulated" (saved_as_on_gpu)."""
+    return "real" if torch.cuda.is_available() else "simulated"
+
+
+# save_tensors / load_tensors
+
+def tensor_examples():
+    return {
+        "tensor": inputs(3, 4),
+        "list": [inputs(2), inputs(2, 3, seed=1).double(), torch.arange(5)],
+        "dict": {"weight": inputs(4, 2, seed=2), "step": torch.tensor(7)},
+    }
+
+
+def tensors_saved(checkpoints):
+    """Each example saved by save_tensors, then read back with torch.load(weights_only=True)."""
+    loaded = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, obj in tensor_examples().items():
+            path = os.path.join(folder, f"{name}.pt")
+            checkpoints.save_tensors(obj, path)
+            loaded[name] = load_safely(path)
+    return loaded
+
+
+def tensors_loaded(checkpoints):
+    """Each example saved by torch.save, then read back by load_tensors."""
+    loaded = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, obj in tensor_examples().items():
+            path = os.path.join(folder, f"{name}.pt")
+            torch.save(obj, path)
+            value = checkpoints.load_tensors(path)
+            loaded[name] = {"type": type(value).__name__, "value": value}
+    return loaded
+
+
+class RunsCodeOnLoad:
+    """Pickles as a call to os.mkdir(marker): a file holding it runs that call when unpickled."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (self.marker,)
+
+
+def hostile_file_loaded(checkpoints):
+    with tempfile.TemporaryDirectory() as folder:
+        path, marker = os.path.join(folder, "hostile.pt"), os.path.join(folder, "code-ran")
+        torch.save({"weight": inputs(2, 2), "payload": RunsCodeOnLoad(marker)}, path)
+        _, error = attempt(lambda: checkpoints.load_tensors(path))
+        return {"code_ran": os.path.exists(marker), "refused": error is not None}
+
+
+def expect_same_files(got, want, what, hint):
+    for name in want:
+        expect("error" not in got[name], f"{what}, for a {name}: {got[name].get('error')}", hint)
+        expect_equal(got[name]["type"], want[name]["type"], f"the type of what {what} gives back for a {name}", hint)
+        expect_close(got[name]["value"], want[name]["value"], f"what {what} gives back for a {name}", hint)
+
+
+@exercise("save_tensors", points=1)
+def test_save_tensors_writes_files_torch_load_reads_safely(grade):
+    got, want = grade.both(tensors_saved)
+    expect_same_files(got, want, "torch.load(path, weights_only=True) of save_tensors' file",
+                      hint="torch.save(obj, path) as it is: a tensor, a list of tensors and a dict of str -> tensor "
+                           "are plain data that weights_only=True loads")
+
+
+@exercise("load_tensors", points=0.75)
+def test_load_tensors_reads_torch_save_files(grade):
+    got, want = grade.both(tensors_loaded)
+    expect_same_files(got, want, "load_tensors(path) of a torch.save file",
+                      hint="return torch.load(path, weights_only=True), the object as it was saved")
+
+
+@exercise("load_tensors", points=0.75)
+def test_load_tensors_runs_no_code_from_the_file(grade):
+    facts = grade.student(hostile_file_loaded)
+    expect(not facts["code_ran"],
+           "load_tensors ran code stored in the file: loading a file that pickles a call to os.mkdir made a directory",
+           hint="torch.load(path, weights_only=True) reads only tensors and plain containers; weights_only=False "
+                "(or pickle.load) runs whatever the file says")
+
+
+# save_params / load_params
+
+def params_saved(checkpoints):
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "params.pt")
+        checkpoints.save_params(small_net(dropout=True, seed=1), path)
+        return load_safely(path)
+
+
+@exercise("save_params", points=1)
+def test_save_params_saves_the_state_dict(grade):
+    got, want = grade.both(params_saved)
+    hint = "torch.save(net.state_dict(), path): the state_dict alone, not the module"
+    expect("error" not in got, f"torch.load(path, weights_only=True) cannot read save_params' file: {got.get('error')}", hint)
+    expect(isinstance(got["value"], dict), f"save_params' file holds a {got['type']}, not a state_dict", hint)
+    expect_close(got["value"], want["value"], "the state_dict in save_params' file", hint)
+
+
+def params_loaded(checkpoints):
+    """load_params into a net with other weights, in training mode, from a file torch.save wrote."""
+    original, target = small_net(dropout=True, seed=1).eval(), small_net(dropout=True, seed=2).train()
+    X = inputs(5, 6, seed=3)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "params.pt")
+        torch.save(original.state_dict(), path)
+        returned = checkpoints.load_params(target, path)
+    facts = {"returned_the_net": returned is target, "in_train_mode": [m.training for m in target.modules()]}
+    if isinstance(returned, nn.Module):
+        torch.manual_seed(0)  # used only if the net is (wrongly) still in training mode
+        facts["output_as_returned"] = returned(X)
+    target.eval()
+    facts["output"] = target(X)
+    facts["original_output"] = original(X)
+    return facts
+
+
+@exercise("load_params", points=1)
+def test_load_params_restores_the_outputs(grade):
+    got, want = grade.both(params_loaded)
+    expect_close(got["output"], want["original_output"], "the outputs (in eval mode) of the net load_params loaded into",
+                 hint="net.load_state_dict(torch.load(path, weights_only=True)) fills the net you are given")
+
+
+@exercise("load_params", points=0.5)
+def test_load_params_returns_the_net_in_eval_mode(grade):
+    got, want = grade.both(params_loaded)
+    expect(got["returned_the_net"], "load_params did not return the net it was given", hint="end with `return net`")
+    expect(not any(got["in_train_mode"]),
+           "after load_params the net is still in training mode, so its Dropout layer still drops activations",
+           hint="call net.eval() before returning it")
+    expect_close(got["output_as_returned"], want["output_as_returned"], "the outputs of the net load_params returned",
+                 hint="call net.eval() before returning it")
+
+
+def params_from_a_gpu(checkpoints):
+    """load_params of a checkpoint whose tensors live (or are recorded as living) on cuda:0."""
+    original, target = small_net(dropout=True, seed=1).eval(), small_net(dropout=True, seed=2)
+    kind = gpu_checkpoint_kind()
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "params.pt")
+        if kind == "real":
+            torch.save({name: value.cuda() for name, value in original.state_dict().items()}, path)
+        else:
+            with saved_as_on_gpu():
+                torch.save(original.state_dict(), path)
+        plain = load_safely(path)  # without map_location: must fail on a CPU-only machine
+        returned, error = attempt(lambda: checkpoints.load_params(target, path))
+    facts = {"kind": kind, "plain_load_error": plain.get("error"), "error": error}
+    if error is None:
+        facts["devices"] = sorted({str(p.device) for p in target.parameters()})
+        facts["output"] = target.eval()(inputs(5, 6, seed=3))
+    return facts
+
+
+def expect_gpu_simulation_is_real(want):
+    """On a CPU-only machine, the reference side confirms that a plain torch.load of the file fails."""
+    if want["kind"] == "simulated":
+        assert want["plain_load_error"] and "CUDA" in want["plain_load_error"], (
+            "the simulated GPU checkpoint loaded without map_location: the simulation no longer works")
+
+
+@exercise("load_params", points=1)
+def test_load_params_reads_a_gpu_checkpoint_on_the_cpu(grade):
+    # On a CPU-only machine this is a simulation: the file records its tensors on cuda:0
+    # (see saved_as_on_gpu), byte for byte what a GPU run writes; with CUDA it is the real thing.
+    got, want = grade.both(params_from_a_gpu)
+    expect_gpu_simulation_is_real(want)
+    hint = ("a state_dict saved on a GPU names cuda:0 in the file: load it with "
+            "torch.load(path, map_location='cpu', weights_only=True) and load_state_dict copies it to the net's device")
+    expect(got["error"] is None, f"load_params of a checkpoint saved on a GPU failed on this CPU net: {got['error']}", hint)
+    expect_equal(got["devices"], ["cpu"], "the devices of the net's parameters after load_params", hint)
+    expect_close(got["output"], want["output"], "the outputs of the net load_params loaded a GPU checkpoint into", hint)
+
+
+# save_checkpoint / load_checkpoint
+
+def training_batches(count, seed):
+    return [(inputs(8, 6, seed=seed + i), inputs(8, 3, seed=seed + 100 + i)) for i in range(count)]
+
+
+def train_steps(net, optimizer, batches):
+    net.train()
+    for X, y in batches:
+        optimizer.zero_grad()
+        F.mse_loss(net(X), y).backward()
+        optimizer.step()
+
+
+def resumed_training(checkpoints, what_matters):
+    """Train K steps, save, train M more; versus a fresh model and optimizer resumed from the file.
+
+    what_matters "optimizer": no Dropout, Adam (its state carries over, the RNG does not matter);
+    "rng": Dropout, plain SGD (no optimizer state, the RNG decides the dropout masks).
+    """
+    dropout = what_matters == "rng"
+
+    def fresh(seed):
+        net = small_net(dropout=dropout, seed=seed)
+        if what_matters == "optimizer":
+            return net, torch.optim.Adam(net.parameters(), lr=0.01)
+        return net, torch.optim.SGD(net.parameters(), lr=0.1)
+
+    first, then = training_batches(3, seed=10), training_batches(3, seed=20)
+    torch.manual_seed(0)
+    net, optimizer = fresh(seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "checkpoint.pt")
+        train_steps(net, optimizer, first)
+        checkpoints.save_checkpoint(path, net, optimizer, 3)
+        train_steps(net, optimizer, then)
+        uninterrupted = state_of(net)
+        torch.manual_seed(12345)  # as in a new process: another RNG state, another model, a new optimizer
+        net, optimizer = fresh(seed=2)
+        checkpoints.load_checkpoint(path, net, optimizer)
+        train_steps(net, optimizer, then)
+    return {"uninterrupted": uninterrupted, "resumed": state_of(net)}
+
+
+def expect_resumed_exactly(got, want, hint):
+    expect_close(got["uninterrupted"], want["uninterrupted"], "the parameters after training without interruption",
+                 hint="save_checkpoint must not change the model or the optimizer")
+    for name, value in got["uninterrupted"].items():
+        resumed = got["resumed"][name]
+        if not torch.equal(resumed, value):
+            gap = (resumed - value).abs().max().item()
+            expect(False, f"training resumed from the checkpoint differs from training never interrupted: "
+                          f"{name} is off by up to {gap:.3g} (it must be bit for bit the same)", hint)
+
+
+@exercise("save_checkpoint", points=1)
+def test_resuming_restores_the_optimizer_state(grade):
+    got, want = grade.both(resumed_training, "optimizer")
+    expect_resumed_exactly(got, want, hint="save optimizer.state_dict() with the model's state_dict and restore it "
+                                           "with optimizer.load_state_dict(): Adam's moments and step count live there")
+
+
+@exercise("save_checkpoint", points=1)
+def test_resuming_restores_the_random_number_generator(grade):
+    got, want = grade.both(resumed_training, "rng")
+    expect_resumed_exactly(got, want, hint="save torch.get_rng_state() in the checkpoint and restore it with "
+                                           "torch.set_rng_state() on load: Dropout draws its masks from it")
+
+
+def failed_save(checkpoints):
+    """A good checkpoint, then a save that cannot succeed (a lambda cannot be pickled); what is left at path?"""
+    torch.manual_seed(0)
+    net = small_net(seed=1)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "checkpoint.pt")
+        checkpoints.save_checkpoint(path, net, optimizer, 1, note="first")
+        fill_parameters(net, seed=2)  # training moved on
+        _, save_error = attempt(lambda: checkpoints.save_checkpoint(path, net, optimizer, 2, note=lambda: None))
+        restored = small_net(seed=3)
+        returned, load_error = attempt(lambda: checkpoints.load_checkpoint(path, restored))
+    facts = {"save_raised": save_error is not None, "load_error": load_error}
+    if load_error is None:
+        facts["returned"] = {key: returned.get(key) for key in ("epoch", "note")} if isinstance(returned, dict) else None
+        facts["parameters"] = state_of(restored)
+    return facts
+
+
+@exercise("save_checkpoint", points=1)
+def test_a_failed_save_leaves_the_previous_checkpoint(grade):
+    got, want = grade.both(failed_save)
+    hint = ("torch.save to a temporary file in the same folder, then os.replace(temporary, path): "
+            "the old file is replaced only once the new one is complete")
+    expect(got["save_raised"], "save_checkpoint(..., note=lambda: None) did not raise, yet a lambda cannot be saved",
+           hint="let the error from torch.save reach the caller")
+    expect(got["load_error"] is None, "after a save that failed, the previous checkpoint at path no longer loads: "
+                                      f"{got['load_error']}", hint)
+    expect_equal(got["returned"], {"epoch": 1, "note": "first"},
+                 "epoch and extras loaded after a failed save (those of the first, good save)", hint)
+    expect_close(got["parameters"], want["parameters"], "the parameters loaded after a failed save", hint)
+
+
+def checkpoint_contents(checkpoints):
+    net = small_net(seed=1)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "checkpoint.pt")
+        checkpoints.save_checkpoint(path, net, optimizer, 7, best_loss=0.25, note="hi", history=[1.0, 0.5])
+        restored = small_net(seed=2)
+        returned = checkpoints.load_checkpoint(path, restored, torch.optim.SGD(restored.parameters(), lr=0.1, momentum=0.9))
+        without_optimizer = small_net(seed=3)
+        checkpoints.load_checkpoint(path, without_optimizer)
+    keys = ("epoch", "best_loss", "note", "history")
+    return {
+        "is_dict": isinstance(returned, dict),
+        "returned": {key: returned.get(key) for key in keys} if isinstance(returned, dict) else repr(returned)[:200],
+        "parameters": state_of(restored),
+        "parameters_without_optimizer": state_of(without_optimizer),
+    }
+
+
+@exercise("load_checkpoint", points=0.75)
+def test_load_checkpoint_returns_epoch_and_extras(grade):
+    got, want = grade.both(checkpoint_contents)
+    expect(got["is_dict"], f"load_checkpoint returned {got['returned']}, not a dict",
+           hint='return a dict such as {"epoch": epoch, **extras}')
+    expect_equal(got["returned"], {"epoch": 7, "best_loss": 0.25, "note": "hi", "history": [1.0, 0.5]},
+                 "load_checkpoint's result after save_checkpoint(path, net, opt, 7, best_loss=0.25, note='hi', "
+                 "history=[1.0, 0.5])", hint="save the epoch and the **extra values, and return them all in one dict")
+    expect_close(got["parameters"], want["parameters"], "the model's parameters after load_checkpoint",
+                 hint="model.load_state_dict(checkpoint[...]) with the state_dict you saved")
+    expect_close(got["parameters_without_optimizer"], want["parameters_without_optimizer"],
+                 "the model's parameters after load_checkpoint(path, model) with no optimizer",
+                 hint="optimizer defaults to None: then restore the model only")
+
+
+def checkpoint_from_a_gpu(checkpoints):
+    """save_checkpoint from a GPU run (real or simulated), then load_checkpoint(..., map_location='cpu')."""
+    kind = gpu_checkpoint_kind()
+    torch.manual_seed(0)
+    device = "cuda" if kind == "real" else "cpu"
+    net = small_net(seed=1).to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
+    train_steps(net, optimizer, [(X.to(device), y.to(device)) for X, y in training_batches(2, seed=10)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "checkpoint.pt")
+        with contextlib.nullcontext() if kind == "real" else saved_as_on_gpu():
+            checkpoints.save_checkpoint(path, net, optimizer, 5, note="gpu")
+        plain = load_safely(path)  # without map_location: must fail on a CPU-only machine
+        restored = small_net(seed=2)
+        restored_optimizer = torch.optim.Adam(restored.parameters(), lr=0.01)
+        returned, error = attempt(
+            lambda: checkpoints.load_checkpoint(path, restored, restored_optimizer, map_location="cpu"))
+    facts = {"kind": kind, "plain_load_error": plain.get("error"), "error": error}
+    if error is None:
+        facts["epoch"] = returned.get("epoch") if isinstance(returned, dict) else None
+        state_tensors = [v for state in restored_optimizer.state.values() for v in state.values() if torch.is_tensor(v)]
+        facts["devices"] = sorted({str(t.device) for t in [*restored.parameters(), *state_tensors]})
+        facts["parameters"] = state_of(restored)
+    return facts
+
+
+@exercise("load_checkpoint", points=0.75)
+def test_load_checkpoint_maps_a_gpu_checkpoint_to_the_cpu(grade):
+    # On a CPU-only machine this is a simulation: save_checkpoint's file records every tensor
+    # on cuda:0 (see saved_as_on_gpu), as a GPU run's does; with CUDA it is the real thing.
+    got, want = grade.both(checkpoint_from_a_gpu)
+    expect_gpu_simulation_is_real(want)
+    hint = "pass map_location on to torch.load(path, map_location=map_location, ...)"
+    expect(got["error"] is None,
+           f"load_checkpoint(path, model, optimizer, map_location='cpu') of a checkpoint saved on a GPU failed: {got['error']}",
+           hint)
+    expect_equal(got["epoch"], 5, "the epoch load_checkpoint returned", hint)
+    expect_equal(got["devices"], ["cpu"], "the devices of the model's parameters and the optimizer's state after "
+                 "load_checkpoint", hint)
+    expect_close(got["parameters"], want["parameters"], "the parameters after load_checkpoint", hint)
+
+
+# save_model / load_model
+
+def model_saved(checkpoints):
+    net = small_net(dropout=True, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.pt")
+        checkpoints.save_model(net, path)
+        loaded, error = attempt(lambda: torch.load(path, weights_only=False))  # a whole module is not plain data
+    facts = {"error": error, "type": type(loaded).__name__}
+    if isinstance(loaded, nn.Module):
+        facts["output"] = loaded.eval()(inputs(5, 6, seed=3))
+    return facts
+
+
+@exercise("save_model", points=0.5)
+def test_save_model_saves_the_whole_module(grade):
+    got, want = grade.both(model_saved)
+    hint = "torch.save(net, path): the module itself, not its state_dict"
+    expect(got["error"] is None, f"torch.load of save_model's file failed: {got['error']}", hint)
+    expect_equal(got["type"], want["type"], "the type of the object in save_model's file", hint)
+    expect_close(got["output"], want["output"], "the outputs of the module in save_model's file", hint)
+
+
+def model_loaded(checkpoints):
+    net = small_net(dropout=True, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.pt")
+        torch.save(net, path)
+        loaded, error = attempt(lambda: checkpoints.load_model(path))
+    facts = {"error": error, "type": type(loaded).__name__}
+    if isinstance(loaded, nn.Module):
+        facts["output"] = loaded.eval()(inputs(5, 6, seed=3))
+    return facts
+
+
+@exercise("load_model", points=1)
+def test_load_model_loads_a_whole_module(grade):
+    got, want = grade.both(model_loaded)
+    hint = ("torch.load(path, weights_only=False): a whole module is code, and since PyTorch 2.6 torch.load "
+            "refuses code unless you say weights_only=False (do so only for files you trust)")
+    expect(got["error"] is None, f"load_model of a file torch.save(net, path) wrote failed: {got['error']}", hint)
+    expect_equal(got["type"], want["type"], "the type of the module load_model returned", hint)
+    expect_close(got["output"], want["output"], "the outputs of the module load_model returned", hint)

@@ -1,0 +1,321 @@
+"""Checks for topic `training`: the training loop, evaluation, and moving work between devices.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+"""
+
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
+from grader.probing import fill_buffers, fill_parameters, inputs
+
+exercise = pytest.mark.exercise
+
+
+# Helpers for the probes (they run in the worker)
+
+def classification_loader(n=48, batch_size=12, seed=0):
+    """(n, 5) inputs and labels in 0..2, in batches of `batch_size`, in order."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    X = inputs(n, 5, seed=seed)
+    y = torch.randint(0, 3, (n,), generator=torch.Generator().manual_seed(seed + 1))
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size)
+
+
+def classifier(*middle):
+    """Linear(5, 16), the `middle` modules, ReLU, Linear(16, 3), with fixed weights."""
+    return fill_parameters(nn.Sequential(nn.Linear(5, 16), *middle, nn.ReLU(), nn.Linear(16, 3)))
+
+
+def modes(net):
+    return [m.training for m in net.modules()]
+
+
+# train
+
+def trained(training, device, epochs, batch_size):
+    """The parameters after train() with SGD on a fixed classifier and data."""
+    net = classifier().to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    training.train(net, classification_loader(batch_size=batch_size), nn.CrossEntropyLoss(), optimizer, epochs)
+    return {name: p for name, p in net.named_parameters()}
+
+
+def losses_reported(training):
+    """What train() returns, next to the loss of every batch as the loss function computed it."""
+    batch_losses = []
+
+    def recording_loss(output, target):
+        loss = nn.functional.cross_entropy(output, target)
+        batch_losses.append(loss.item())
+        return loss
+
+    net = classifier()
+    returned = training.train(net, classification_loader(), recording_loss, torch.optim.SGD(net.parameters(), lr=0.1), 3)
+    facts = {"returned": returned, "type": type(returned).__name__, "batch_losses": batch_losses}
+    if isinstance(returned, (list, tuple)):
+        facts["entry_types"] = [type(value).__name__ for value in returned]
+    return facts
+
+
+def modes_during_training(training):
+    """The training flags of every module at each forward call of train(), started in eval mode."""
+    net = classifier(nn.Dropout(0.2)).eval()
+    seen = []
+    net.register_forward_hook(lambda module, args, output: seen.append(all(modes(module))))
+    training.train(net, classification_loader(), nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), 1)
+    return seen
+
+
+@exercise("train", points=1)
+def test_train_updates_parameters_like_the_reference(grade):
+    got, want = grade.both(trained, "cpu", 3, 12)
+    expect_close(got, want, "the parameters after train() (3 epochs of 4 batches, SGD with lr=0.1)",
+                 hint="call optimizer.zero_grad() before every backward(): otherwise each step adds up the "
+                      "gradients of all the batches before it")
+
+
+@exercise("train", points=0.5)
+def test_train_returns_the_mean_batch_loss_of_each_epoch(grade):
+    facts = grade.student(losses_reported)
+    hint = "after each epoch, append the mean of its batches' loss.item() values (python floats, not tensors)"
+    expect(facts["type"] == "list", f"train() returned a {facts['type']}, not a list", hint)
+    expect(len(facts["returned"]) == 3, f"train() for 3 epochs returned {len(facts['returned'])} values", hint)
+    expect(all(kind == "float" for kind in facts["entry_types"]),
+           f"train() returned entries of types {facts['entry_types']}, not python floats", hint)
+    batches = facts["batch_losses"]
+    expect(len(batches) == 12, f"the loss function was called {len(batches)} times in 3 epochs of 4 batches, not 12",
+           hint="compute the loss once per batch")
+    means = [sum(batches[i:i + 4]) / 4 for i in range(0, 12, 4)]
+    expect_close(facts["returned"], means, "train()'s epoch losses against the means of its batch losses", hint,
+                 rtol=1e-5, atol=1e-7)
+
+
+@exercise("train", points=0.5)
+def test_train_puts_the_net_in_training_mode(grade):
+    seen = grade.student(modes_during_training)
+    expect(seen and all(seen), "train() ran the net's forward in eval mode (the net came in eval mode)",
+           hint="call net.train() at the start of train(): evaluation may have left the net in eval mode")
+
+
+@exercise("train", points=0.5)
+def test_train_works_on_the_nets_device(grade, device):
+    # One epoch of one batch: a single step, so that only the device matters here. On a CPU-only
+    # machine no move can be seen; this run makes sure nothing breaks. On CUDA the net lives on
+    # the GPU and the loader gives CPU batches, which train() must move.
+    expect_same_as_reference(grade, trained, device, 1, 48,
+                             what="the parameters after one step of train() with the net on this device",
+                             hint="move each batch to the net's device: X, y = X.to(device), y.to(device) with "
+                                  "device = next(net.parameters()).device")
+
+
+# evaluate
+
+def evaluation(training):
+    """evaluate() of a net with BatchNorm and Dropout, started in training mode and then in eval mode."""
+    net = fill_buffers(classifier(nn.BatchNorm1d(16), nn.Dropout(0.5)))
+    net[1].running_var.add_(0.5)  # a variance well away from 0
+    grad_enabled, output_requires_grad = [], []
+
+    def record(module, args, output):
+        grad_enabled.append(torch.is_grad_enabled())
+        output_requires_grad.append(output.requires_grad)
+
+    net.register_forward_hook(record)
+    loader = classification_loader(n=50, batch_size=16)  # the last batch holds 2
+    facts = {}
+    for start in ("train", "eval"):
+        net.train(start == "train")
+        torch.manual_seed(0)  # Dropout's masks, if the net is wrongly left in training mode
+        facts[start] = {"accuracy": training.evaluate(net, loader), "modes_after": modes(net)}
+    facts["running_mean"] = net[1].running_mean  # changes if BatchNorm ran in training mode
+    facts["grad_enabled"], facts["output_requires_grad"] = grad_enabled, output_requires_grad
+    return facts
+
+
+@exercise("evaluate", points=1)
+def test_evaluate_gives_the_accuracy_in_eval_mode(grade):
+    got, want = grade.both(evaluation)
+    hint = ("call net.eval() first, so that Dropout keeps everything and BatchNorm uses its running statistics; "
+            "accuracy = number of correct argmax predictions / number of samples")
+    for start in ("train", "eval"):
+        accuracy = got[start]["accuracy"]
+        expect(isinstance(accuracy, float), f"evaluate() returned {type(accuracy).__name__} {accuracy!r}, not a float",
+               hint="return a python float: correct / total with python numbers, or .item()")
+        expect_close(accuracy, want[start]["accuracy"], f"evaluate() of a net in {start} mode", hint)
+    expect_close(got["running_mean"], want["running_mean"], "BatchNorm's running mean after evaluate()", hint)
+
+
+@exercise("evaluate", points=0.5)
+def test_evaluate_restores_the_nets_mode(grade):
+    got, want = grade.both(evaluation)
+    for start in ("train", "eval"):
+        expect_equal(got[start]["modes_after"], want[start]["modes_after"],
+                     f"the training flags of the net's modules after evaluate() of a net in {start} mode",
+                     hint="remember was_training = net.training first and end with net.train(was_training): "
+                          "always ending with net.train() leaves a net that came in eval mode in training mode")
+
+
+@exercise("evaluate", points=0.5)
+def test_evaluate_builds_no_autograd_graph(grade):
+    got = grade.student(evaluation)
+    expect(got["grad_enabled"] and not any(got["grad_enabled"]) and not any(got["output_requires_grad"]),
+           "evaluate() ran the net with autograd recording a graph",
+           hint="run the forward passes inside `with torch.no_grad():` (or torch.inference_mode())")
+
+
+# try_gpu / try_all_gpus
+
+def describe_device(device):
+    return {"type": type(device).__name__, "device": str(device)}
+
+
+def gpus_found(training):
+    return {
+        "try_gpu()": describe_device(training.try_gpu()),
+        "try_gpu(0)": describe_device(training.try_gpu(0)),
+        "try_gpu(1)": describe_device(training.try_gpu(1)),
+        "try_gpu(7)": describe_device(training.try_gpu(7)),
+    }
+
+
+def all_gpus_found(training):
+    devices = training.try_all_gpus()
+    return {"type": type(devices).__name__, "devices": [describe_device(d) for d in devices]}
+
+
+@exercise("try_gpu", points=0.5)
+def test_try_gpu(grade):
+    got, want = grade.both(gpus_found)
+    expect_equal(got, want, "try_gpu's torch.device for each i on this machine",
+                 hint="torch.device(f'cuda:{i}') if i < torch.cuda.device_count(), else torch.device('cpu')")
+
+
+@exercise("try_all_gpus", points=0.5)
+def test_try_all_gpus(grade):
+    got, want = grade.both(all_gpus_found)
+    expect_equal(got, want, "try_all_gpus() on this machine",
+                 hint="a list with torch.device(f'cuda:{i}') for every GPU, or [torch.device('cpu')] when there is none")
+
+
+# to_device
+
+def nested_batch():
+    return {
+        "inputs": [inputs(2, 3), (inputs(4, seed=1), 3, "label"), []],
+        "target": torch.arange(4),
+        "meta": {"ids": (1, 2), "weights": [inputs(1, seed=2).double()], "name": None},
+        "scale": 0.5,
+    }
+
+
+def describe(obj):
+    """The container types and non-tensor values of `obj`, and every tensor's shape and dtype (not its device)."""
+    if isinstance(obj, torch.Tensor):
+        return ("tensor", tuple(obj.shape), str(obj.dtype))
+    if isinstance(obj, dict):
+        return (type(obj).__name__, {key: describe(value) for key, value in obj.items()})
+    if isinstance(obj, (list, tuple)):
+        return (type(obj).__name__, [describe(value) for value in obj])
+    return (type(obj).__name__, repr(obj))
+
+
+def tensors_in(obj):
+    """Every tensor inside `obj`, at any depth, in order."""
+    if isinstance(obj, torch.Tensor):
+        return [obj]
+    values = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else []
+    return [tensor for value in values for tensor in tensors_in(value)]
+
+
+def moved(training, target):
+    """to_device(nested_batch(), target): its description, its tensors, and their values where they can be read."""
+    result = training.to_device(nested_batch(), target)
+    tensors = tensors_in(result)
+    return {"description": describe(result),
+            "tensors": sorted((str(t.device), tuple(t.shape), str(t.dtype)) for t in tensors),
+            "values": None if target == "meta" else [t.cpu() for t in tensors]}
+
+
+@exercise("to_device", points=0.5)
+def test_to_device_keeps_containers_and_other_values(grade):
+    got, want = grade.both(moved, "meta")
+    expect_equal(got["description"], want["description"], "to_device(batch, 'meta'): its containers and values",
+                 hint="rebuild each container as the same type (a list stays a list, a tuple a tuple, a dict a dict), "
+                      "recurse into it, and return numbers, strings and None as they are")
+
+
+@exercise("to_device", points=0.5)
+def test_to_device_moves_every_tensor(grade, device):
+    # On a CPU-only machine a move to the CPU cannot be seen: the cpu run moves to the "meta"
+    # device (shapes without data), which every machine has. On CUDA the move is the real one.
+    target = "meta" if device == "cpu" else device
+    got, want = grade.both(moved, target)
+    hint = "move every tensor, at any depth, with tensor.to(device)"
+    expect_equal(got["tensors"], want["tensors"], f"the tensors (device, shape, dtype) after to_device(batch, {target!r})",
+                 hint)
+    if want["values"] is not None:
+        expect_close(got["values"], want["values"], f"the tensors' values after to_device(batch, {target!r})", hint,
+                     check_device=False)
+
+
+# fit_regression
+
+def regression_data(seed):
+    """The catalogue's make_regression_data, the grader's own copy."""
+    g = torch.Generator().manual_seed(seed)
+    X = torch.rand(200, 2, generator=g) * 2 - 1
+    return X, 0.5 * (torch.sin(2 * X[:, :1]) + X[:, 1:] ** 2)
+
+
+def fitted(training, seeds):
+    """For each seed: the returned net's structure, its MSE recomputed here, and the MSE returned."""
+    facts = {}
+    for seed in seeds:
+        net, returned_mse = training.fit_regression(seed)
+        X, y = regression_data(seed)
+        with torch.no_grad():
+            mse = nn.functional.mse_loss(net(X), y).item()
+        facts[seed] = {
+            "structure": [(type(m).__name__, [tuple(p.shape) for p in m.parameters()]) for m in net.children()],
+            "type": type(net).__name__,
+            "mse": mse,
+            "returned_mse": returned_mse,
+        }
+    return facts
+
+
+@exercise("fit_regression", points=0.25)
+def test_fit_regression_uses_the_catalogues_network(grade):
+    got, want = grade.both(fitted, (0,))
+    expect_equal((got[0]["type"], got[0]["structure"]), (want[0]["type"], want[0]["structure"]),
+                 "the network fit_regression returned (type, and each layer with its parameters' shapes)",
+                 hint="nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))")
+
+
+MSE_BOUND = 0.05
+
+
+@exercise("fit_regression", points=0.75)
+def test_fit_regression_reaches_the_loss_bound(grade):
+    facts = grade.student(fitted, (0, 1, 2))
+    for seed, fact in facts.items():
+        expect(fact["mse"] < MSE_BOUND,
+               f"fit_regression({seed})'s net has mean squared error {fact['mse']:.4g} on make_regression_data({seed}), "
+               f"not below {MSE_BOUND}",
+               hint="train longer or with a larger learning rate (full-batch SGD, lr=0.2, momentum=0.9, "
+                    "300 steps gets there), and zero the gradients every step")
+
+
+@exercise("fit_regression", points=0.5)
+def test_fit_regression_returns_its_final_mse(grade):
+    facts = grade.student(fitted, (0,))[0]
+    hint = "after training, return loss_fn(net(X), y).item() on the whole data: a python float"
+    expect(isinstance(facts["returned_mse"], float),
+           f"fit_regression returned {type(facts['returned_mse']).__name__} {facts['returned_mse']!r} as the MSE, "
+           "not a float", hint)
+    expect_close(facts["returned_mse"], facts["mse"], "the MSE fit_regression(0) returned against the MSE of its net",
+                 hint, rtol=1e-4, atol=1e-7)
