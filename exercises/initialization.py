@@ -1,0 +1,46 @@
+# Generated from solutions/initialization.py by `make stubs`: replace each NotImplementedError with your code.
+"""Topic 3, initialization: set parameters in place, with nn.init and by hand."""
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def init_normal(m):
+    """For nn.Linear: weight ~ N(0, 0.01²) (standard deviation 0.01), bias = 0. Other modules: nothing."""
+    raise NotImplementedError('for an nn.Linear, nn.init.normal_(m.weight, mean=0, std=0.01) and nn.init.zeros_(m.bias)')
+
+
+def init_constant(m):
+    """For nn.Linear: weight = 1, bias = 0."""
+    raise NotImplementedError('for an nn.Linear, nn.init.constant_(m.weight, 1) and nn.init.zeros_(m.bias)')
+
+
+def xavier(m):
+    """For nn.Linear: Xavier-uniform weight, bound sqrt(6 / (fan_in + fan_out)); bias unchanged."""
+    raise NotImplementedError('for an nn.Linear, nn.init.xavier_uniform_(m.weight); leave the bias alone')
+
+
+def init_42(m):
+    """For nn.Linear: weight = 42; bias unchanged."""
+    raise NotImplementedError('for an nn.Linear, nn.init.constant_(m.weight, 42); leave the bias alone')
+
+
+def init_mixed(net):
+    """net[0] gets `xavier`, net[2] gets `init_42`, every other layer stays as it is."""
+    raise NotImplementedError('net[0].apply(xavier) and net[2].apply(init_42)')
+
+
+def my_init(m):
+    """For nn.Linear: weight ~ U(-10, 10), then every entry with |w| < 5 set to 0; bias unchanged."""
+    raise NotImplementedError('for an nn.Linear, nn.init.uniform_(m.weight, -10, 10), then zero the entries with |w| < 5 under torch.no_grad()')
+
+
+def conv_init(m):
+    """For nn.Conv2d: Xavier-uniform weight, bias = 0.1."""
+    raise NotImplementedError('for an nn.Conv2d, nn.init.xavier_uniform_(m.weight) and nn.init.constant_(m.bias, 0.1)')
+
+
+def init_from_numpy(net, std=0.5, seed=0):
+    """Every nn.Linear weight, in modules() order, gets normal(0, std) samples from ONE np.random.default_rng(seed)."""
+    raise NotImplementedError('one rng = np.random.default_rng(seed); for each nn.Linear in net.modules(), copy rng.normal(0, std, shape) into the weight under torch.no_grad()')

@@ -1,0 +1,2 @@
+def numpy_copy(a):
+    return torch.as_tensor(a)

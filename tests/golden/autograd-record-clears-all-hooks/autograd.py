@@ -1,0 +1,10 @@
+def record_activations(net, X):
+    activations = {}
+    for name, module in net.named_modules():
+        if len(list(module.children())) == 0:
+            module.register_forward_hook(lambda m, i, o, name=name: activations.__setitem__(name, o))
+    net(X)
+    for module in net.modules():
+        module._forward_hooks.clear()
+        module._forward_pre_hooks.clear()
+    return activations

@@ -1,0 +1,3 @@
+def init_mixed(net):
+    net.apply(xavier)
+    net.apply(init_42)

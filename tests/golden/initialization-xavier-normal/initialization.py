@@ -1,0 +1,3 @@
+def xavier(m):
+    if type(m) == nn.Linear:
+        nn.init.xavier_normal_(m.weight)

@@ -1,0 +1,311 @@
+"""Checks for topic `autograd`: backward passes, gradients of intermediates, hooks and inference.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+Gradients and outputs are compared with the reference's; facts about the submission's own
+objects (training flags, hooks left on modules, shared memory) are compared with what the
+catalogue says they must be.
+"""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
+from grader.probing import fill_buffers, fill_parameters, inputs
+
+exercise = pytest.mark.exercise
+
+
+# vector_backward
+
+def vector_backward_gradients(autograd, device, existing_grad):
+    """The leaves' .grad after vector_backward(y, v), starting from None or from an existing gradient."""
+    a = inputs(3, 4, device=device).requires_grad_()
+    b = inputs(4, seed=1, device=device).requires_grad_()
+    if existing_grad:
+        a.grad = inputs(3, 4, seed=3, device=device)
+        b.grad = inputs(4, seed=4, device=device)
+    y = torch.tanh(a * b) + a ** 2
+    autograd.vector_backward(y, inputs(3, 4, seed=2, device=device))
+    return {"a.grad": a.grad, "b.grad": b.grad}
+
+
+@exercise("vector_backward", points=0.75)
+def test_vector_backward_gradients(grade, device):
+    expect_same_as_reference(grade, vector_backward_gradients, device, False,
+                             what="the leaves' gradients after vector_backward(y, v)",
+                             hint="y.backward(v): the gradient of the weighted sum (y * v).sum(); "
+                                  "y.sum().backward() would ignore v")
+
+
+@exercise("vector_backward", points=0.75)
+def test_vector_backward_accumulates(grade, device):
+    expect_same_as_reference(grade, vector_backward_gradients, device, True,
+                             what="the leaves' gradients after vector_backward(y, v), when they already had a .grad",
+                             hint="backward adds into the existing .grad; do not zero or overwrite it")
+
+
+# backward_twice
+
+def backward_twice_results(autograd, device):
+    """What backward_twice returns, and x.grad afterwards, for a vector and a float64 matrix."""
+    results = {}
+    for label, x in (("a vector x", inputs(5)), ("a float64 matrix x", inputs(3, 4, seed=1, dtype=torch.float64))):
+        x = x.to(device).requires_grad_()
+        returned = autograd.backward_twice(x)
+        results[label] = {"returned": returned, "x.grad": x.grad}
+    return results
+
+
+@exercise("backward_twice", points=1)
+def test_backward_twice_returns_accumulated_gradient(grade, device):
+    got, want = grade.both(backward_twice_results, device)
+    for label in want:
+        expect_close(got[label]["returned"], want[label]["returned"], f"backward_twice's result for {label} (4 * x)",
+                     hint="call y.backward(retain_graph=True) then y.backward() on the same y, without zeroing "
+                          "x.grad between: the two gradients 2 * x add up to 4 * x")
+
+
+@exercise("backward_twice", points=0.5)
+def test_backward_twice_leaves_gradient_in_x(grade, device):
+    got, want = grade.both(backward_twice_results, device)
+    for label in want:
+        expect_close(got[label]["x.grad"], want[label]["x.grad"], f"x.grad after backward_twice, for {label}",
+                     hint="the gradients accumulate in x.grad itself: return x.grad after the second backward")
+
+
+# intermediate_grad
+
+def intermediate_gradient(autograd, kind):
+    if kind == "vector":
+        x = inputs(6).requires_grad_()
+    else:  # a float64 matrix that already has a .grad
+        x = inputs(2, 3, seed=1, dtype=torch.float64).requires_grad_()
+        x.grad = inputs(2, 3, seed=2, dtype=torch.float64)
+    return autograd.intermediate_grad(x)
+
+
+@exercise("intermediate_grad", points=0.75)
+def test_intermediate_grad(grade):
+    got, want = grade.both(intermediate_gradient, "vector")
+    expect_close(got, want, "intermediate_grad(x), the gradient of y with respect to h (2 * h = 6 * x)",
+                 hint="call h.retain_grad() before y.backward() and return h.grad (x.grad is the gradient with "
+                      "respect to x, 18 * x); a hook on h or torch.autograd.grad(y, h) work too")
+
+
+@exercise("intermediate_grad", points=0.25)
+def test_intermediate_grad_of_a_matrix_with_existing_grad(grade):
+    got, want = grade.both(intermediate_gradient, "matrix")
+    expect_close(got, want, "intermediate_grad(x) for a float64 matrix x that already has a .grad",
+                 hint="return the gradient at h itself (h.retain_grad(), then h.grad), not something derived "
+                      "from x.grad, which may already hold an earlier gradient")
+
+
+# record_activations
+
+class CountingDouble(nn.Module):
+    """A leaf module that doubles its input and counts its calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, X):
+        self.calls += 1
+        return X * 2
+
+
+class Residual(nn.Module):
+    """A container that is not an nn.Sequential: body(X) + skip(X)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(8, 8), nn.Tanh())
+        self.skip = nn.Identity()
+
+    def forward(self, X):
+        return self.body(X) + self.skip(X)
+
+
+HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
+GLOBAL_HOOK_DICTS = ("_global_forward_hooks", "_global_forward_pre_hooks",
+                     "_global_backward_hooks", "_global_backward_pre_hooks")
+
+
+def record_activations_facts(autograd):
+    """The recorded activations, how often the net ran, and the hooks on every module afterwards.
+
+    The net carries two hooks of its own (the user's), which must still be there afterwards.
+    """
+    net = fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU(), Residual(), CountingDouble(), nn.Linear(8, 3)))
+    net.register_forward_pre_hook(lambda module, args: None)
+    net[0].register_forward_hook(lambda module, args, output: None)
+    activations = autograd.record_activations(net, inputs(4, 6))
+    module_hooks = {}  # only the nonzero counts, so that a message lists what differs and nothing else
+    for name, module in net.named_modules():
+        counts = {kind.strip("_").replace("_", " "): len(getattr(module, kind, None) or {}) for kind in HOOK_DICTS}
+        module_hooks[name or "the net itself"] = {kind: count for kind, count in counts.items() if count}
+    global_hooks = {kind.strip("_").replace("_", " "): len(getattr(torch.nn.modules.module, kind, None) or {})
+                    for kind in GLOBAL_HOOK_DICTS}
+    return {"activations": activations, "calls": net[3].calls, "module_hooks": module_hooks,
+            "global_hooks": global_hooks}
+
+
+@exercise("record_activations", points=1.25)
+def test_record_activations_outputs(grade):
+    got, want = grade.both(record_activations_facts)
+    expect(isinstance(got["activations"], dict),
+           f"record_activations returned {type(got['activations']).__name__}, not a dict of name -> output")
+    expect_equal(sorted(got["activations"]), sorted(want["activations"]),
+                 "the names record_activations returns (the dotted names of the leaf modules)",
+                 hint="record only modules without children (next(m.children(), None) is None), under their "
+                      "names from net.named_modules(); containers and the net itself are not leaves")
+    expect_close(got["activations"], want["activations"], "the recorded activations",
+                 hint="store each leaf module's output from a forward hook: hook(module, inputs, output)")
+    expect_equal(got["calls"], 1, "how many times record_activations ran the network",
+                 hint="run net(X) once and collect every output from the hooks during that run")
+
+
+@exercise("record_activations", points=0.75)
+def test_record_activations_leaves_no_hook_behind(grade):
+    got, want = grade.both(record_activations_facts)
+    # Only that the function recorded the leaves; whether it recorded nothing else is the other check's business.
+    missing = set(want["activations"]) - set(got["activations"] if isinstance(got["activations"], dict) else ())
+    expect(not missing, f"record_activations recorded no output for the leaf modules {sorted(missing)}")
+    wrong = [f"{name}: {got['module_hooks'].get(name) or 'none'}, expected {hooks or 'none'}"
+             for name, hooks in want["module_hooks"].items() if got["module_hooks"].get(name) != hooks]
+    expect(not wrong,
+           "the hooks on the modules after record_activations differ from before the call (the net came with "
+           f"one forward pre-hook on itself and one forward hook on net[0]): {'; '.join(wrong)}",
+           hint="keep the handle register_forward_hook returns and call handle.remove() on each when done, "
+                "in a finally block; clearing the hook dictionaries would also delete the user's own hooks")
+    expect_equal(got["global_hooks"], want["global_hooks"], "the global module hooks after record_activations",
+                 hint="remove a global hook with the handle register_module_forward_hook returns")
+
+
+# predict
+
+def predict_net(device):
+    """Dropout and BatchNorm make eval mode show in the output."""
+    net = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3))
+    return fill_buffers(fill_parameters(net)).to(device)
+
+
+def predict_output(autograd, device):
+    net = predict_net(device)
+    net.train()
+    torch.manual_seed(0)
+    return autograd.predict(net, inputs(5, 6, device=device))
+
+
+def predict_facts(autograd, training):
+    """What predict leaves behind: the result's autograd state and every module's training flag."""
+    net = predict_net("cpu")
+    net.train(training)
+    out = autograd.predict(net, inputs(5, 6))
+    facts = {"is_tensor": isinstance(out, torch.Tensor), "modes": [m.training for m in net.modules()],
+             "parameter_grads": [p.grad is not None for p in net.parameters()]}
+    if isinstance(out, torch.Tensor):
+        facts.update(requires_grad=out.requires_grad, has_history=out.grad_fn is not None)
+    return facts
+
+
+@exercise("predict", points=0.75)
+def test_predict_output_in_eval_mode(grade, device):
+    expect_same_as_reference(grade, predict_output, device,
+                             what="predict(net, X) for a net with BatchNorm1d and Dropout that was training",
+                             hint="call net.eval() before the forward pass: Dropout then keeps every value and "
+                                  "BatchNorm uses its running statistics")
+
+
+@exercise("predict", points=0.5)
+def test_predict_builds_no_graph(grade):
+    facts = grade.student(predict_facts, True)
+    expect(facts["is_tensor"], "predict(net, X) did not return a tensor")
+    expect(not facts["requires_grad"] and not facts["has_history"],
+           "predict(net, X)'s result requires grad: autograd recorded a graph during inference",
+           hint="run the forward pass inside `with torch.no_grad():` (or torch.inference_mode())")
+    expect(not any(facts["parameter_grads"]), "predict gave the net's parameters gradients",
+           hint="inference needs no backward pass")
+
+
+@exercise("predict", points=0.75)
+def test_predict_restores_the_training_mode(grade):
+    for training, mode in ((True, "training"), (False, "eval")):
+        facts = grade.student(predict_facts, training)
+        expect(all(flag == training for flag in facts["modes"]),
+               f"after predict, a net that was in {mode} mode is not in {mode} mode any more",
+               hint="remember was_training = net.training before net.eval(), and call net.train(was_training) "
+                    "afterwards (in a finally block)")
+
+
+# numpy_view and numpy_copy
+
+def numpy_facts(autograd, name):
+    """For three arrays: the tensor's values, and whether writes show through in either direction."""
+    arrays = {
+        "float32": np.arange(12, dtype=np.float32).reshape(3, 4) / 4,
+        "float64": np.linspace(-1.0, 1.0, 6).reshape(2, 3),
+        "int64": np.arange(5, dtype=np.int64) * 3,
+    }
+    function = getattr(autograd, name)
+    facts = {}
+    for label, a in arrays.items():
+        t = function(a)
+        if not isinstance(t, torch.Tensor):
+            facts[label] = {"is_tensor": False, "type": type(t).__name__}
+            continue
+        first, second = np.unravel_index(1, a.shape), np.unravel_index(2, a.shape)
+        values = t.clone()
+        a[first] = 99
+        numpy_write_shows = t.shape == a.shape and t[first].item() == 99
+        t[second] = -7
+        tensor_write_shows = a[second].item() == -7
+        facts[label] = {"is_tensor": True, "values": values, "numpy_write_shows": numpy_write_shows,
+                        "tensor_write_shows": tensor_write_shows}
+    return facts
+
+
+def expect_tensors(facts, name):
+    for label, fact in facts.items():
+        expect(fact["is_tensor"], f"{name} returned a {fact.get('type')} for a {label} array, not a tensor")
+
+
+@exercise("numpy_view", points=0.5)
+def test_numpy_view_values(grade):
+    got, want = grade.both(numpy_facts, "numpy_view")
+    expect_tensors(got, "numpy_view")
+    expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
+                 "numpy_view(a)", hint="torch.from_numpy(a) keeps the values, the shape and the dtype")
+
+
+@exercise("numpy_view", points=0.5)
+def test_numpy_view_shares_memory(grade):
+    facts = grade.student(numpy_facts, "numpy_view")
+    expect_tensors(facts, "numpy_view")
+    for label, fact in facts.items():
+        expect(fact["numpy_write_shows"] and fact["tensor_write_shows"],
+               f"numpy_view(a) for a {label} array does not share memory with a: a write into one "
+               "does not show in the other",
+               hint="torch.from_numpy(a) (or torch.as_tensor(a)) shares memory; torch.tensor(a) copies")
+
+
+@exercise("numpy_copy", points=0.5)
+def test_numpy_copy_values(grade):
+    got, want = grade.both(numpy_facts, "numpy_copy")
+    expect_tensors(got, "numpy_copy")
+    expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
+                 "numpy_copy(a)",
+                 hint="torch.tensor(a) keeps the values, the shape and the dtype (float64 stays float64)")
+
+
+@exercise("numpy_copy", points=0.5)
+def test_numpy_copy_does_not_share_memory(grade):
+    facts = grade.student(numpy_facts, "numpy_copy")
+    expect_tensors(facts, "numpy_copy")
+    for label, fact in facts.items():
+        expect(not fact["numpy_write_shows"] and not fact["tensor_write_shows"],
+               f"numpy_copy(a) for a {label} array shares memory with a: a write into one shows in the other",
+               hint="torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory")

@@ -1,0 +1,515 @@
+"""Checks for topic `initialization`: setting parameters in place, with nn.init and by hand.
+
+Probes (the plain functions) run in a worker on the submission and on the reference;
+checks (the test functions) judge what came back. Points live on each check's marker.
+
+Random initializations are judged by statistics of large layers, computed here in the
+trusted process from the weights the probe returns, against distribution parameters written
+in this file (never taken from the submission's worker):
+
+- KS: the Kolmogorov-Smirnov distance D between the weights and the exact distribution must
+  stay below sqrt(ln(2 / ALPHA) / (2 n)). By the Dvoretzky-Kiefer-Wolfowitz inequality with
+  Massart's constant, P(D > that) <= ALPHA for every n (not only asymptotically).
+- a proportion (my_init's share of zeros) must lie within the same distance of its exact
+  value: Hoeffding's inequality gives the same bound, ALPHA.
+- moments: a sample mean or standard deviation must lie within SIGMAS = 6 standard errors of
+  the exact value; with n = 1 000 000 the central limit theorem makes the estimate Gaussian to
+  many digits, and a Gaussian leaves 6 standard errors with probability 2e-9.
+- bounds: uniform weights must lie in [-a, a] (exactly, up to float32 rounding: never fails)
+  and reach within a relative 25 / n of a: a correct draw misses that with probability
+  (1 - 25/n)^n < e^-25 ~ 1e-11.
+
+A check runs at most three of these tests, so by the union bound a correct initialization
+fails a check with probability below 2 * ALPHA + 2 * 2e-9 + 1e-11 < 1e-6 (ALPHA = 1e-7).
+The probes also seed torch, so the reference's own draw is the same on every run. Each test
+still rejects the plausible wrong answers by a wide margin: a standard deviation of 0.1 for
+0.01, uniform values with the right standard deviation (KS distance 0.058 against a limit of
+0.003), Xavier-normal for Xavier-uniform, or a bound from the wrong fans
+(tests/golden/initialization-* holds one submission for each).
+
+Every function must also work in place: the same parameter objects (an optimizer built
+before still trains the model), still leaves that require grad with no autograd history,
+dtype and device kept, and every other module (and every bias the catalogue leaves alone)
+untouched. Those facets are checked on a small mixed network for every function.
+"""
+
+import math
+from dataclasses import dataclass
+
+import pytest
+import torch
+from torch import nn
+
+from grader.checks import expect, expect_close, expect_equal
+from grader.probing import fill_buffers, fill_parameters
+
+exercise = pytest.mark.exercise
+
+EXACTLY = {"rtol": 0, "atol": 0}  # constants are compared exactly: a float32 0.1 is the same 0.1 however it was set
+ALPHA = 1e-7  # false-failure probability of one statistical test
+SIGMAS = 6  # moment tolerance in standard errors (Gaussian two-sided tail: 2e-9)
+
+
+# What each function is given, and which entries of the state_dict it may change.
+
+def linear_net():
+    """Two Linear layers among modules of other types, which every Linear initializer leaves alone."""
+    return nn.Sequential(nn.Linear(12, 16), nn.BatchNorm1d(16), nn.Conv2d(3, 4, 3), nn.Linear(16, 8))
+
+
+def mixed_net():
+    """The network `init_mixed` is given: net[0] and net[2] change, net[1], net[3], net[4] do not."""
+    return nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 8), nn.BatchNorm1d(8), nn.Linear(8, 4))
+
+
+def numpy_net():
+    """Linear layers at two depths, with other modules between, for `init_from_numpy`."""
+    return nn.Sequential(
+        nn.Linear(5, 8), nn.BatchNorm1d(8),
+        nn.Sequential(nn.Linear(8, 6), nn.Tanh(), nn.Conv2d(2, 3, 3), nn.Linear(6, 6)),
+        nn.Linear(6, 3),
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    build: object  # () -> nn.Module
+    changes: tuple  # state_dict keys the function sets
+    call: str  # "apply": net.apply(fn); "net": fn(net)
+    leaves_alone: str  # for messages: what must stay as it was
+
+
+LINEAR_WEIGHTS = ("0.weight", "3.weight")
+CASES = {
+    "init_normal": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
+                        "the BatchNorm1d and Conv2d layers"),
+    "init_constant": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
+                          "the BatchNorm1d and Conv2d layers"),
+    "xavier": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
+    "init_42": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
+    "my_init": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
+    "conv_init": Case(linear_net, ("2.weight", "2.bias"), "apply", "the Linear and BatchNorm1d layers"),
+    "init_mixed": Case(mixed_net, ("0.weight", "2.weight"), "net", "the biases, net[3] and net[4]"),
+    "init_from_numpy": Case(numpy_net, ("0.weight", "2.0.weight", "2.3.weight", "3.weight"), "net",
+                            "the biases, the BatchNorm1d and the Conv2d"),
+}
+
+
+def initialize(init, name, net):
+    """Run the function `name` of the submission on `net` the way the catalogue uses it."""
+    function = getattr(init, name)
+    if CASES[name].call == "apply":
+        net.apply(function)
+    else:
+        function(net)
+
+
+# Probes shared by every function: in place, and nothing else touched
+
+def in_place_facts(init, name, device, dtype):
+    """Facts about the parameters `name` sets, and whether an optimizer built before still moves them."""
+    case = CASES[name]
+    net = fill_buffers(fill_parameters(case.build())).to(device=device, dtype=getattr(torch, dtype))
+    before = dict(net.named_parameters())
+    values_before = {key: p.detach().clone() for key, p in before.items()}
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.5)
+    initialize(init, name, net)
+    after = dict(net.named_parameters())
+    values_after = {key: p.detach().clone() for key, p in after.items()}
+    # One optimizer step on a loss that touches every trainable parameter the net has now.
+    trainable = [p for p in after.values() if p.requires_grad]
+    if trainable:
+        sum(p.sum() for p in trainable).backward()
+        optimizer.step()
+    facts = {}
+    for key in case.changes:
+        p = after.get(key)
+        if p is None:
+            facts[key] = {"missing": True}
+            continue
+        facts[key] = {
+            "missing": False,
+            "same_object": p is before[key],
+            "is_parameter": isinstance(p, nn.Parameter),
+            "is_leaf": p.is_leaf,
+            "requires_grad": p.requires_grad,
+            "has_history": p.grad_fn is not None,
+            "dtype": str(p.dtype),
+            "device": p.device.type,
+            "changed": values_after[key].shape != values_before[key].shape
+                       or not torch.equal(values_after[key], values_before[key]),
+            "moved_by_optimizer": not torch.equal(p.detach(), values_after[key]),
+        }
+    return facts
+
+
+def state_left_alone(init, name):
+    """Every state_dict entry the function must not change, after the call."""
+    case = CASES[name]
+    net = fill_buffers(fill_parameters(case.build()))
+    initialize(init, name, net)
+    return {key: value for key, value in net.state_dict().items() if key not in case.changes}
+
+
+def expect_in_place(grade, name, device, *, objects=True, dtypes=True):
+    """The parameters `name` sets stay the same trainable leaves, on their device, in their dtype."""
+    for dtype in ("float32", "float64"):
+        facts = grade.student(in_place_facts, name, device, dtype)
+        for key, fact in facts.items():
+            expect(not fact["missing"], f"{name}: parameter {key!r} is gone after the call",
+                   hint="change the values of the existing parameter; do not delete it")
+        # The values themselves are judged by other checks; this one only needs the call to have set something.
+        expect(any(fact["changed"] for fact in facts.values()),
+               f"{name} changed none of the parameters it must set ({', '.join(facts)})",
+               hint="check the module type you test for: isinstance(m, nn.Linear), or nn.Conv2d for conv_init")
+        for key, fact in facts.items():
+            what = f"{name}: parameter {key!r}"
+            if objects:
+                expect(fact["is_leaf"] and not fact["has_history"],
+                       f"{what} now has autograd history (it was computed from other tensors)",
+                       hint="initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
+                            "parameter stays a leaf")
+                expect(fact["same_object"] and fact["is_parameter"],
+                       f"{what} is a new object after the call: an optimizer built before the call "
+                       "still holds the old one, and would not train the model",
+                       hint="change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
+                            "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                expect(fact["requires_grad"], f"{what} no longer requires grad: it would not be trained",
+                       hint="do not switch requires_grad off; change the values under torch.no_grad() instead")
+                expect(fact["moved_by_optimizer"],
+                       f"{what} did not move when an optimizer built before the call took a step",
+                       hint="keep the very parameter object: change its values in place")
+            if dtypes:
+                expect_equal(fact["dtype"], f"torch.{dtype}", f"{what}'s dtype after the call on a {dtype} model",
+                             hint="a tensor made from NumPy is float64: copy it in with weight.copy_(...) "
+                                  "(which converts) instead of assigning .data")
+                expect_equal(fact["device"], torch.device(device).type, f"{what}'s device after the call",
+                             hint="copy new values into the existing parameter (copy_ moves them to its device)")
+
+
+def expect_others_untouched(grade, name):
+    got, want = grade.both(state_left_alone, name)
+    expect_close(got, want, f"what {name} must leave unchanged ({CASES[name].leaves_alone})",
+                 hint="test the module type (isinstance(m, nn.Linear) / nn.Conv2d) and set only what the "
+                      "catalogue names; every other parameter and buffer keeps its value")
+
+
+# Statistics, computed here in the trusted process
+
+def ks_limit(n):
+    """The DKW-Massart bound: a correct sample of n exceeds this KS distance with probability <= ALPHA."""
+    return math.sqrt(math.log(2 / ALPHA) / (2 * n))
+
+
+def ks_distance(values, cdf):
+    """The Kolmogorov-Smirnov distance between the sample `values` and the distribution with `cdf`."""
+    x = values.detach().flatten().double().sort().values
+    n = x.numel()
+    expected = cdf(x)
+    ranks = torch.arange(1, n + 1, dtype=torch.float64)
+    return max((ranks / n - expected).max().item(), (expected - (ranks - 1) / n).max().item())
+
+
+def normal_cdf(std):
+    return lambda x: torch.special.ndtr(x / std)
+
+
+def uniform_cdf(bound):
+    return lambda x: ((x + bound) / (2 * bound)).clamp(0, 1)
+
+
+def expect_weight_tensor(weight, shape, what):
+    expect(isinstance(weight, torch.Tensor), f"{what} is not a tensor")
+    expect_equal(tuple(weight.shape), shape, f"{what}'s shape", hint="change the values, not the shape")
+    expect(bool(torch.isfinite(weight).all()), f"{what} holds NaN or infinite values")
+
+
+def expect_normal(weight, std, what, hint):
+    """Mean 0 and standard deviation `std` within SIGMAS standard errors, and the normal shape (KS)."""
+    w = weight.detach().double().flatten()
+    n = w.numel()
+    mean, spread = w.mean().item(), w.std().item()
+    # The standard error of a normal sample's std is std / sqrt(2 (n - 1)); of its mean std / sqrt(n).
+    expect(abs(spread - std) <= SIGMAS * std / math.sqrt(2 * (n - 1)),
+           f"{what}: standard deviation {spread:.4g}, expected {std:g}", hint)
+    expect(abs(mean) <= SIGMAS * std / math.sqrt(n), f"{what}: mean {mean:.4g}, expected 0", hint)
+    distance = ks_distance(w, normal_cdf(std))
+    expect(distance <= ks_limit(n),
+           f"{what}: the values are not normally distributed (Kolmogorov-Smirnov distance to N(0, {std:g}²) "
+           f"is {distance:.4f}, more than {ks_limit(n):.4f})", hint)
+
+
+def expect_uniform(weight, bound, what, hint):
+    """All within [-bound, bound], reaching the bound, and uniformly spread (KS)."""
+    w = weight.detach().double().flatten()
+    n = w.numel()
+    largest = w.abs().max().item()
+    expect(largest <= bound * (1 + 1e-6),
+           f"{what}: an entry of absolute value {largest:.4g} lies outside [-{bound:.4g}, {bound:.4g}]", hint)
+    expect(largest >= bound * (1 - 25 / n),
+           f"{what}: every entry lies within ±{largest:.4g}, but uniform values reach ±{bound:.4g}", hint)
+    distance = ks_distance(w, uniform_cdf(bound))
+    expect(distance <= ks_limit(n),
+           f"{what}: the values are not uniformly distributed on [-{bound:.4g}, {bound:.4g}] "
+           f"(Kolmogorov-Smirnov distance {distance:.4f}, more than {ks_limit(n):.4f})", hint)
+
+
+def large_linear_weight(init, name, fan_in, fan_out):
+    """The weight of one large Linear after `name` (applied as the catalogue says)."""
+    torch.manual_seed(0)
+    layer = nn.Linear(fan_in, fan_out)
+    initialize(init, name, nn.Sequential(layer))
+    return layer.weight
+
+
+def linear_parameters(init, name):
+    """The Linear layers' parameters of `linear_net` after `name`."""
+    net = fill_parameters(linear_net())
+    initialize(init, name, net)
+    return {key: value for key, value in net.state_dict().items() if key in LINEAR_WEIGHTS + ("0.bias", "3.bias")}
+
+
+XAVIER_HINT = ("nn.init.xavier_uniform_(m.weight): uniform on [-a, a] with a = sqrt(6 / (fan_in + fan_out)); "
+               "xavier_normal_ draws from a normal distribution instead")
+
+
+# init_normal
+
+@exercise("init_normal", points=0.75)
+def test_init_normal_weight_distribution(grade):
+    weight = grade.student(large_linear_weight, "init_normal", 1000, 1000)
+    what = "the weight of nn.Linear(1000, 1000) after init_normal"
+    expect_weight_tensor(weight, (1000, 1000), what)
+    expect_normal(weight, 0.01, what,
+                  hint="nn.init.normal_(m.weight, mean=0, std=0.01): N(0, 0.01²) has standard deviation 0.01 "
+                       "(a variance of 0.01 would be a standard deviation of 0.1)")
+
+
+@exercise("init_normal", points=0.25)
+def test_init_normal_bias_is_zero(grade):
+    got = grade.student(linear_parameters, "init_normal")
+    for key in ("0.bias", "3.bias"):
+        expect_close(got[key], torch.zeros(got[key].shape), f"the bias {key!r} after init_normal",
+                     hint="nn.init.zeros_(m.bias)", **EXACTLY)
+
+
+@exercise("init_normal", points=0.25)
+def test_init_normal_works_in_place(grade, device):
+    expect_in_place(grade, "init_normal", device)
+
+
+@exercise("init_normal", points=0.25)
+def test_init_normal_leaves_other_modules_alone(grade):
+    expect_others_untouched(grade, "init_normal")
+
+
+# init_constant
+
+@exercise("init_constant", points=0.5)
+def test_init_constant_values(grade):
+    got = grade.student(linear_parameters, "init_constant")
+    for key in LINEAR_WEIGHTS:
+        expect_close(got[key], torch.ones(got[key].shape), f"the weight {key!r} after init_constant",
+                     hint="nn.init.constant_(m.weight, 1)", **EXACTLY)
+    for key in ("0.bias", "3.bias"):
+        expect_close(got[key], torch.zeros(got[key].shape), f"the bias {key!r} after init_constant",
+                     hint="nn.init.zeros_(m.bias)", **EXACTLY)
+
+
+@exercise("init_constant", points=0.25)
+def test_init_constant_works_in_place(grade, device):
+    expect_in_place(grade, "init_constant", device)
+
+
+@exercise("init_constant", points=0.25)
+def test_init_constant_leaves_other_modules_alone(grade):
+    expect_others_untouched(grade, "init_constant")
+
+
+# xavier
+
+@exercise("xavier", points=0.75)
+def test_xavier_weight_distribution(grade):
+    # fan_in 600 and fan_out 1400 differ, so a bound from only one of them is caught.
+    weight = grade.student(large_linear_weight, "xavier", 600, 1400)
+    what = "the weight of nn.Linear(600, 1400) after xavier"
+    expect_weight_tensor(weight, (1400, 600), what)
+    expect_uniform(weight, math.sqrt(6 / (600 + 1400)), what, XAVIER_HINT)
+
+
+@exercise("xavier", points=0.25)
+def test_xavier_works_in_place(grade, device):
+    expect_in_place(grade, "xavier", device)
+
+
+@exercise("xavier", points=0.5)
+def test_xavier_leaves_bias_and_other_modules_alone(grade):
+    expect_others_untouched(grade, "xavier")
+
+
+# init_42
+
+@exercise("init_42", points=0.5)
+def test_init_42_values(grade):
+    got = grade.student(linear_parameters, "init_42")
+    for key in LINEAR_WEIGHTS:
+        expect_close(got[key], torch.full(got[key].shape, 42.0), f"the weight {key!r} after init_42",
+                     hint="nn.init.constant_(m.weight, 42)", **EXACTLY)
+
+
+@exercise("init_42", points=0.25)
+def test_init_42_works_in_place(grade, device):
+    expect_in_place(grade, "init_42", device)
+
+
+@exercise("init_42", points=0.25)
+def test_init_42_leaves_bias_and_other_modules_alone(grade):
+    expect_others_untouched(grade, "init_42")
+
+
+# init_mixed
+
+def mixed_first_weight(init):
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(300, 500), nn.ReLU(), nn.Linear(500, 400), nn.ReLU(), nn.Linear(400, 10))
+    init.init_mixed(net)
+    return net[0].weight
+
+
+@exercise("init_mixed", points=0.5)
+def test_init_mixed_first_layer_is_xavier(grade):
+    weight = grade.student(mixed_first_weight)
+    what = "net[0].weight (nn.Linear(300, 500)) after init_mixed"
+    expect_weight_tensor(weight, (500, 300), what)
+    expect_uniform(weight, math.sqrt(6 / (300 + 500)), what, "apply xavier to net[0]; " + XAVIER_HINT)
+
+
+@exercise("init_mixed", points=0.5)
+def test_init_mixed_third_layer_is_42_and_the_rest_unchanged(grade):
+    got, want = grade.both(state_left_alone, "init_mixed")
+    expect_close(got, want, "init_mixed: net[2].weight (42) and everything else (unchanged)",
+                 hint="net[2] gets init_42 and nothing else changes: not the biases, not net[3] or net[4] "
+                      "(net.apply(...) would reach every layer; apply to net[0] and net[2] only)")
+    expect_in_place(grade, "init_mixed", "cpu", dtypes=False)
+
+
+# my_init
+
+def my_init_weight(init):
+    return large_linear_weight(init, "my_init", 1000, 1000)
+
+
+def my_init_cdf(x):
+    """The distribution of the nonzero entries: uniform on [-10, -5] and [5, 10]."""
+    return torch.where(x < 0, ((x + 10) / 10).clamp(0, 0.5), 0.5 + ((x - 5) / 10).clamp(0, 0.5))
+
+
+@exercise("my_init", points=0.75)
+def test_my_init_weight_distribution(grade):
+    weight = grade.student(my_init_weight)
+    what = "the weight of nn.Linear(1000, 1000) after my_init"
+    hint = "nn.init.uniform_(m.weight, -10, 10), then, under torch.no_grad(), zero the entries with |w| < 5 " \
+           "(keep those with |w| >= 5)"
+    expect_weight_tensor(weight, (1000, 1000), what)
+    w = weight.detach().double().flatten()
+    n = w.numel()
+    zeros = (w == 0).double().mean().item()
+    # Hoeffding: a correct draw's zero fraction leaves 1/2 by more than this with probability <= ALPHA.
+    expect(abs(zeros - 0.5) <= math.sqrt(math.log(2 / ALPHA) / (2 * n)),
+           f"{what}: {zeros:.1%} of the entries are 0, expected about half (those with |w| < 5)", hint)
+    kept = w[w != 0]
+    smallest, largest = kept.abs().min().item(), kept.abs().max().item()
+    expect(5 <= smallest and largest <= 10 * (1 + 1e-6),
+           f"{what}: the nonzero entries' absolute values span [{smallest:.4g}, {largest:.4g}], expected [5, 10]",
+           hint)
+    distance = ks_distance(kept, my_init_cdf)
+    expect(distance <= ks_limit(kept.numel()),
+           f"{what}: the nonzero entries are not uniform on [-10, -5] and [5, 10] (Kolmogorov-Smirnov "
+           f"distance {distance:.4f}, more than {ks_limit(kept.numel()):.4f})", hint)
+
+
+@exercise("my_init", points=0.25)
+def test_my_init_works_in_place(grade, device):
+    expect_in_place(grade, "my_init", device)
+
+
+@exercise("my_init", points=0.25)
+def test_my_init_leaves_bias_and_other_modules_alone(grade):
+    expect_others_untouched(grade, "my_init")
+
+
+# conv_init
+
+def large_conv_parameters(init):
+    torch.manual_seed(0)
+    conv = nn.Conv2d(64, 96, 5)
+    nn.Sequential(conv).apply(init.conv_init)
+    return {"weight": conv.weight, "bias": conv.bias}
+
+
+@exercise("conv_init", points=0.5)
+def test_conv_init_weight_distribution(grade):
+    got = grade.student(large_conv_parameters)
+    what = "the weight of nn.Conv2d(64, 96, 5) after conv_init"
+    expect_weight_tensor(got["weight"], (96, 64, 5, 5), what)
+    # fan_in = 64 * 5 * 5 and fan_out = 96 * 5 * 5: the kernel's size counts in both.
+    expect_uniform(got["weight"], math.sqrt(6 / (64 * 25 + 96 * 25)), what,
+                   XAVIER_HINT + "; for a convolution, fan_in = in_channels * kernel height * kernel width "
+                                 "(and fan_out likewise)")
+
+
+@exercise("conv_init", points=0.25)
+def test_conv_init_bias(grade):
+    got = grade.student(large_conv_parameters)
+    expect(isinstance(got["bias"], torch.Tensor), "nn.Conv2d(64, 96, 5) has no bias after conv_init")
+    expect_close(got["bias"], torch.full((96,), 0.1), "the bias of nn.Conv2d(64, 96, 5) after conv_init",
+                 hint="nn.init.constant_(m.bias, 0.1)", **EXACTLY)
+
+
+@exercise("conv_init", points=0.25)
+def test_conv_init_works_in_place(grade, device):
+    expect_in_place(grade, "conv_init", device)
+
+
+@exercise("conv_init", points=0.25)
+def test_conv_init_leaves_other_modules_alone(grade):
+    expect_others_untouched(grade, "conv_init")
+
+
+# init_from_numpy
+
+def numpy_weights(init, arguments):
+    """The Linear weights of `numpy_net` after init_from_numpy(net, **arguments)."""
+    net = fill_parameters(numpy_net())
+    init.init_from_numpy(net, **dict(arguments))
+    return {key: value for key, value in net.state_dict().items() if key in CASES["init_from_numpy"].changes}
+
+
+@exercise("init_from_numpy", points=0.5)
+def test_init_from_numpy_values(grade):
+    for arguments in [(), (("std", 0.2), ("seed", 7))]:
+        got, want = grade.both(numpy_weights, arguments)
+        # The values are judged here, the dtype by its own check: compare in the reference's dtype.
+        if isinstance(got, dict):
+            got = {key: value.to(want[key].dtype) if isinstance(value, torch.Tensor) and key in want else value
+                   for key, value in got.items()}
+        call = "init_from_numpy(net" + "".join(f", {k}={v}" for k, v in arguments) + ")"
+        expect_close(got, want, f"the Linear weights after {call}",
+                     hint="make ONE rng = np.random.default_rng(seed) before the loop (not one per layer), and "
+                          "draw rng.normal(0, std, size=weight.shape) for each nn.Linear in net.modules() order, "
+                          "weights only")
+
+
+@exercise("init_from_numpy", points=0.25)
+def test_init_from_numpy_works_in_place(grade, device):
+    expect_in_place(grade, "init_from_numpy", device, dtypes=False)
+
+
+@exercise("init_from_numpy", points=0.5)
+def test_init_from_numpy_keeps_dtype_and_device(grade, device):
+    expect_in_place(grade, "init_from_numpy", device, objects=False)
+
+
+@exercise("init_from_numpy", points=0.25)
+def test_init_from_numpy_leaves_biases_and_other_modules_alone(grade):
+    expect_others_untouched(grade, "init_from_numpy")
