@@ -165,6 +165,12 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         "-p", "grader.plugin",
         "-p", "pytest_timeout",
         "-p", "no:cacheprovider",
+        # Checks judge with grader.checks, not bare asserts, and log nothing: skip what pytest
+        # would spend on assert rewriting, log capture and end-of-run garbage collections.
+        "--assert=plain",
+        "-p", "no:logging",
+        "-p", "no:unraisableexception",
+        "-p", "no:threadexception",
         "--submission", str(submission.resolve()),
         "--reference", str(Path(args.reference).resolve()),
         f"--check-timeout={limits.timeout}",
