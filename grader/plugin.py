@@ -8,11 +8,13 @@ data that comes back with `grader.checks`. How each run ended is attached to its
 
 from __future__ import annotations
 
+import copy
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import torch
 
 from grader.checks import CheckFailed
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
@@ -71,6 +73,7 @@ class Grading:
     runners: dict[str, TopicRunner] = field(default_factory=dict)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
+    student_values: dict = field(default_factory=dict)  # a probe's result or Fault, by _key
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
@@ -112,6 +115,8 @@ def pytest_configure(config: pytest.Config) -> None:
     reference = shared[0] if shared else Reference(
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
     warm_up()
+    # assert_close's first call costs half a second: pay it while the fork server starts.
+    torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
     config.stash[grading_key] = Grading(
         submission=Path(config.getoption("submission") or REPO / "exercises").resolve(),
         reference=reference,
@@ -146,8 +151,6 @@ def _exercise_arguments(symbol: str, points: float) -> tuple[str, float]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "device" in metafunc.fixturenames:
-        import torch
-
         cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available on this machine")
         metafunc.parametrize("device", ["cpu", pytest.param("cuda", marks=cuda)])
 
@@ -166,7 +169,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 class Grade:
-    """The `grade` fixture: runs probes on the submission and on the reference."""
+    """The `grade` fixture: runs probes on the submission and on the reference.
+
+    Probes are pure functions of their arguments, so each result (a fault included) is
+    computed once: per session for the submission, per reference for the reference.
+    Every caller gets its own copy.
+    """
 
     def __init__(self, grading: Grading, topic: str):
         self._grading = grading
@@ -174,47 +182,61 @@ class Grade:
 
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
-        try:
-            return self._grading.runner(self.topic).run(probe, *args)
-        except Fault as fault:
-            raise StudentFault(fault) from None
+        key = _key(probe, args)
+        if key not in self._grading.student_values:
+            try:
+                value = self._grading.runner(self.topic).run(probe, *args)
+            except Fault as fault:
+                value = fault
+            self._grading.student_values[key] = value
+        return self._student_value(key)
 
     def reference(self, probe, *args):
-        """The probe's result on the reference solution (computed once per session)."""
-        key = (probe.__module__, probe.__name__, args)
-        cache = self._grading.reference.values
-        try:
-            hash(key)
-        except TypeError:
-            key = None
-        if key is None or key not in cache:
-            value = self._reference(probe, args)
-            if key is None:
-                return value
-            cache[key] = value
-        return cache[key]
+        """The probe's result on the reference solution."""
+        key = _key(probe, args)
+        if key not in self._grading.reference.values:
+            try:
+                value = self._grading.reference.runner(self.topic).run(probe, *args)
+            except Fault as fault:
+                raise ReferenceFailed(
+                    f"the reference solution failed this check ({fault.message}); this is a fault of the "
+                    "grader, not of your code: please tell your instructor"
+                ) from None
+            self._grading.reference.values[key] = value
+        return copy.deepcopy(self._grading.reference.values[key])
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
+        key = _key(probe, args)
+        if key in self._grading.student_values:
+            return self._student_value(key), self.reference(probe, *args)
         student = self._grading.runner(self.topic)
         try:
             student.submit(probe, args)
-            try:
-                want = self.reference(probe, *args)
-            finally:
-                got = student.result()
         except Fault as fault:
-            raise StudentFault(fault) from None
-        return got, want
-
-    def _reference(self, probe, args):
+            self._grading.student_values[key] = fault
+            return self._student_value(key), None
         try:
-            return self._grading.reference.runner(self.topic).run(probe, *args)
-        except Fault as fault:
-            raise ReferenceFailed(
-                f"the reference solution failed this check ({fault.message}); this is a fault of the "
-                "grader, not of your code: please tell your instructor"
-            ) from None
+            want = self.reference(probe, *args)
+        finally:
+            try:
+                self._grading.student_values[key] = student.result()
+            except Fault as fault:
+                self._grading.student_values[key] = fault
+        return self._student_value(key), want
+
+    def _student_value(self, key):
+        value = self._grading.student_values[key]
+        if isinstance(value, Fault):
+            raise StudentFault(value)
+        return copy.deepcopy(value)
+
+
+def _key(probe, args: tuple):
+    """What identifies a probe's result: the probe and its (hashable) arguments."""
+    key = (probe.__module__, probe.__name__, args)
+    hash(key)  # probes take plain, hashable arguments
+    return key
 
 
 @pytest.fixture

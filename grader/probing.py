@@ -54,3 +54,21 @@ def gradients(module: nn.Module) -> dict:
 def parameter_facts(module: nn.Module) -> dict:
     """Name, shape and trainability of every parameter, for checks on a module's structure."""
     return {name: {"shape": tuple(p.shape), "requires_grad": p.requires_grad} for name, p in module.named_parameters()}
+
+
+def layout(net: nn.Module) -> list[tuple]:
+    """What each entry of a Sequential is, with its Linear sizes (a shared entry at each place)."""
+    return [(type(m).__name__, getattr(m, "in_features", None), getattr(m, "out_features", None)) for m in net]
+
+
+def shared_module_net() -> nn.Sequential:
+    """One Linear used twice: named_parameters() lists its parameters once."""
+    shared = nn.Linear(8, 8)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
+
+
+def shared_weight_net() -> nn.Sequential:
+    """Two different Linear modules holding the same weight object (their biases are their own)."""
+    first, second = nn.Linear(5, 5), nn.Linear(5, 5)
+    second.weight = first.weight
+    return nn.Sequential(first, nn.ReLU(), second)

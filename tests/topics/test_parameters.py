@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from grader.checks import expect, expect_close, expect_equal
-from grader.probing import fill_parameters, inputs, parameter_facts
+from grader.probing import fill_parameters, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
 
 exercise = pytest.mark.exercise
 
@@ -46,17 +46,8 @@ class HiddenOut(nn.Module):
         self.out = nn.Linear(6, 2)
 
 
-def shared_module_net():
-    """One Linear used twice: named_parameters() lists its parameters once."""
-    shared = nn.Linear(8, 8)
-    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
 
 
-def shared_weight_net():
-    """Two different Linear modules holding the same weight object (their biases are their own)."""
-    first, second = nn.Linear(5, 5), nn.Linear(5, 5)
-    second.weight = first.weight
-    return nn.Sequential(first, nn.ReLU(), second)
 
 
 def fill_in_order(net, seed=0):
@@ -68,9 +59,6 @@ def fill_in_order(net, seed=0):
     return net
 
 
-def layout(net):
-    """What each entry of a Sequential is, and the sizes of its Linear layers."""
-    return [(type(m).__name__, getattr(m, "in_features", None), getattr(m, "out_features", None)) for m in net]
 
 
 def output_with_values_by_position(net, *input_shape):

@@ -13,16 +13,13 @@ import torch
 from torch import nn
 
 from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
-from grader.probing import fill_parameters, gradients, inputs, parameter_facts
+from grader.probing import fill_parameters, gradients, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
 
 exercise = pytest.mark.exercise
 
 
 # tied_mlp
 
-def layout(net):
-    """What each entry of a Sequential is (a shared entry listed at each place), with its Linear sizes."""
-    return [(type(m).__name__, getattr(m, "in_features", None), getattr(m, "out_features", None)) for m in net]
 
 
 def equalised_tied_mlp(tying, device="cpu"):
@@ -128,15 +125,8 @@ class OwnAndChild(nn.Module):
         self.scale = self.inner.weight
 
 
-def shared_module_net():
-    shared = nn.Linear(8, 8)
-    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
 
 
-def shared_weight_net():
-    first, second = nn.Linear(5, 5), nn.Linear(5, 5)
-    second.weight = first.weight
-    return nn.Sequential(first, nn.ReLU(), second)
 
 
 def pairs_found(tying):
