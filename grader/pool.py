@@ -23,8 +23,8 @@ from grader.hints import hint_for
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["grader.worker_preload"])
 
-STARTUP_TIMEOUT = 300.0
-PR_SET_CHILD_SUBREAPER = 36  # seconds for the fork server to import torch on a loaded machine
+STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
+PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -134,13 +134,14 @@ class Worker:
         return self.receive()
 
     def stop(self) -> None:
+        """Kill the worker and everything in its process group, and wait for it."""
         pid = self._process.pid
         if pid is not None:
-            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-                try:
-                    kill()
-                except OSError:
-                    pass
+            try:
+                os.killpg(pid, signal.SIGKILL)  # the worker leads its own group once it has started
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         self._process.join(5)
         self._conn.close()
         self.log_path.unlink(missing_ok=True)
