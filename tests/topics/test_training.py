@@ -101,15 +101,44 @@ def test_train_puts_the_net_in_training_mode(grade):
            hint="call net.train() at the start of train(): evaluation may have left the net in eval mode")
 
 
+class WatchedBatch(torch.Tensor):
+    """A CPU tensor that notes every call that could move it (.to, .cuda, .cpu) and where to."""
+
+    moves: list = []
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func in (torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu):
+            cls.moves.append(func.__name__)
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+def moves_batches(training):
+    """Whether train() asks each batch's tensors to move to the net's device (here the CPU)."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    WatchedBatch.moves = []
+    X = inputs(24, 5).as_subclass(WatchedBatch)
+    y = torch.randint(0, 3, (24,), generator=torch.Generator().manual_seed(1)).as_subclass(WatchedBatch)
+    net = classifier()
+    training.train(net, DataLoader(TensorDataset(X, y), batch_size=12), nn.CrossEntropyLoss(),
+                   torch.optim.SGD(net.parameters(), lr=0.1), 1)
+    return {"moves": len(WatchedBatch.moves)}
+
+
 @exercise("train", points=0.5)
-def test_train_works_on_the_nets_device(grade, device):
-    # One epoch of one batch: a single step, so that only the device matters here. On a CPU-only
-    # machine no move can be seen; this run makes sure nothing breaks. On CUDA the net lives on
-    # the GPU and the loader gives CPU batches, which train() must move.
-    expect_same_as_reference(grade, trained, device, 1, 48,
-                             what="the parameters after one step of train() with the net on this device",
-                             hint="move each batch to the net's device: X, y = X.to(device), y.to(device) with "
-                                  "device = next(net.parameters()).device")
+def test_train_moves_batches_to_the_nets_device(grade, device):
+    hint = ("move each batch to the net's device: X, y = X.to(device), y.to(device) with "
+            "device = next(net.parameters()).device")
+    if device == "cpu":
+        # Moving a batch to the CPU changes nothing that can be seen, so the CPU run watches
+        # for the call itself: two batches of (X, y) should ask to move at least twice.
+        got = grade.student(moves_batches)
+        expect(got["moves"] >= 2, "train() never moved a batch to the net's device (no .to() call on any batch)", hint)
+    else:
+        # On CUDA the net lives on the GPU and the loader gives CPU batches, which train() must move.
+        expect_same_as_reference(grade, trained, device, 1, 48,
+                                 what="the parameters after one step of train() with the net on this device", hint=hint)
 
 
 # evaluate
