@@ -1,0 +1,34 @@
+"""contrib/gradescope/run_autograder, run as Gradescope would, on a dry-run layout."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gradescope_results.json").read_text())
+
+
+@pytest.mark.parametrize("uploaded", ["files", "exercises folder"])
+def test_run_autograder_writes_results_json(tmp_path, uploaded):
+    submission = tmp_path / "submission"
+    folder = submission / "exercises" if uploaded == "exercises folder" else submission
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "solutions" / "layers.py", folder)
+    results = tmp_path / "results" / "results.json"
+    env = dict(os.environ, TORCHLINGS_SOURCE=str(REPO), TORCHLINGS_SUBMISSION=str(submission),
+               TORCHLINGS_RESULTS=str(results), TORCHLINGS_PYTHON=sys.executable)
+    process = subprocess.run([str(REPO / "contrib" / "gradescope" / "run_autograder")], env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    data = json.loads(results.read_text())
+    jsonschema.validate(data, SCHEMA)
+    scores = {test["name"]: test["score"] for test in data["tests"]}
+    assert scores["layers.MyLinear"] == 3 and scores["blocks.MLP"] == 0
+    assert data["score"] == 8
