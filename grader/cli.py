@@ -112,14 +112,14 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
 def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     """Grade every subdirectory of `class_dir` in this one process, the reference computed once."""
     from grader import reports
-    from grader.plugin import Reference
+    from grader.plugin import Side
     from grader.pool import new_log_dir
     from grader.scoring import score
 
     if not class_dir.is_dir():
         print(f"grader: {class_dir} is not a directory", file=sys.stderr)
         return 2
-    reference = Reference(Path(args.reference).resolve(), _limits(args), new_log_dir())
+    reference = Side(Path(args.reference).resolve(), _limits(args), new_log_dir())
     env = reports.environment()
     students, broken = [], False
     try:

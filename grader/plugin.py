@@ -40,9 +40,13 @@ class ReferenceFailed(pytest.fail.Exception):
 
 
 @dataclass(eq=False)
-class Reference:
-    """The reference side: its workers and every probe result, shared by the sessions that
-    grade a whole class (`python -m grader --class`), so that each is computed once."""
+class Side:
+    """One side of every comparison, the submission's or the reference's: a worker per topic
+    file of `directory`, and every probe result they gave (a Fault included), by `_key`.
+
+    The reference side is shared by the sessions that grade a whole class
+    (`python -m grader --class`), so that each of its results is computed once.
+    """
 
     directory: Path
     limits: Limits
@@ -65,26 +69,15 @@ class Reference:
 class Grading:
     """The state of one grading session, kept in `config.stash`."""
 
-    submission: Path
-    reference: Reference
+    student: Side
+    reference: Side
     owns_reference: bool
-    limits: Limits
-    log_dir: Path
-    runners: dict[str, TopicRunner] = field(default_factory=dict)
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
-    student_values: dict = field(default_factory=dict)  # a probe's result or Fault, by _key
-
-    def runner(self, topic: str) -> TopicRunner:
-        if topic not in self.runners:
-            self.runners[topic] = TopicRunner(self.submission, topic, self.limits, self.log_dir)
-        return self.runners[topic]
 
     def close(self) -> None:
-        for runner in self.runners.values():
-            runner.stop()
+        self.student.close()
         stop_abandoned()
-        shutil.rmtree(self.log_dir, ignore_errors=True)
         if self.owns_reference:
             self.reference.close()
 
@@ -111,18 +104,16 @@ def pytest_configure(config: pytest.Config) -> None:
     memory = config.getoption("memory_limit")
     memory = int(config.getini("memory_limit")) if memory is None else memory
     limits = Limits(timeout=timeout, memory=memory << 20)
-    shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Reference)]
-    reference = shared[0] if shared else Reference(
+    shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Side)]
+    reference = shared[0] if shared else Side(
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
     warm_up()
     # assert_close's first call costs half a second: pay it while the fork server starts.
     torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
     config.stash[grading_key] = Grading(
-        submission=Path(config.getoption("submission") or REPO / "exercises").resolve(),
+        student=Side(Path(config.getoption("submission") or REPO / "exercises").resolve(), limits, new_log_dir()),
         reference=reference,
         owns_reference=not shared,
-        limits=limits,
-        log_dir=new_log_dir(),
     )
 
 
@@ -165,7 +156,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     grading = session.config.stash[grading_key]
     for topic in dict.fromkeys(topic_of(item) for item in session.items):
         grading.reference.runner(topic).start()
-        grading.runner(topic).start()
+        grading.student.runner(topic).start()
 
 
 class Grade:
@@ -183,12 +174,12 @@ class Grade:
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
         key = _key(probe, args)
-        if key not in self._grading.student_values:
+        if key not in self._grading.student.values:
             try:
-                value = self._grading.runner(self.topic).run(probe, *args)
+                value = self._grading.student.runner(self.topic).run(probe, *args)
             except Fault as fault:
                 value = fault
-            self._grading.student_values[key] = value
+            self._grading.student.values[key] = value
         return self._student_value(key)
 
     def reference(self, probe, *args):
@@ -208,25 +199,25 @@ class Grade:
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
         key = _key(probe, args)
-        if key in self._grading.student_values:
+        if key in self._grading.student.values:
             return self._student_value(key), self.reference(probe, *args)
-        student = self._grading.runner(self.topic)
+        student = self._grading.student.runner(self.topic)
         try:
             student.submit(probe, args)
         except Fault as fault:
-            self._grading.student_values[key] = fault
-            return self._student_value(key), None
+            self._grading.student.values[key] = fault
+            raise StudentFault(fault) from None
         try:
             want = self.reference(probe, *args)
         finally:
             try:
-                self._grading.student_values[key] = student.result()
+                self._grading.student.values[key] = student.result()
             except Fault as fault:
-                self._grading.student_values[key] = fault
+                self._grading.student.values[key] = fault
         return self._student_value(key), want
 
     def _student_value(self, key):
-        value = self._grading.student_values[key]
+        value = self._grading.student.values[key]
         if isinstance(value, Fault):
             raise StudentFault(value)
         return copy.deepcopy(value)
