@@ -6,10 +6,14 @@ SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
 
-.PHONY: grade test check stubs bench clean
+.PHONY: grade test check stubs bench clean watch
 
 grade: $(VENV)/.installed
 	@$(PY) -m grader --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t)) $(GRADE_ARGS)
+
+# Grade once, then re-grade the topic of each saved file until Ctrl-C.
+watch: $(VENV)/.installed
+	@$(PY) -m grader watch --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t))
 
 test: $(VENV)/.installed
 	$(PY) -m grader.stubs --check

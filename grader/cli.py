@@ -27,7 +27,9 @@ LEARNING_ORDER = (
 
 # `python -m grader NAME ...` runs another command: "module:function", called with the
 # remaining arguments and returning the exit status. Without one of these names, it grades.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "watch": "grader.watch:main",
+}
 
 
 def available_topics() -> list[str]:
