@@ -6,12 +6,13 @@ SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
 
-.PHONY: grade test check stubs bench clean watch
+.PHONY: grade test check stubs bench clean
 
 grade: $(VENV)/.installed
 	@$(PY) -m grader --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t)) $(GRADE_ARGS)
 
 # Grade once, then re-grade the topic of each saved file until Ctrl-C.
+.PHONY: watch
 watch: $(VENV)/.installed
 	@$(PY) -m grader watch --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t))
 
