@@ -19,6 +19,10 @@ from pathlib import Path
 
 from grader import cli
 
+# How long watchfiles waits for a change before it hands back an empty batch: the first one
+# says the watcher is ready; the later ones are skipped.
+READY_MS = 200
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m grader watch",
@@ -60,13 +64,17 @@ def main(argv: list[str]) -> int:
         return 2
     topic_of = functools.partial(_topic_of, submission=submission, topics=watched)
     reference = Side(Path(args.reference).resolve(), cli._limits(args), new_log_dir())
+    # Watching starts before the first grade, so that a save made while it runs is graded next.
+    changes = watchfiles.watch(submission, watch_filter=lambda _, path: bool(topic_of(path)),
+                               force_polling=args.poll or None, rust_timeout=READY_MS, yield_on_timeout=True)
     try:
+        next(changes)
         if grade(args, submission, watched, reference, cli._title(submission, reports.environment())):
             print(f"\nwatching {submission} for saved topic files; Ctrl-C to stop", flush=True)
-            for changes in watchfiles.watch(submission, watch_filter=lambda _, path: bool(topic_of(path)),
-                                            force_polling=args.poll or None):
-                saved = [t for t in watched if t in {topic_of(path) for _, path in changes}]
-                if not grade(args, submission, saved, reference, f"saved: {', '.join(f'{t}.py' for t in saved)}"):
+            for batch in changes:
+                saved = [t for t in watched if t in {topic_of(path) for _, path in batch}]
+                title = f"saved: {', '.join(f'{t}.py' for t in saved)}"
+                if saved and not grade(args, submission, saved, reference, title):
                     break
     except KeyboardInterrupt:
         pass
