@@ -44,6 +44,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     """Watch until Ctrl-C, which ends the watch with status 0 and every worker stopped."""
+    args = parse_args(argv)
+    try:
+        status = watch(args)
+    except KeyboardInterrupt:  # before watching began: while torch was still importing, say
+        status = 0
+    if status == 0:
+        print("\nstopped watching", flush=True)
+    return status
+
+
+def watch(args: argparse.Namespace) -> int:
     import watchfiles
 
     from grader import reports
@@ -51,7 +62,6 @@ def main(argv: list[str]) -> int:
     from grader.pool import new_log_dir, warm_up
 
     warm_up()
-    args = parse_args(argv)
     topics = cli.available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
@@ -81,7 +91,6 @@ def main(argv: list[str]) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C may not leave workers behind
         reference.close()
-    print("\nstopped watching", flush=True)
     return 0
 
 
