@@ -61,7 +61,13 @@ def watch(args: argparse.Namespace) -> int:
     from grader.plugin import Side
     from grader.pool import new_log_dir, warm_up
 
-    warm_up()
+    # Ctrl-C in a terminal reaches the whole process group: the fork server, started now,
+    # ignores it (it exits with this process), even while it still imports torch.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        warm_up()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     topics = cli.available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
