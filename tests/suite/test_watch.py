@@ -66,7 +66,7 @@ def test_a_saved_topic_is_regraded_alone_and_ctrl_c_stops_every_process(tmp_path
     env = {**os.environ, MARKER: token}
     process = subprocess.Popen(
         [sys.executable, "-m", "grader", "watch", "--submission", str(submission), "--json", str(report)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         first = wait_for_report(report, lambda r: True, process)
         assert first["topics"] == available_topics() and first["score"] == 0 < first["max_score"]
@@ -82,7 +82,7 @@ def test_a_saved_topic_is_regraded_alone_and_ctrl_c_stops_every_process(tmp_path
         assert fixed["score"] == fixed["max_score"] == first_topic_points(first, "layers")
 
         assert len(processes_with(f"{MARKER}={token}")) > 1  # the watcher and what it started: found
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole process group
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
