@@ -86,7 +86,7 @@ def test_a_saved_topic_is_regraded_alone_and_ctrl_c_stops_every_process(tmp_path
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
     assert process.returncode == 0, err
     assert "Traceback" not in err, err
