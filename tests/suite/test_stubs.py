@@ -60,3 +60,41 @@ def test_every_solution_has_its_stub_and_every_stub_its_solution(repo):
 def test_the_stub_check_notices_a_stale_stub(tmp_path):
     (tmp_path / "topic.py").write_text(SOLUTION)
     assert stubs.expected_stubs(tmp_path)["topic.py"] == stubs.make_stub(SOLUTION, "topic.py")
+
+
+def test_a_constraint_line_becomes_a_comment_above_the_error():
+    source = ("def f(x):\n    # BEGIN SOLUTION: return x doubled\n    # - x is left unchanged\n"
+              "    # a comment of the code\n    return x * 2\n    # END SOLUTION\n")
+    block, = stubs.solution_blocks(source)
+    assert block.constraints == ["x is left unchanged"] and block.code[0].strip() == "# a comment of the code"
+    assert "    # - x is left unchanged\n    raise NotImplementedError('return x doubled')\n" in stubs.make_stub(source)
+
+
+@pytest.mark.parametrize("code, task, copied", [
+    ("torch.save(obj, path)\n", "torch.save(obj, path)", ["torch . save (", ". save ( obj", "save ( obj ,",
+                                                          "( obj , path", "obj , path )"]),
+    ("self.add_module(str(index), module)\n", "register each module with self.add_module(str(index), module)",
+     ["self . add_module (", ". add_module ( str", "add_module ( str (", "( str ( index", "str ( index )",
+      "( index ) ,", "index ) , module", ") , module )"]),
+    ("return torch.load(path, weights_only=False)\n", "load it with weights_only=False",
+     []),  # three tokens: naming the option is not dictating the call
+    ("return torch.load(path, weights_only=False)\n", "load(path, weights_only=False)",
+     ["load ( path ,", "( path , weights_only", "path , weights_only =", ", weights_only = False",
+      "weights_only = False )"]),
+    ("self.register_buffer('rand_weight', torch.rand(20, 20))\n", 'a buffer named "rand_weight"', []),
+    ("self.register_buffer('rand_weight', torch.rand(20, 20))\n", 'register_buffer("rand_weight", torch',
+     ['register_buffer ( "rand_weight" ,', '( "rand_weight" , torch']),
+    ("X = nn.Linear(20, 256)\n", "a layer with 20 inputs and 256 outputs", []),
+    ("x = (1, 2)\n", "(1, 2)", []),  # punctuation and numbers alone name no code
+])
+def test_copied_code_finds_runs_of_the_code_in_the_task(code, task, copied):
+    assert stubs.copied_code(code, task) == copied
+
+
+@pytest.mark.parametrize("name", sorted(stubs.expected_stubs()))
+def test_no_task_line_dictates_its_blocks_code(repo, name):
+    """Teach, don't dictate: a stub states the task and its constraints, never the calls that meet them."""
+    copied = {f"{name}:{block.line}: {block.task!r}": runs
+              for block in stubs.solution_blocks((repo / "solutions" / name).read_text(), name)
+              if (runs := stubs.copied_code("".join(block.code), block.text))}
+    assert not copied, f"task lines that spell out their block's code ({stubs.RUN_LENGTH} tokens or more): {copied}"
