@@ -13,14 +13,17 @@ grade: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m grader.stubs --check
+	$(PY) -m grader.guide --check
 	$(PY) -m pytest
 
 # Every stub fails and every solution passes (part of `make test` too).
 check: $(VENV)/.installed
 	$(PY) -m pytest tests/suite/test_exercises.py
 
+# exercises/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubs
+	$(PY) -m grader.guide
 
 bench: $(VENV)/.installed
 	$(PY) bench/grading_speed.py

@@ -180,7 +180,8 @@ def exercises_markdown() -> str:
         total, hidden = total + shown, hidden + secret
         solution = SOLUTIONS / f"{topic}.py"
         about = ast.get_docstring(ast.parse(solution.read_text(encoding="utf-8"))) if solution.is_file() else ""
-        about = (about or "").splitlines()[0].split(": ", 1)[-1] if about else ""
+        about = about.splitlines()[0].split(": ", 1)[-1] if about else ""
+        about = about[:1].upper() + about[1:]
         heading = f"## {number}. `{topic}` ({_points(shown)} points"
         heading += f", and {_points(secret)} in hidden checks)" if secret else ")"
         sections += [heading, "", about, "",
