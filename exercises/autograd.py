@@ -11,14 +11,14 @@ def vector_backward(y, v):
 
 
 def backward_twice(x):
-    """y = (x ** 2).sum(); backward twice on the same graph; return x.grad (then 4 * x)."""
+    """y, the sum of the squares of x, back-propagated twice through one graph; returns x's gradient (then 4 * x)."""
     # - the first backward pass must leave the graph intact for the second
     # - gradients accumulate over the two passes (the result is 4 * x)
     raise NotImplementedError('build y as the sum of the squares of x, back-propagate it twice through the same graph, return the gradient of x')
 
 
 def intermediate_grad(x):
-    """h = x * 3, y = (h ** 2).sum(); return dy/dh, the gradient at the non-leaf h (2 * h)."""
+    """With h three times x and y the sum of the squares of h: dy/dh, the gradient at the non-leaf h (2 * h)."""
     # - h is not a leaf of the graph; the gradient asked for is at h (2 * h), not at x
     raise NotImplementedError('with h = 3x and y the sum of the squares of h, return the gradient of y with respect to h')
 

@@ -9,7 +9,7 @@ from torch.nn import functional as F
 
 
 class MLP(nn.Module):
-    """hidden = Linear(20, 256), out = Linear(256, 10); forward(X) = out(relu(hidden(X)))."""
+    """Two layers, hidden (20 features to 256) and out (256 to 10); forward: out of the ReLU of hidden of X."""
 
     def __init__(self):
         super().__init__()
@@ -52,7 +52,7 @@ class FixedHiddenMLP(nn.Module):
 
 
 class NestMLP(nn.Module):
-    """A Sequential inside a Module: linear(net(X))."""
+    """A Sequential inside a Module: net, then linear on its output."""
 
     def __init__(self):
         super().__init__()
@@ -63,7 +63,7 @@ class NestMLP(nn.Module):
 
 
 def chimera() -> nn.Module:
-    """nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())."""
+    """A Sequential of a NestMLP, a linear layer from 16 features to 20, and a FixedHiddenMLP."""
     raise NotImplementedError('return a Sequential of three parts, in order: a NestMLP, a linear layer from 16 features to 20, a FixedHiddenMLP')
 
 
@@ -80,7 +80,7 @@ class Parallel(nn.Module):
 
 
 class ModuleNet(nn.Module):
-    """layer1 = Linear(num_input, num_hidden), layer2 = Tanh(), layer3 = Linear(num_hidden, num_output)."""
+    """layer1, linear from num_input features to num_hidden; layer2, tanh; layer3, linear to num_output."""
 
     def __init__(self, num_input, num_hidden, num_output):
         super().__init__()
@@ -91,7 +91,7 @@ class ModuleNet(nn.Module):
 
 
 def named_conv_block() -> nn.Sequential:
-    """nn.Sequential from an OrderedDict: conv1 = Conv2d(3, 32, 3, 1, 1), relu1 = ReLU(), pool = MaxPool2d(2)."""
+    """A Sequential with named layers: conv1 (3x3 convolution, 3 channels to 32, stride 1, padding 1), relu1, pool."""
     # - the layers are known by these names, not by numbers: the parameters are conv1.weight and conv1.bias
     raise NotImplementedError('return a Sequential whose layers are named "conv1" (a 3x3 convolution from 3 channels to 32, stride 1, padding 1), "relu1" (ReLU) and "pool" (2x2 max pooling)')
 

@@ -16,7 +16,7 @@ def save_tensors(obj, path):
 
 
 def load_tensors(path):
-    """Load what save_tensors saved, running no code from the file (weights_only=True)."""
+    """Load what save_tensors saved, running no code from the file (weights-only loading)."""
     raise NotImplementedError('load and return what save_tensors saved at path, running no code from the file (weights-only loading)')
 
 
@@ -40,7 +40,7 @@ def save_checkpoint(path, model, optimizer, epoch, **extra):
 
 
 def load_checkpoint(path, model, optimizer=None, map_location=None) -> dict:
-    """Restore what save_checkpoint saved; return {"epoch": ..., **extras}."""
+    """Restore what save_checkpoint saved; return a dict holding "epoch" and the extras."""
     # - load it running no code from the file, onto map_location when one is given
     # - training resumed afterwards continues exactly as if it had never stopped
     raise NotImplementedError('restore what save_checkpoint saved: the model, the optimizer (when one is given) and the random number generators\' state; return a dict with "epoch" and every extra')

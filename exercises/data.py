@@ -13,7 +13,7 @@ def make_loader(X, y, batch_size, shuffle, seed=0):
 
 
 class SquaresDataset(Dataset):
-    """n items; item i is (tensor([float(i)]), tensor([float(i*i)])); negative indices count from the end."""
+    """n items; item i is a pair of one-element float tensors, i and i squared; negative indices count from the end."""
 
     def __init__(self, n):
         raise NotImplementedError('keep n, the number of items')

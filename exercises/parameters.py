@@ -6,12 +6,12 @@ from torch import nn
 
 
 def param_shapes(net) -> list[tuple[str, torch.Size]]:
-    """Every parameter's dotted name and shape, in net.named_parameters() order."""
+    """Every parameter's dotted name and shape, in the order named_parameters() gives them."""
     raise NotImplementedError('return a list of (dotted name, shape) pairs, one per parameter, in the order the net names its parameters')
 
 
 def block1() -> nn.Sequential:
-    """nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())."""
+    """A Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU."""
     raise NotImplementedError('return a Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU')
 
 
@@ -21,7 +21,7 @@ def block2() -> nn.Sequential:
 
 
 def rgnet() -> nn.Sequential:
-    """nn.Sequential(block2(), nn.Linear(4, 1))."""
+    """A Sequential of a block2() followed by a linear layer from 4 features to 1."""
     raise NotImplementedError('return a Sequential of a block2() followed by a linear layer from 4 features to 1')
 
 
@@ -38,7 +38,7 @@ def count_parameters(net, trainable_only=False) -> int:
 
 
 def linear_layers(net) -> list[nn.Linear]:
-    """Every nn.Linear at any depth, in net.modules() order, each once."""
+    """Every nn.Linear at any depth, in the order modules() gives them, each once."""
     raise NotImplementedError('return every linear layer of net at any depth, in the order the net lists its modules, each once even when shared')
 
 

@@ -7,7 +7,7 @@ from torch.nn import functional as F
 
 
 def tied_mlp() -> nn.Sequential:
-    """Linear(4, 8), ReLU, shared, ReLU, shared, ReLU, Linear(8, 1), with shared = Linear(8, 8) one module."""
+    """Linear 4 to 8, ReLU, shared, ReLU, shared, ReLU, linear 8 to 1, in a Sequential; shared: ONE 8-to-8 linear."""
     # - one module object at positions 2 and 4, not two equal ones
     raise NotImplementedError('return the Sequential: linear 4 to 8, ReLU, shared, ReLU, shared, ReLU, linear 8 to 1, where both places called shared hold one and the same 8-to-8 linear layer')
 
@@ -19,7 +19,7 @@ def tied_pairs(net) -> list[tuple[str, str]]:
 
 
 class TiedAutoencoder(nn.Module):
-    """relu(encoder(X)) @ encoder.weight + decoder_bias: the decoder reuses the encoder's weight."""
+    """An autoencoder whose decoder reuses the encoder's weight (transposed), plus decoder_bias; no decoder weight."""
 
     def __init__(self, d_in, d_hidden):
         super().__init__()

@@ -11,7 +11,9 @@ In `solutions/<topic>.py`, the code a student writes stands between two marker l
 (as comments) and `raise NotImplementedError("<the task>")`, at the block's indentation.
 The task line is what the grade table shows; it states the task and its constraints, never
 the code: `copied_code` finds runs of the block's code in its task text, and the suite
-fails on any.
+fails on any. The docstrings and comments outside the blocks are copied into the stub as
+they are, so the same rule holds for them against the blocks of what they document
+(`copied_in_prose`).
 
     python -m grader.stubs          # rewrite exercises/ from solutions/
     python -m grader.stubs --check  # exit 1 when exercises/ is out of date
@@ -53,6 +55,7 @@ class Block:
     task: str
     constraints: list[str] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
+    end: int = 0  # the line of its END SOLUTION marker
 
     @property
     def text(self) -> str:
@@ -81,6 +84,7 @@ def _parse(source: str, name: str) -> tuple[list[str | Block], list[Block]]:
         elif END.match(line):
             if block is None:
                 raise MarkerError(f"{name}:{number}: END SOLUTION without a BEGIN SOLUTION")
+            block.end = number
             block = None
         elif block is None:
             parts.append(line)
@@ -134,12 +138,23 @@ def _string_token(literal: str) -> str:
     return f'"{value}"' if isinstance(value, str) else literal
 
 
-def copied_code(code: str, text: str, length: int = RUN_LENGTH) -> list[str]:
-    """Every run of `length` consecutive tokens of `code`, with an identifier in it, found in `text`."""
+def copied_code(code: str, text: str, length: int = RUN_LENGTH, given: frozenset[str] = frozenset()) -> list[str]:
+    """Every run of `length` consecutive tokens of `code` found in `text` that tells something the stub does not.
+
+    A run tells something when it has an identifier that is not in `given` (the names the stub's
+    own code binds: its imports, definitions and their parameters), or any attribute (a name
+    after a dot): `(in_units, units)` only repeats a signature, `X.mean()` is code.
+    """
     def runs(tokens: list[str]) -> list[tuple[str, ...]]:
         return [tuple(tokens[i:i + length]) for i in range(len(tokens) - length + 1)]
 
-    in_code = {run for run in runs(code_tokens(code)) if any(_is_name(token) for token in run)}
+    tokens = code_tokens(code)
+
+    def tells(start: int) -> bool:
+        return any(_is_name(tokens[i]) and (tokens[i] not in given or (i > 0 and tokens[i - 1] == "."))
+                   for i in range(start, start + length))
+
+    in_code = {run for start, run in enumerate(runs(tokens)) if tells(start)}
     found = []
     for run in runs(text_tokens(text)):
         shown = " ".join(run)
@@ -150,6 +165,79 @@ def copied_code(code: str, text: str, length: int = RUN_LENGTH) -> list[str]:
 
 def _is_name(token: str) -> bool:
     return token.isidentifier()
+
+
+def given_names(stub: str) -> frozenset[str]:
+    """The names a stub's own code binds: imports, classes, functions, their parameters, assignments."""
+    names = set()
+    for node in ast.walk(ast.parse(stub)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return frozenset(names)
+
+
+@dataclass
+class Prose:
+    """A docstring or comment of a solution file outside its blocks, which its stub keeps."""
+
+    line: int
+    text: str
+    blocks: list[Block]  # those of the definition it documents (the whole file's for the module)
+
+
+def stub_prose(source: str, name: str = "<solution>") -> list[Prose]:
+    """Every docstring and comment outside the blocks, with the blocks of what it documents."""
+    blocks = solution_blocks(source, name)
+    in_blocks = {number for block in blocks for number in range(block.line, block.end + 1)}
+    definitions = [node for node in ast.walk(ast.parse(source))
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+    def documented(first: int, last: int) -> list[Block]:
+        return [block for block in blocks if first <= block.line <= last]
+
+    def innermost(number: int) -> list[Block]:
+        around = [node for node in definitions if node.lineno <= number <= node.end_lineno]
+        if not around:
+            return blocks
+        node = max(around, key=lambda node: node.lineno)
+        return documented(node.lineno, node.end_lineno)
+
+    found = []
+    for node in [ast.parse(source), *definitions]:
+        if (docstring := ast.get_docstring(node, clean=False)) is not None:
+            scope = blocks if isinstance(node, ast.Module) else documented(node.lineno, node.end_lineno)
+            found.append(Prose(node.body[0].lineno, docstring, scope))
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT and token.start[0] not in in_blocks:
+            found.append(Prose(token.start[0], token.string, innermost(token.start[0])))
+    return sorted(found, key=lambda prose: prose.line)
+
+
+def copied_in_tasks(source: str, name: str = "<solution>") -> dict[str, list[str]]:
+    """`file:line` -> the runs of its block's code that a task or constraint line spells out."""
+    given = given_names(make_stub(source, name))
+    found = {}
+    for block in solution_blocks(source, name):
+        if runs := copied_code("".join(block.code), block.text, given=given):
+            found[f"{name}:{block.line}: {block.task!r}"] = runs
+    return found
+
+
+def copied_in_prose(source: str, name: str = "<solution>") -> dict[str, list[str]]:
+    """`file:line` -> the runs of code that a docstring or comment spells out, for the blocks it documents."""
+    given = given_names(make_stub(source, name))
+    found = {}
+    for prose in stub_prose(source, name):
+        runs = [run for block in prose.blocks for run in copied_code("".join(block.code), prose.text, given=given)]
+        if runs:
+            found[f"{name}:{prose.line}: {prose.text!r}"] = list(dict.fromkeys(runs))
+    return found
 
 
 def expected_stubs(solutions: Path = REPO / "solutions") -> dict[str, str]:

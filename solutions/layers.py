@@ -6,7 +6,7 @@ from torch.nn import functional as F
 
 
 class CenteredLayer(nn.Module):
-    """No parameters: subtracts the mean of all entries, forward(X) = X - X.mean()."""
+    """No parameters: forward returns X minus the mean of all its entries, as a new tensor."""
 
     def forward(self, X):
         # BEGIN SOLUTION: return X minus the mean of all its entries
@@ -16,7 +16,7 @@ class CenteredLayer(nn.Module):
 
 
 class MyLinear(nn.Module):
-    """A fully connected layer with ReLU: relu(X @ weight + bias), weight (in_units, units)."""
+    """A fully connected layer with ReLU (of X times weight, plus bias); weight of shape (in_units, units)."""
 
     def __init__(self, in_units, units):
         super().__init__()

@@ -1,15 +1,15 @@
 """Topic 8, optimizers: the classic update rules by hand, each equal to its torch.optim twin.
 
-Every function updates `params` in place under torch.no_grad(), keeps its state in the
-lists it is given (one tensor per parameter, zeros at the start) and skips parameters
-whose .grad is None.
+Every function updates `params` in place without recording autograd history, keeps its
+state in the lists it is given (one tensor per parameter, zeros at the start) and skips
+parameters without a gradient.
 """
 
 import torch
 
 
 def sgd_update(params, lr):
-    """Plain SGD: p -= lr * grad, like torch.optim.SGD(params, lr)."""
+    """Plain SGD, like torch.optim.SGD(params, lr)."""
     # BEGIN SOLUTION: take one plain gradient-descent step of size lr on every parameter
     # - in place and without autograd history; parameters without a gradient are skipped
     with torch.no_grad():
@@ -20,7 +20,7 @@ def sgd_update(params, lr):
 
 
 def sgd_momentum(params, vs, lr, gamma):
-    """SGD with momentum: v = gamma * v + lr * grad; p -= v, like torch.optim.SGD(params, lr, momentum=gamma)."""
+    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); each velocity in vs includes lr."""
     # BEGIN SOLUTION: take one SGD step with momentum gamma, keeping each parameter's velocity in vs, exactly as torch.optim.SGD with momentum=gamma does
     # - in place and without autograd history; parameters without a gradient are skipped
     with torch.no_grad():
@@ -32,7 +32,7 @@ def sgd_momentum(params, vs, lr, gamma):
 
 
 def sgd_adagrad(params, sqrs, lr, eps=1e-10):
-    """Adagrad: s += grad**2; p -= lr * grad / (sqrt(s) + eps), like torch.optim.Adagrad(params, lr, eps=eps)."""
+    """Adagrad, like torch.optim.Adagrad(params, lr, eps=eps): eps is added to the square root, not under it."""
     # BEGIN SOLUTION: take one Adagrad step, keeping each parameter's sum of squared gradients in sqrs, exactly as torch.optim.Adagrad does
     # - in place and without autograd history; parameters without a gradient are skipped
     # - eps where torch.optim puts it: added to the square root, not under it
@@ -45,7 +45,7 @@ def sgd_adagrad(params, sqrs, lr, eps=1e-10):
 
 
 def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
-    """RMSprop: s = alpha * s + (1 - alpha) * grad**2; p -= lr * grad / (sqrt(s) + eps)."""
+    """RMSprop, like torch.optim.RMSprop(params, lr, alpha=alpha, eps=eps): eps is added to the square root."""
     # BEGIN SOLUTION: take one RMSprop step, keeping each parameter's moving average of squared gradients in sqrs, exactly as torch.optim.RMSprop does
     # - in place and without autograd history; parameters without a gradient are skipped
     # - the state in sqrs must change from one call to the next
@@ -59,8 +59,7 @@ def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
 
 
 def adadelta(params, sqrs, deltas, rho, eps=1e-6):
-    """Adadelta with lr = 1: s = rho*s + (1-rho)*g**2; g' = sqrt(delta + eps) / sqrt(s + eps) * g;
-    p -= g'; delta = rho*delta + (1-rho)*g'**2."""
+    """Adadelta, like torch.optim.Adadelta(params, lr=1.0, rho=rho, eps=eps): no learning rate of its own."""
     # BEGIN SOLUTION: take one Adadelta step (learning rate 1), keeping each parameter's moving averages of squared gradients in sqrs and of squared updates in deltas, exactly as torch.optim.Adadelta does
     # - in place and without autograd history; parameters without a gradient are skipped
     # - the update uses the average of squared updates from before this step; that average is refreshed afterwards
@@ -76,7 +75,7 @@ def adadelta(params, sqrs, deltas, rho, eps=1e-6):
 
 
 def adam(params, vs, sqrs, lr, t, beta1=0.9, beta2=0.999, eps=1e-8):
-    """Adam at step t (counted from 1): p -= lr * v_hat / (sqrt(s_hat) + eps) with bias-corrected moments."""
+    """Adam at step t (counted from 1), like torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps)."""
     # BEGIN SOLUTION: take Adam step t (counted from 1), keeping each parameter's moving averages of the gradient in vs and of its square in sqrs, exactly as torch.optim.Adam does
     # - in place and without autograd history; parameters without a gradient are skipped
     # - correct both averages for their bias towards zero at step t

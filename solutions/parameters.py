@@ -5,14 +5,14 @@ from torch import nn
 
 
 def param_shapes(net) -> list[tuple[str, torch.Size]]:
-    """Every parameter's dotted name and shape, in net.named_parameters() order."""
+    """Every parameter's dotted name and shape, in the order named_parameters() gives them."""
     # BEGIN SOLUTION: return a list of (dotted name, shape) pairs, one per parameter, in the order the net names its parameters
     return [(name, parameter.shape) for name, parameter in net.named_parameters()]
     # END SOLUTION
 
 
 def block1() -> nn.Sequential:
-    """nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())."""
+    """A Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU."""
     # BEGIN SOLUTION: return a Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU
     return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())
     # END SOLUTION
@@ -29,7 +29,7 @@ def block2() -> nn.Sequential:
 
 
 def rgnet() -> nn.Sequential:
-    """nn.Sequential(block2(), nn.Linear(4, 1))."""
+    """A Sequential of a block2() followed by a linear layer from 4 features to 1."""
     # BEGIN SOLUTION: return a Sequential of a block2() followed by a linear layer from 4 features to 1
     return nn.Sequential(block2(), nn.Linear(4, 1))
     # END SOLUTION
@@ -55,7 +55,7 @@ def count_parameters(net, trainable_only=False) -> int:
 
 
 def linear_layers(net) -> list[nn.Linear]:
-    """Every nn.Linear at any depth, in net.modules() order, each once."""
+    """Every nn.Linear at any depth, in the order modules() gives them, each once."""
     # BEGIN SOLUTION: return every linear layer of net at any depth, in the order the net lists its modules, each once even when shared
     return [module for module in net.modules() if isinstance(module, nn.Linear)]
     # END SOLUTION

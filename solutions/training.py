@@ -49,7 +49,7 @@ def evaluate(net, loader) -> float:
 
 
 def try_gpu(i=0) -> torch.device:
-    """torch.device(f"cuda:{i}") if that GPU exists, else torch.device("cpu")."""
+    """The device of GPU number i if that GPU exists, else the CPU device."""
     # BEGIN SOLUTION: return the device of GPU number i when that GPU exists, else the CPU device
     if i < torch.cuda.device_count():
         return torch.device(f"cuda:{i}")
@@ -58,7 +58,7 @@ def try_gpu(i=0) -> torch.device:
 
 
 def try_all_gpus() -> list[torch.device]:
-    """Every GPU as a torch.device, or [torch.device("cpu")] when there is none."""
+    """Every GPU as a torch.device, in order; a list of the CPU device alone when there is none."""
     # BEGIN SOLUTION: return one device per GPU present, in order, or a list holding only the CPU device when there is none
     devices = [torch.device(f"cuda:{i}") for i in range(torch.cuda.device_count())]
     return devices or [torch.device("cpu")]
@@ -90,7 +90,7 @@ def make_regression_data(seed=0):
 
 
 def fit_regression(seed=0) -> tuple[nn.Module, float]:
-    """Fit Sequential(Linear(2, 4), Tanh(), Linear(4, 1)) with SGD to make_regression_data(seed); return (net, final MSE)."""
+    """Fit a net (2 inputs, 4 tanh hidden units, 1 output) by SGD to make_regression_data(seed); return (net, MSE)."""
     # BEGIN SOLUTION: train a net with 2 inputs, 4 tanh hidden units and 1 output by SGD on the data make_regression_data makes for this seed, to a mean squared error below 0.05; return the net and that error as a float
     # - seed the global random state with seed first, so that the same seed gives the same net
     # - the error returned is the trained net's mean squared error on all of that data
