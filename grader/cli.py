@@ -27,7 +27,9 @@ LEARNING_ORDER = (
 
 # `python -m grader NAME ...` runs another command: "module:function", called with the
 # remaining arguments and returning the exit status. Without one of these names, it grades.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "release": "grader.release:main",
+}
 
 
 def available_topics() -> list[str]:
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def grade_one(args, submission: Path, topics: list[str]) -> int:
     from grader import reports
+    from grader.recording import autograder_only
     from grader.scoring import score
 
     started = time.monotonic()
@@ -106,6 +109,9 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         exercises = score(run.outcomes)
         env = reports.environment()
         print(reports.table(exercises, _title(submission, env)))
+        hidden = autograder_only(topics)
+        if hidden:
+            print(f"(+ {hidden:g} points of hidden checks, graded only by your course's autograder)")
         _complain_if_broken(run)
         if args.json:
             extra = {"submission": str(submission), "topics": topics, "complete": not run.broken}
