@@ -70,7 +70,7 @@ def modes_during_training(training):
     return seen
 
 
-@exercise("train", points=1)
+@exercise("train", points=0.5)
 def test_train_updates_parameters_like_the_reference(grade):
     got, want = grade.both(trained, "cpu", 3, 12)
     expect_close(got, want, "the parameters after train() (3 epochs of 4 batches, SGD with lr=0.1)",
@@ -364,3 +364,13 @@ def test_fit_regression_returns_its_final_mse(grade):
            "not a float", hint)
     expect_close(facts["returned_mse"], facts["mse"], "the MSE fit_regression(0) returned against the MSE of its net",
                  hint, rtol=1e-4, atol=1e-7)
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+@exercise("train", points=0.5, hidden=True)
+def test_train_with_other_epochs_and_batches(grade):
+    got, want = grade.both(trained, "cpu", 2, 8)
+    expect_close(got, want, "the parameters after train() (2 epochs of 6 batches, SGD with lr=0.1)")
