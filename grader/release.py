@@ -205,12 +205,20 @@ def _inside(path: Path, folder: Path) -> bool:
 
 # Checking
 
-def solution_lines(solutions: Path = REPO / "solutions", exercises: Path = REPO / "exercises",
-                   shortest: int = 8) -> set[str]:
-    """The lines of the solution blocks (stripped, at least `shortest` long) that no stub holds."""
+def published_text() -> str:
+    """What the course publishes on purpose: the stubs, the public checks and the grader."""
+    parts = [path.read_text() for path in (REPO / "exercises").glob("*.py")]
+    parts += [strip_hidden(path.read_text()) for path in (REPO / CHECKS).glob("test_*.py")]
+    parts += [path.read_text() for path in (REPO / "grader").rglob("*.py")]
+    return "\n".join(parts)
+
+
+def solution_lines(solutions: Path = REPO / "solutions", shortest: int = 8) -> set[str]:
+    """The lines of the solution blocks (stripped, at least `shortest` long, not comments) that the
+    published sources do not hold already (an idiom a probe uses too, `with torch.no_grad():`)."""
     from grader.stubs import BEGIN, END
 
-    given = "\n".join(path.read_text() for path in exercises.glob("*.py"))
+    published = published_text()
     found = set()
     for path in solutions.glob("*.py"):
         inside = False
@@ -220,7 +228,7 @@ def solution_lines(solutions: Path = REPO / "solutions", exercises: Path = REPO 
             elif END.match(line):
                 inside = False
             elif inside and len(line.strip()) >= shortest and not line.strip().startswith("#") \
-                    and line.strip() not in given:
+                    and line.strip() not in published:
                 found.add(line.strip())
     return found
 
