@@ -175,6 +175,7 @@ def public_scores(report: dict) -> dict[str, float]:
     return {result.exercise: result.score for result in score(outcomes)}
 
 
+@pytest.mark.timeout(1800)  # two class grades of every golden case
 def test_every_golden_case_scores_the_same_in_the_student_release(built, tmp_path):
     """Graded with the release's public checks and recorded results, and by the instructor's grader
     on the public checks, exercise by exercise (the cases that need no grader options of their own)."""
