@@ -6,7 +6,7 @@ SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
 
-.PHONY: grade test check stubs bench clean
+.PHONY: grade test check stubs bench release clean
 
 grade: $(VENV)/.installed
 	@$(PY) -m grader --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t)) $(GRADE_ARGS)
@@ -27,6 +27,11 @@ stubs: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/grading_speed.py
+
+# What a course hands out: OUT/student/ (no solutions, no hidden checks) and OUT/autograder/.
+OUT ?= release
+release: $(VENV)/.installed
+	$(PY) -m grader release $(OUT)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON3) -m venv $(VENV)
