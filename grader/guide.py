@@ -182,8 +182,8 @@ def exercises_markdown() -> str:
         about = ast.get_docstring(ast.parse(solution.read_text(encoding="utf-8"))) if solution.is_file() else ""
         about = about.splitlines()[0].split(": ", 1)[-1] if about else ""
         about = about[:1].upper() + about[1:]
-        heading = f"## {number}. `{topic}` ({_points(shown)} points"
-        heading += f", and {_points(secret)} in hidden checks)" if secret else ")"
+        heading = f"## {number}. `{topic}` ({_points(shown + secret)} points"
+        heading += f", {_points(secret)} of them in hidden checks)" if secret else ")"
         sections += [heading, "", about, "",
                      "| exercise | points | task | d2l |", "| --- | --- | --- | --- |"]
         for entry in entries:
@@ -194,12 +194,13 @@ def exercises_markdown() -> str:
                 parts.append(_cell(text))
             slug = entry.guide.get("d2l")
             links = " · ".join(f"[{language}]({url})" for language, url in d2l_links(slug).items()) if slug else ""
-            points = _points(entry.points.shown) + (f" (+{_points(entry.points.hidden)} hidden)"
-                                                    if entry.points.hidden else "")
+            points = _points(entry.points.shown + entry.points.hidden) + (
+                f" ({_points(entry.points.hidden)} hidden)" if entry.points.hidden else "")
             sections.append(f"| `{entry.symbol}` | {points} | {'<br>'.join(parts)} | {links} |")
         sections.append("")
-    summary = f"Total: {_points(total)} points"
-    summary += f", and {_points(hidden)} in hidden checks." if hidden else "."
+    summary = f"Total: {_points(total + hidden)} points"
+    summary += (f", {_points(hidden)} of them in hidden checks, which only the course's autograder runs."
+                if hidden else ".")
     return "\n".join(lines + [summary, ""] + sections)
 
 
