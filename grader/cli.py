@@ -28,6 +28,7 @@ LEARNING_ORDER = (
 # `python -m grader NAME ...` runs another command: "module:function", called with the
 # remaining arguments and returning the exit status. Without one of these names, it grades.
 SUBCOMMANDS: dict[str, str] = {
+    "release": "grader.release:main",
     "watch": "grader.watch:main",
 }
 
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def grade_one(args, submission: Path, topics: list[str]) -> int:
     from grader import reports
+    from grader.recording import autograder_only
     from grader.scoring import score
 
     started = time.monotonic()
@@ -108,14 +110,23 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         exercises = score(run.outcomes)
         env = reports.environment()
         print(reports.table(exercises, _title(submission, env)))
+        hidden = autograder_only(topics)
+        if hidden:
+            print(f"(+ {hidden:g} points of hidden checks, graded only by your course's autograder)")
         _complain_if_broken(run)
         if args.json:
             extra = {"submission": str(submission), "topics": topics, "complete": not run.broken}
             reports.write_json(args.json, reports.to_json(exercises, env, extra))
         if args.gradescope:
-            reports.write_json(args.gradescope, reports.to_gradescope(exercises, time.monotonic() - started))
+            reports.write_json(args.gradescope, reports.gradescope_failure(_broken_message(run), time.monotonic() - started)
+                               if run.broken else reports.to_gradescope(exercises, time.monotonic() - started))
         if args.junit and (junit_dir / "junit.xml").is_file():
             reports.write_atomically(args.junit, (junit_dir / "junit.xml").read_text())
+    except Exception as error:
+        if args.gradescope:  # Gradescope shows nothing at all without a results.json
+            reports.write_json(args.gradescope, reports.gradescope_failure(
+                f"{type(error).__name__}: {error}", time.monotonic() - started))
+        raise
     finally:
         shutil.rmtree(junit_dir, ignore_errors=True)
     return 3 if run.broken else 0
@@ -209,8 +220,13 @@ def _limits(args):
 
 def _complain_if_broken(run: Run) -> None:
     if run.broken:
-        print(f"grader: the grader itself failed (pytest exit status {run.pytest_status}, "
-              f"{run.reference_failures} reference failures); this grade is incomplete", file=sys.stderr)
+        print(f"grader: {_broken_message(run)}", file=sys.stderr)
+
+
+def _broken_message(run: Run) -> str:
+    grader_errors = [o.message for o in run.outcomes if o.status == "error" and "fault of the grader" in o.message]
+    return (f"the grader itself failed (pytest exit status {run.pytest_status}, {run.reference_failures} "
+            f"reference failures); this grade is incomplete" + "".join(f"\n{m}" for m in grader_errors[:3]))
 
 
 def _title(submission: Path, env: dict) -> str:

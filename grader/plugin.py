@@ -1,9 +1,10 @@
 """The pytest plugin that turns the checks under tests/topics into a grade.
 
 Each check is a test function marked `@pytest.mark.exercise(symbol, points)` in
-`tests/topics/test_<topic>.py`. It asks the `grade` fixture to run probes on the
-submission's topic file and on the reference's, in worker processes, and judges the plain
-data that comes back with `grader.checks`. How each run ended is attached to its report.
+`tests/topics/test_<topic>.py` (`hidden=True`: left out of the student release). It asks the
+`grade` fixture to run probes on the submission's topic file, in worker processes, and to
+look up the reference's results for them in the recording (`grader.recording`), and judges
+the plain data with `grader.checks`. How each run ended is attached to its report.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from grader import recording
 from grader.checks import CheckFailed
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
@@ -45,7 +47,10 @@ class Side:
     file of `directory`, and every probe result they gave (a Fault included), by `_key`.
 
     The reference side is shared by the sessions that grade a whole class
-    (`python -m grader --class`), so that each of its results is computed once.
+    (`python -m grader --class`), so that each of its results is computed once. Its results
+    come from `recordings` (by topic: a `Recording`, or the `NotRecorded` that says why
+    there is none); only `live` probes start its workers. While recording, it runs every
+    probe and keeps the results in `recorded_now`, by (topic, key).
     """
 
     directory: Path
@@ -53,6 +58,8 @@ class Side:
     log_dir: Path
     runners: dict[str, TopicRunner] = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    recordings: dict = field(default_factory=dict)
+    recorded_now: dict = field(default_factory=dict)
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
@@ -91,6 +98,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reference", default=None, help="directory of the reference solutions")
     group.addoption("--check-timeout", type=float, default=None, help="seconds one probe may run (ini: check_timeout)")
     group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
+    group.addoption("--record-reference", action="store_true",
+                    help="run every reference probe in workers (to record them): see grader.recording")
     parser.addini("check_timeout", "seconds one probe may run before it is stopped", default=str(Limits().timeout))
     parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default=str(Limits().memory >> 20))
 
@@ -98,7 +107,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "exercise(symbol, points): the catalogue symbol of this check's topic that it grades, and its points",
+        "exercise(symbol, points, hidden=False): the catalogue symbol of this check's topic that it grades, "
+        "its points, and whether only the course's autograder runs it (it is left out of the student release)",
     )
     timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
     memory = config.getoption("memory_limit")
@@ -131,13 +141,18 @@ def exercise_of(item: pytest.Item) -> tuple[str, float]:
     marker = item.get_closest_marker("exercise")
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.exercise(symbol, points) marker")
-    symbol, points = _exercise_arguments(*marker.args, **marker.kwargs)
+    symbol, points, _ = _exercise_arguments(*marker.args, **marker.kwargs)
     return f"{topic_of(item)}.{symbol}", float(points)
 
 
-def _exercise_arguments(symbol: str, points: float) -> tuple[str, float]:
-    """The marker's signature: `exercise(symbol, points)`."""
-    return symbol, points
+def is_hidden(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("exercise")
+    return bool(marker and _exercise_arguments(*marker.args, **marker.kwargs)[2])
+
+
+def _exercise_arguments(symbol: str, points: float, hidden: bool = False) -> tuple[str, float, bool]:
+    """The marker's signature: `exercise(symbol, points, hidden=False)`."""
+    return symbol, points, hidden
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -152,11 +167,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Fork every topic's workers now, so that they import while the first checks run."""
+    """Fork every topic's workers now, so that they import while the first checks run, then
+    load (or record) the reference's results."""
     grading = session.config.stash[grading_key]
-    for topic in dict.fromkeys(topic_of(item) for item in session.items):
-        grading.reference.runner(topic).start()
+    recording_now = session.config.getoption("record_reference")
+    check_files = {topic_of(item): item.path for item in session.items}
+    for topic in check_files:
+        if recording_now:
+            grading.reference.runner(topic).start()
         grading.student.runner(topic).start()
+    if recording_now:
+        return
+    missing = {topic: Path(path) for topic, path in check_files.items() if topic not in grading.reference.recordings}
+    if missing:
+        grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
 
 
 class Grade:
@@ -167,9 +191,11 @@ class Grade:
     Every caller gets its own copy.
     """
 
-    def __init__(self, grading: Grading, topic: str):
+    def __init__(self, grading: Grading, topic: str, device: str | None = None, recording_now: bool = False):
         self._grading = grading
         self.topic = topic
+        self._device = device  # the run's device, where the check has one
+        self._recording_now = recording_now
 
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
@@ -183,7 +209,9 @@ class Grade:
         return self._student_value(key)
 
     def reference(self, probe, *args):
-        """The probe's result on the reference solution."""
+        """The probe's result on the reference solution: recorded, or run for a `live` probe."""
+        if not (self._recording_now or recording.is_live(probe)):
+            return self._recorded(probe, args)
         key = _key(probe, args)
         if key not in self._grading.reference.values:
             try:
@@ -194,7 +222,19 @@ class Grade:
                     "grader, not of your code: please tell your instructor"
                 ) from None
             self._grading.reference.values[key] = value
+            if self._recording_now and not recording.is_live(probe):
+                self._grading.reference.recorded_now[self.topic, recording.key_of(probe, args)] = value
         return copy.deepcopy(self._grading.reference.values[key])
+
+    def _recorded(self, probe, args: tuple):
+        found = self._grading.reference.recordings.get(self.topic)
+        try:
+            if found is None or isinstance(found, Exception):
+                raise found or recording.NotRecorded(f"no reference results were loaded for {self.topic}")
+            return copy.deepcopy(found.get(recording.key_of(probe, args), self._device))
+        except recording.NotRecorded as error:
+            raise ReferenceFailed(f"{error}; this is a fault of the grader, not of your code: "
+                                  "please tell your instructor") from None
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
@@ -232,7 +272,10 @@ def _key(probe, args: tuple):
 
 @pytest.fixture
 def grade(request: pytest.FixtureRequest) -> Grade:
-    return Grade(request.config.stash[grading_key], topic_of(request.node))
+    callspec = getattr(request.node, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    return Grade(request.config.stash[grading_key], topic_of(request.node), device,
+                 request.config.getoption("record_reference"))
 
 
 @pytest.fixture
@@ -247,7 +290,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         status, message = _status(report, call)
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
-        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item))
+        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
+                               hidden=is_hidden(item))
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report

@@ -39,7 +39,8 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
                 "score": result.score,
                 "max_score": result.max_score,
                 "checks": [
-                    {"name": c.name, "device": c.device, "status": c.status, "message": c.message}
+                    {"name": c.name, "device": c.device, "status": c.status, "message": c.message,
+                     "points": c.points, "hidden": c.hidden}
                     for c in result.checks
                 ],
             }
@@ -51,24 +52,40 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
 
 
 def to_gradescope(exercises: list[ExerciseScore], execution_time: float) -> dict:
-    """Gradescope's autograder results.json: one test per exercise."""
+    """Gradescope's autograder results.json: one test per exercise for its public checks
+    (visible), and one for its hidden checks, if any (shown once the grades are published)."""
+    from grader.scoring import score
+
+    tests = []
+    for result in exercises:
+        for hidden in (False, True):
+            checks = [c for c in result.checks if c.hidden == hidden]
+            if checks:
+                part = score(checks)[0]
+                tests.append({
+                    "name": result.exercise + (" (hidden checks)" if hidden else ""),
+                    "score": part.score,
+                    "max_score": part.max_score,
+                    "status": "passed" if part.status == "passed" else "failed",
+                    "output": _check_lines(part),
+                    "visibility": "after_published" if hidden else "visible",
+                })
     return {
         "score": _total(exercises, "score"),
         "execution_time": round(execution_time, 3),
         "output": f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
+        "output_format": "text",
         "stdout_visibility": "hidden",
-        "tests": [
-            {
-                "name": result.exercise,
-                "score": result.score,
-                "max_score": result.max_score,
-                "status": "passed" if result.status == "passed" else "failed",
-                "output": _check_lines(result),
-                "visibility": "visible",
-            }
-            for result in exercises
-        ],
+        "tests": tests,
     }
+
+
+def gradescope_failure(error: str, execution_time: float) -> dict:
+    """The results.json of a run where the grader itself broke: no points, the error said."""
+    return {"score": 0, "execution_time": round(execution_time, 3), "output_format": "text",
+            "stdout_visibility": "hidden",
+            "output": f"The autograder itself failed; this is not a grade of your work. Please tell your "
+                      f"instructor.\n\n{error}"}
 
 
 def _check_lines(result: ExerciseScore) -> str:

@@ -32,7 +32,7 @@ def vector_backward_gradients(autograd, device, existing_grad):
     return {"a.grad": a.grad, "b.grad": b.grad}
 
 
-@exercise("vector_backward", points=0.75)
+@exercise("vector_backward", points=0.5)
 def test_vector_backward_gradients(grade, device):
     expect_same_as_reference(grade, vector_backward_gradients, device, False,
                              what="the leaves' gradients after vector_backward(y, v)",
@@ -309,3 +309,20 @@ def test_numpy_copy_does_not_share_memory(grade):
         expect(not fact["numpy_write_shows"] and not fact["tensor_write_shows"],
                f"numpy_copy(a) for a {label} array shares memory with a: a write into one shows in the other",
                hint="torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def vector_backward_other_shapes(autograd, device):
+    a = inputs(2, 5, seed=21, device=device).requires_grad_()
+    b = inputs(5, seed=22, device=device).requires_grad_()
+    autograd.vector_backward(torch.sin(a) * b + b, inputs(2, 5, seed=23, device=device))
+    return {"a.grad": a.grad, "b.grad": b.grad}
+
+
+@exercise("vector_backward", points=0.25, hidden=True)
+def test_vector_backward_on_other_shapes(grade, device):
+    expect_same_as_reference(grade, vector_backward_other_shapes, device,
+                             what="the leaves' gradients after vector_backward(y, v)")

@@ -339,7 +339,7 @@ def test_lenet_parameters(grade):
                       "fc2 = Linear(120, 84), fc3 = Linear(84, 10)")
 
 
-@exercise("LeNet", points=1)
+@exercise("LeNet", points=0.5)
 def test_lenet_output_and_gradients(grade, device):
     expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4",
                              hint="conv1, relu, max_pool2d(2); conv2, relu, max_pool2d(2); flatten; fc1, relu, fc2, relu, fc3")
@@ -350,3 +350,12 @@ def test_lenet_single_sample(grade):
     got, want = grade.both(lenet_forward, "cpu", 1)
     expect_close(got["output"], want["output"], "LeNet on a batch of 1",
                  hint="flatten per sample with torch.flatten(X, 1) or X.view(X.shape[0], -1), never squeeze()")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+@exercise("LeNet", points=0.5, hidden=True)
+def test_lenet_on_another_batch_size(grade, device):
+    expect_same_as_reference(grade, lenet_forward, device, 3, what="LeNet on a batch of 3")

@@ -75,7 +75,7 @@ def test_my_linear_parameters(grade):
                  hint="weight = nn.Parameter(torch.randn(in_units, units)), bias = nn.Parameter(torch.randn(units))")
 
 
-@exercise("MyLinear", points=1)
+@exercise("MyLinear", points=0.5)
 def test_my_linear_output(grade, device):
     expect_same_as_reference(grade, my_linear_output, device, what="MyLinear(5, 3)(X)",
                              hint="relu(X @ weight + bias)")
@@ -108,8 +108,35 @@ def test_tensor_reduction_parameters(grade):
                  hint="one parameter, weight, of shape (units, in_units, in_units)")
 
 
-@exercise("TensorReduction", points=2)
+@exercise("TensorReduction", points=1.5)
 def test_tensor_reduction_output_and_gradients(grade, device):
     expect_same_as_reference(grade, reduction_forward, device, what="TensorReduction(4, 3)",
                              hint="y[n, k] = sum over i, j of weight[k, i, j] * X[n, i] * X[n, j]; "
                                   "torch.einsum('kij,ni,nj->nk', weight, X, X) is one way")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def my_linear_output_other_shape(layers, device):
+    layer = fill_parameters(layers.MyLinear(7, 2), seed=3).to(device)
+    return layer(inputs(6, 7, seed=11, device=device))
+
+
+def reduction_forward_other_shape(layers, device):
+    layer = fill_parameters(layers.TensorReduction(3, 5), seed=2).to(device)
+    out = layer(inputs(7, 3, seed=13, device=device))
+    (out * inputs(7, 5, seed=14, device=device)).sum().backward()
+    return {"output": out, "gradients": gradients(layer)}
+
+
+@exercise("MyLinear", points=0.5, hidden=True)
+def test_my_linear_output_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, my_linear_output_other_shape, device, what="MyLinear(7, 2)(X)",
+                             hint="relu(X @ weight + bias)")
+
+
+@exercise("TensorReduction", points=0.5, hidden=True)
+def test_tensor_reduction_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, reduction_forward_other_shape, device, what="TensorReduction(3, 5)")

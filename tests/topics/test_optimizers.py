@@ -308,7 +308,7 @@ def test_adadelta_keeps_its_state_in_the_lists(grade):
     expect_resumes(grade, "adadelta")
 
 
-@exercise("adam", points=1)
+@exercise("adam", points=0.5)
 def test_adam_matches_torch_optim(grade, device):
     expect_matches_torch_optim(grade, "adam", device)
 
@@ -484,3 +484,33 @@ def test_my_adam_is_an_optimizer_and_skips_parameters_without_gradient(grade):
                  hint="skip parameters whose .grad is None: `if p.grad is None: continue`", rtol=0, atol=0)
     expect(moved(got["used"], got["start"]), "MyAdam did not move the parameters that have a gradient",
            hint=HINTS["MyAdam"])
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def hand_path_from(optimizers, device, name, seed):
+    rule = RULES[name]
+    params = fresh_parameters(start_values(device, seed))
+    return as_path(run_rule(getattr(optimizers, name), rule, params, zero_states(rule, params), device, 1, STEPS))
+
+
+def torch_optim_path_from(_module, device, name, seed):
+    rule = RULES[name]
+    params = fresh_parameters(start_values(device, seed))
+    optimizer = getattr(torch.optim, rule.optimizer)(params, **rule.settings)
+    path = []
+    for _ in range(STEPS):
+        backward(params, rule.gradient_scale, device)
+        optimizer.step()
+        path.append(snapshot(params))
+    return as_path(path)
+
+
+@exercise("adam", points=0.5, hidden=True)
+def test_adam_from_other_starting_values(grade, device):
+    got = grade.student(hand_path_from, device, "adam", 5)
+    expect_close(got, grade.reference(torch_optim_path_from, "cpu", "adam", 5),
+                 f"{STEPS} steps of adam from other starting values, against {TWIN['adam']}: the parameter",
+                 HINTS["adam"], check_device=False, **({} if device == "cpu" else {"rtol": 1e-5, "atol": 1e-7}))

@@ -228,8 +228,25 @@ def test_autoencoder_output(grade, device):
                                   "(d_hidden, d_in), so no transpose is needed on this side")
 
 
-@exercise("TiedAutoencoder", points=1)
+@exercise("TiedAutoencoder", points=0.5)
 def test_autoencoder_gradients_reach_the_weight_from_both_uses(grade, device):
     expect_same_as_reference(grade, autoencoder_gradients, device, what="TiedAutoencoder(6, 3)'s gradients",
                              hint="use self.encoder.weight itself in the decoder: .data, .detach() or a copy cut "
                                   "the decoder's share of the gradient off")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def autoencoder_gradients_other_sizes(tying, device):
+    model = fill_parameters(tying.TiedAutoencoder(5, 4), seed=6).to(device)
+    out = model(inputs(3, 5, seed=31, device=device))
+    (out * inputs(3, 5, seed=32, device=device)).sum().backward()
+    return gradients(model)
+
+
+@exercise("TiedAutoencoder", points=0.5, hidden=True)
+def test_autoencoder_gradients_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, autoencoder_gradients_other_sizes, device,
+                             what="TiedAutoencoder(5, 4)'s gradients")
