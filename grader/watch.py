@@ -57,17 +57,8 @@ def main(argv: list[str]) -> int:
 def watch(args: argparse.Namespace) -> int:
     import watchfiles
 
-    from grader import reports
-    from grader.plugin import Side
     from grader.pool import new_log_dir, warm_up
 
-    # Ctrl-C in a terminal reaches the whole process group: the fork server, started now,
-    # ignores it (it exits with this process), even while it still imports torch.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        warm_up()
-    finally:
-        signal.signal(signal.SIGINT, previous)
     topics = cli.available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
@@ -78,6 +69,16 @@ def watch(args: argparse.Namespace) -> int:
     if not submission.is_dir():
         print(f"grader: {submission} is not a directory", file=sys.stderr)
         return 2
+    # Ctrl-C in a terminal reaches the whole process group: the fork server, started now,
+    # ignores it (it exits with this process), even while it still imports torch.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        warm_up()  # the fork server imports torch while this process imports it too
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    from grader import reports
+    from grader.plugin import Side
+
     topic_of = functools.partial(_topic_of, submission=submission, topics=watched)
     reference = Side(Path(args.reference).resolve(), cli._limits(args), new_log_dir())
     # Watching starts before the first grade, so that a save made while it runs is graded next.

@@ -106,3 +106,10 @@ def test_only_a_known_topic_file_right_in_the_submission_is_watched(tmp_path):
     assert _topic_of(str(tmp_path / "layers.py"), tmp_path, topics) == "layers"
     for other in ("notes.py", "layers.txt", "layers.py~", ".layers.py.swp", "sub/layers.py", "__pycache__/layers.py"):
         assert _topic_of(str(tmp_path / other), tmp_path, topics) is None, other
+
+
+def test_an_unknown_topic_or_a_missing_folder_is_a_usage_error(tmp_path):
+    for args in (["--topic", "nonsense"], ["--submission", str(tmp_path / "nowhere")]):
+        process = subprocess.run([sys.executable, "-m", "grader", "watch", *args], cwd=REPO,
+                                 capture_output=True, text=True, timeout=120)
+        assert process.returncode == 2 and "grader:" in process.stderr, args
