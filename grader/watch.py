@@ -1,7 +1,8 @@
 """`python -m grader watch`: grade everything once, then re-grade the topic of each saved file.
 
-The grader stays warm between saves: the fork server (torch imported once), the reference's
-workers and every reference result it has computed live as long as the watch does. Each
+The grader stays warm between saves: the fork server (torch imported once) and the shared
+reference (its loaded recordings, its live workers and every result they gave) live as long
+as the watch does. Each
 re-grade is a new pytest session with the shared reference `Side` as a plugin (as `--class`
 does), so the submission's workers are fresh and load the file as it was just saved.
 File events come from `watchfiles`, whose defaults group a burst of saves into one: it yields
