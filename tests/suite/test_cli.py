@@ -48,7 +48,10 @@ def test_the_gradescope_file_follows_the_documented_shape(partial_submission):
     _, out = partial_submission
     data = json.loads((out / "results.json").read_text())
     jsonschema.validate(data, json.loads((SCHEMAS / "gradescope_results.json").read_text()))
-    assert data["score"] == 8 and len(data["tests"]) == 9 + 3
+    visible = [test["name"] for test in data["tests"] if test["visibility"] == "visible"]
+    hidden = [test["name"] for test in data["tests"] if test["visibility"] == "after_published"]
+    assert data["score"] == 8 and len(visible) == 9 + 3 and len(set(visible)) == len(visible)
+    assert hidden and all(name.removesuffix(" (hidden checks)") in visible for name in hidden)
 
 
 def test_the_junit_file_has_a_case_per_check_run_with_its_status(partial_submission):
