@@ -87,15 +87,19 @@ def main(argv: list[str] | None = None) -> int:
 
     warm_up()  # the fork server imports torch while this process imports it too
     args = parse_args(argv)
+    from grader.i18n import _, translator
+
+    tr = translator(args.lang)
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
-        print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
+        print(tr(_("grader: unknown topic {names}; the topics are: {topics}", names=", ".join(unknown),
+                   topics=", ".join(topics))), file=sys.stderr)
         return 2
     selected = [t for t in topics if t in args.topic] if args.topic else topics
     if args.class_dir:
         if args.junit or args.gradescope:
-            print("grader: --class writes --json only", file=sys.stderr)
+            print(tr(_("grader: --class writes --json only")), file=sys.stderr)
             return 2
         return grade_class(args, Path(args.class_dir), selected)
     return grade_one(args, Path(args.submission), selected)
@@ -107,7 +111,8 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
 
     started = time.monotonic()
     if not submission.is_dir():
-        print(f"grader: {submission} is not a directory", file=sys.stderr)
+        print(i18n.translator(args.lang)(i18n._("grader: {path} is not a directory", path=str(submission))),
+              file=sys.stderr)
         return 2
     junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
     try:

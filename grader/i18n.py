@@ -16,7 +16,7 @@ the student's language too. `str(message)` is the English text.
 Catalogues are `grader/locale/<locale>/LC_MESSAGES/torchlings.po`, read with Babel and
 compiled in memory when a language other than English is asked for (no build step).
 
-    python -m grader.i18n update     # extract every msgid, merge them into each .po
+    python -m grader.i18n update     # extract every msgid, merge them into each .po (--locale xx: a new one)
     python -m grader.i18n check      # exit 1 when a msgid lacks a translation (or the reverse)
     python -m grader.i18n unmarked   # list check messages not yet marked for translation
 """
@@ -178,7 +178,7 @@ def extract(repo: Path = REPO):
         for filename, line, message, comments, _context in extract_from_dir(
                 repo / folder, [("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
             catalog.add(message, locations=[(f"{folder}/{filename}", line)], auto_comments=comments,
-                        flags=("python-brace-format",) if _placeholders(message) else ())
+                        flags=("python-brace-format",) if _placeholders(_first(message)) else ())
     for path in sorted((repo / "tests" / "topics").glob("guide_*.toml")):
         where = path.relative_to(repo).as_posix()
         for symbol, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
@@ -205,6 +205,10 @@ def _placeholders(text: str) -> set[str]:
         return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
     except ValueError:
         return {"<unbalanced braces>"}
+
+
+def _first(msgid) -> str:
+    return msgid[0] if isinstance(msgid, (list, tuple)) else msgid
 
 
 def _ids(message) -> list[str]:
@@ -292,9 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.i18n", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("update", "check", "unmarked"))
     parser.add_argument("paths", nargs="*", help="for unmarked: the files to look at (default: tests/topics)")
+    parser.add_argument("--locale", action="append", default=[], help="for update: a new language's catalogue too")
     args = parser.parse_args(argv)
     if args.command == "update":
-        for locale in available_locales():
+        for locale in sorted(set(available_locales() + args.locale)):
             print(f"{catalog_path(locale).relative_to(REPO)}: {update(locale)} message(s) to translate")
         return 0
     if args.command == "check":

@@ -148,7 +148,7 @@ def table(
         lines.append("")
     if lines[-1]:
         lines.append("")
-    lines.append(f"{tr(_('Total'))}  {_points(exercises)}")
+    lines.append(tr(_("Total  {points}", points=_points(exercises))))
     lines += _next_lines(first, width, submission, tr, guides, unlocked, everything)
     return "\n".join(lines)
 
