@@ -66,14 +66,14 @@ class Message:
         return hash(str(self))
 
 
-def _(template: str, **fields) -> Message:
+def _(template: str, /, **fields) -> Message:
     """A message to translate; `fields` fill its `{name}` placeholders."""
     return Message(template, fields)
 
 
-def _n(singular: str, plural: str, count: int, **fields) -> Message:
-    """A message whose wording depends on the number `count`."""
-    return Message(singular, fields, plural, count)
+def _n(singular: str, plural: str, number: int, /, **fields) -> Message:
+    """A message whose wording depends on `number`."""
+    return Message(singular, fields, plural, number)
 
 
 def N_(text: str) -> str:
@@ -263,6 +263,8 @@ MESSAGE_ARGUMENTS = {
     "expect_close": ((2, 3), ("what", "hint", "against")),
     "expect_same_as_reference": ((), ("what", "hint")),
     "CheckFailed": ((0,), ("message",)),
+    "Fault": ((1,), ("message",)),
+    "ReferenceFailed": ((0,), ("message",)),
     "fail": ((0,), ("reason", "msg")),
     "skip": ((0,), ("reason", "msg")),
     "skipif": ((), ("reason",)),

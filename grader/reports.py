@@ -113,7 +113,7 @@ def table(
     """
     width = width or shutil.get_terminal_size((80, 24)).columns
     guides, unlocked = guides or {}, unlocked or {}
-    lines = wrap(tr(title), width)
+    lines = wrap(tr(title), width) + [""]
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
         topics.setdefault(result.topic, []).append(result)
@@ -123,12 +123,13 @@ def table(
     for topic, results in topics.items():
         done = sum(result.status == "passed" for result in results)
         progress = tr(_("done")) if done == len(results) else tr(
-            _("{done} of {count} exercises done", done=done, count=len(results)))
+            _n("{done} of {count} exercise done", "{done} of {count} exercises done", len(results),
+               done=done, count=len(results)))
         line = f"{pad(topic, topic_width)}{_points(results):>12}   {progress}"
         if not (everything or (first is not None and first.topic == topic)):
             lines.append(line)
             continue
-        lines += ["", line]
+        lines += ["", line] if lines[-1] else [line]
         for result in results:
             symbol = result.exercise.split(".", 1)[1]
             mark = "> " if result is first and not everything else "  "
@@ -159,17 +160,17 @@ def _message_lines(message: str, width: int, submission: Path | None, tr: Transl
     Lines the message indents by four spaces are frames of the submission's code, by two a note
     (a hint, what the code printed); the rest is the reason.
     """
-    lines, frames = [], []
+    reason, frames, notes = [], [], []
     for line in ANSI_ESCAPE.sub("", message).splitlines():
         if line.startswith("    "):
             frames.append(line.strip())
         elif line.startswith("  "):
-            lines += wrap(line.strip(), width, "      ", "        ")
+            notes += wrap(line.strip(), width, "      ", "        ")
         elif line.strip():
-            lines += wrap(line, width, "      ")
+            reason += wrap(line, width, "      ")
     for frame in frames if everything else frames[-1:]:
-        lines += wrap(_frame_text(frame, submission, tr, everything), width, "      ", "        ")
-    return lines
+        reason += wrap(_frame_text(frame, submission, tr, everything), width, "      ", "        ")
+    return reason + notes
 
 
 def _frame_text(frame: str, submission: Path | None, tr: Translator, everything: bool) -> str:

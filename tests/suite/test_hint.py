@@ -1,0 +1,96 @@
+"""`python -m grader hint`: hint levels on demand, kept per exercise, from the last grade."""
+
+import json
+
+import pytest
+
+from grader import hint
+
+GUIDE = """
+[MyLinear]
+hints = ["the idea", "the API to look up", "close to code"]
+d2l = "custom-layer"
+book = "the book uses .data; here the parameters themselves"
+
+[CenteredLayer]
+hints = ["subtract the mean"]
+d2l = "chapter_deep-learning-computation/custom-layer"
+"""
+GRADE = {"exercises": [
+    {"id": "layers.CenteredLayer", "score": 2, "max_score": 2, "checks": []},
+    {"id": "layers.MyLinear", "score": 1, "max_score": 3, "checks": []},
+    {"id": "layers.TensorReduction", "score": 0, "max_score": 3, "checks": []},
+]}
+
+
+@pytest.fixture
+def where(tmp_path):
+    checks, state = tmp_path / "checks", tmp_path / "state"
+    checks.mkdir()
+    (checks / "guide_layers.toml").write_text(GUIDE)
+    return ["--checks", str(checks), "--state", str(state), "--lang", "en"], state
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    status = hint.main(list(argv))
+    return status, capsys.readouterr().out
+
+
+def test_each_call_reveals_the_next_level_of_the_first_unfinished_exercise(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    status, out = run(capsys, *options)
+    assert status == 0 and "layers.MyLinear" in out and "hint 1 of 3: the idea" in out
+    assert "hint 2" not in out and "d2l.ai" not in out
+    _, out = run(capsys, *options)
+    assert "hint 1 of 3" in out and "hint 2 of 3: the API to look up" in out and "hint 3" not in out
+    _, out = run(capsys, *options)
+    assert "hint 3 of 3: close to code" in out
+    assert "the book: the book uses .data" in out
+    assert "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html" in out
+    assert "https://d2l.ai/chapter_builders-guide/custom-layer.html" in out
+    _, out = run(capsys, *options)
+    assert "that was the last hint" in out
+    assert json.loads((state / hint.HINTS_FILE).read_text()) == {"layers.MyLinear": 3}
+
+
+def test_a_named_exercise_gets_its_own_levels(where, capsys):
+    options, state = where
+    status, out = run(capsys, "CenteredLayer", *options)
+    assert status == 0 and "hint 1 of 1: subtract the mean" in out and "zh.d2l.ai" in out
+    assert hint.unlocked(state) == {"layers.CenteredLayer": 1}
+
+
+def test_an_exercise_without_a_guide_entry_is_told_so(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    status, out = run(capsys, "layers.TensorReduction", *options)
+    assert status == 0 and "layers.TensorReduction has no hints yet" in out
+    assert hint.unlocked(state) == {}
+
+
+def test_without_a_grade_the_student_is_asked_to_grade_first(where, capsys):
+    options, _ = where
+    status, out = run(capsys, *options)
+    assert status == 1 and "make grade" in out
+    status, out = run(capsys, "NoSuchExercise", *options)
+    assert status == 2 and "no exercise is called NoSuchExercise" in out
+
+
+def test_hints_come_in_chinese_with_lang_zh(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    _, out = run(capsys, *options, "--lang", "zh")
+    assert "提示 1/3：the idea" in out  # the template is translated; a text without msgid stays
+
+
+@pytest.mark.parametrize("slug, zh, en", [
+    ("model-construction", "chapter_deep-learning-computation/model-construction", "chapter_builders-guide/model-construction"),
+    ("deferred-init", "chapter_deep-learning-computation/deferred-init", "chapter_builders-guide/lazy-init"),
+    ("autograd", "chapter_preliminaries/autograd", "chapter_preliminaries/autograd"),
+    ("adam", "chapter_optimization/adam", "chapter_optimization/adam"),
+    ("image-classification-dataset", "chapter_linear-networks/image-classification-dataset",
+     "chapter_linear-classification/image-classification-dataset"),
+])
+def test_d2l_links_point_at_both_editions(slug, zh, en):
+    assert hint.d2l_links(slug) == (f"https://zh.d2l.ai/{zh}.html", f"https://d2l.ai/{en}.html")
