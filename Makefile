@@ -13,6 +13,7 @@ grade: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m grader.stubs --check
+	$(PY) -m grader.guide --check
 	$(PY) -m pytest
 
 # The next hint level of the first unfinished exercise (or EXERCISE=MyLinear's).
@@ -24,8 +25,10 @@ hint: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) -m pytest tests/suite/test_exercises.py
 
+# exercises/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubs
+	$(PY) -m grader.guide
 
 bench: $(VENV)/.installed
 	$(PY) bench/grading_speed.py
