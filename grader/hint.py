@@ -1,15 +1,9 @@
 """`python -m grader hint [EXERCISE]`: the next hint level of the first unfinished exercise.
 
-Each exercise's hints live in `tests/topics/guide_<topic>.toml`, one table per exercise symbol:
-
-    [MyLinear]
-    hints = ["the idea", "the API to look up", "close to code"]
-    d2l = "chapter_deep-learning-computation/custom-layer"   # or a page name: "custom-layer"
-    book = "the book does X; here Y, because ..."             # optional, shown with the last level
-
-Which levels a student has unlocked is kept in `.torchlings/hints.json` (git-ignored), and the
-last grade in `.torchlings/last-grade.json`, so that finding the first unfinished exercise
-needs no grading.
+Each exercise's hints and d2l section come from its guide table
+(`tests/topics/guide_<topic>.toml`, read by `grader.guide`). Which levels a student has
+unlocked is kept in `.torchlings/hints.json` (git-ignored), and the last grade in
+`.torchlings/last-grade.json`, so that finding the first unfinished exercise needs no grading.
 """
 
 from __future__ import annotations
@@ -17,44 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import i18n
+from grader import guide, i18n
 from grader.i18n import _
 
 REPO = Path(__file__).resolve().parent.parent
-CHECKS = REPO / "tests" / "topics"
+CHECKS = guide.CHECKS
 STATE_DIR = REPO / ".torchlings"
 HINTS_FILE = "hints.json"
 LAST_GRADE_FILE = "last-grade.json"
-
-ZH_SITE, EN_SITE = "https://zh.d2l.ai", "https://d2l.ai"
-# Where the Chinese and the English editions put a chapter or a page under another name.
-EN_CHAPTERS = {
-    "chapter_deep-learning-computation": "chapter_builders-guide",
-    "chapter_linear-networks": "chapter_linear-regression",
-}
-EN_PAGES = {
-    "chapter_deep-learning-computation/deferred-init": "chapter_builders-guide/lazy-init",
-    "chapter_linear-networks/image-classification-dataset": "chapter_linear-classification/image-classification-dataset",
-    "chapter_linear-networks/softmax-regression-concise": "chapter_linear-classification/softmax-regression-concise",
-}
-ZH_PAGES = {
-    "chapter_builders-guide/init-param": "chapter_deep-learning-computation/parameters",
-    "chapter_builders-guide/lazy-init": "chapter_deep-learning-computation/deferred-init",
-}
-# The chapter of a page named without one (as the Chinese edition names it).
-PAGE_CHAPTERS = {
-    **dict.fromkeys(("model-construction", "parameters", "deferred-init", "custom-layer", "read-write",
-                     "use-gpu"), "chapter_deep-learning-computation"),
-    **dict.fromkeys(("ndarray", "pandas", "autograd"), "chapter_preliminaries"),
-    **dict.fromkeys(("linear-regression-scratch", "linear-regression-concise", "image-classification-dataset",
-                     "softmax-regression-concise"), "chapter_linear-networks"),
-    **dict.fromkeys(("sgd", "minibatch-sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam",
-                     "lr-scheduler"), "chapter_optimization"),
-}
 
 
 @dataclass(frozen=True)
@@ -67,42 +34,31 @@ class Guide:
 
 
 def load_guides(checks: Path = CHECKS) -> dict[str, Guide]:
-    """Every exercise's guide, by exercise id ("<topic>.<symbol>"); a missing file gives none."""
+    """Every exercise's guide, by exercise id ("<topic>.<symbol>")."""
     guides = {}
     for path in sorted(checks.glob("guide_*.toml")):
         topic = path.stem.removeprefix("guide_")
-        for symbol, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        for symbol, entry in guide.load_guide(topic, checks).items():
             if isinstance(entry, dict):
                 guides[f"{topic}.{symbol}"] = Guide(
                     hints=tuple(i18n.guide_texts({"hints": entry.get("hints", [])})),
-                    d2l=entry.get("d2l") if isinstance(entry.get("d2l"), str) else None,
+                    d2l=entry.get("d2l") if entry.get("d2l") in guide.D2L_SECTIONS else None,
                     book=entry.get("book") if isinstance(entry.get("book"), str) else None,
                 )
     return guides
 
 
-def d2l_links(slug: str) -> tuple[str, str]:
-    """(the Chinese edition's URL, the English edition's) of a d2l section."""
-    slug = slug.strip("/").removesuffix(".html")
-    if "/" not in slug:
-        slug = f"{PAGE_CHAPTERS.get(slug, 'chapter_deep-learning-computation')}/{slug}"
-    chapter, page = slug.split("/", 1)
-    zh = ZH_PAGES.get(slug, slug)
-    en = EN_PAGES.get(slug, f"{EN_CHAPTERS.get(chapter, chapter)}/{page}")
-    return f"{ZH_SITE}/{zh}.html", f"{EN_SITE}/{en}.html"
-
-
-def level_lines(guide: Guide, level: int) -> list:
-    """The messages for hint levels 1..`level` of `guide`; the last level adds the book and d2l."""
-    count = len(guide.hints)
+def level_lines(exercise: Guide, level: int) -> list:
+    """The messages for hint levels 1..`level`; the last level adds the note on the book and d2l."""
+    count = len(exercise.hints)
     lines = [_("hint {level} of {count}: {text}", level=number, count=count, text=text)
-             for number, text in enumerate(guide.hints[:level], start=1)]
+             for number, text in enumerate(exercise.hints[:level], start=1)]
     if level >= count:
-        if guide.book:
-            lines.append(_("the book: {text}", text=guide.book))
-        if guide.d2l:
-            zh, en = d2l_links(guide.d2l)
-            lines.append(_("read: {zh} (English: {en})", zh=zh, en=en))
+        if exercise.book:
+            lines.append(_("the book: {text}", text=exercise.book))
+        if exercise.d2l:
+            links = guide.d2l_links(exercise.d2l)
+            lines.append(_("read: {en}\nin Chinese: {zh}", en=links["en"], zh=links["zh"]))
     return lines
 
 
@@ -120,12 +76,12 @@ def unlocked(state: Path = STATE_DIR) -> dict[str, int]:
     return {key: value for key, value in data.items() if isinstance(value, int) and value > 0}
 
 
-def unlock_next(exercise: str, guide: Guide, state: Path = STATE_DIR) -> int:
+def unlock_next(exercise: str, found: Guide, state: Path = STATE_DIR) -> int:
     """Unlock the next level of `exercise` (up to its last); return how many are unlocked now."""
     from grader.reports import write_json
 
     levels = unlocked(state)
-    levels[exercise] = min(levels.get(exercise, 0) + 1, len(guide.hints))
+    levels[exercise] = min(levels.get(exercise, 0) + 1, len(found.hints))
     write_json(state / HINTS_FILE, levels)
     return levels[exercise]
 
@@ -182,15 +138,15 @@ def main(argv: list[str] | None = None) -> int:
         if exercise is None:
             say(_("every exercise passes: there is nothing left to hint at"))
             return 0
-    guide = guides.get(exercise)
-    if guide is None or not guide.hints:
+    found = guides.get(exercise)
+    if found is None or not found.hints:
         say(_("{exercise} has no hints yet: the message in `make grade` is all there is", exercise=exercise))
         return 0
     before = unlocked(state).get(exercise, 0)
-    level = unlock_next(exercise, guide, state)
-    say(_("{exercise}:", exercise=exercise), *level_lines(guide, level))
+    level = unlock_next(exercise, found, state)
+    say(_("{exercise}:", exercise=exercise), *level_lines(found, level))
     if level == before:
         say(_("that was the last hint: the d2l section above explains the rest"))
-    elif level < len(guide.hints):
+    elif level < len(found.hints):
         say(_("`make hint` again shows the next hint"))
     return 0
