@@ -31,7 +31,6 @@ import os
 import re
 import string
 import sys
-import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,11 +166,12 @@ def read_catalog(locale: str):
 # --- extraction ------------------------------------------------------------------------------
 
 def extract(repo: Path = REPO):
-    """Every msgid: marked strings in the engine and the checks, guide texts and stub task lines."""
+    """Every msgid: marked strings in the engine and the checks, guide texts, stub task and constraint lines."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
-    from grader.stubs import BEGIN
+    from grader.guide import load_guide
+    from grader.stubs import solution_blocks
 
     catalog = Catalog(domain=DOMAIN, project="torchlings", charset="utf-8")
     for folder in PYTHON_SOURCES:
@@ -181,16 +181,16 @@ def extract(repo: Path = REPO):
                         flags=("python-brace-format",) if _placeholders(_first(message)) else ())
     for path in sorted((repo / "tests" / "topics").glob("guide_*.toml")):
         where = path.relative_to(repo).as_posix()
-        for symbol, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        for symbol, entry in load_guide(path.stem.removeprefix("guide_"), path.parent).items():
             if isinstance(entry, dict):
                 for text in guide_texts(entry):
                     catalog.add(text, locations=[(where, 0)], auto_comments=[symbol])
     for path in sorted((repo / "solutions").glob("*.py")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            begin = BEGIN.match(line)
-            if begin and begin["pointer"]:
-                catalog.add(begin["pointer"], locations=[(f"solutions/{path.name}", number)],
-                            auto_comments=["a stub's task line"])
+        for block in solution_blocks(path.read_text(encoding="utf-8"), path.name):
+            where = [(f"solutions/{path.name}", block.line)]
+            catalog.add(block.task, locations=where, auto_comments=["a stub's task line"])
+            for constraint in block.constraints:
+                catalog.add(constraint, locations=where, auto_comments=["a constraint on a stub's task"])
     return catalog
 
 
