@@ -58,7 +58,7 @@ def level_lines(exercise: Guide, level: int) -> list:
             lines.append(_("the book: {text}", text=exercise.book))
         if exercise.d2l:
             links = guide.d2l_links(exercise.d2l)
-            lines.append(_("read: {en}\nin Chinese: {zh}", en=links["en"], zh=links["zh"]))
+            lines.append(_("read in d2l:\n{en}\n{zh}", en=links["en"], zh=links["zh"]))
     return lines
 
 

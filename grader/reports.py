@@ -14,6 +14,7 @@ from pathlib import Path
 from grader.hint import level_lines
 from grader.i18n import ENGLISH, N_, Translator, _, _n
 from grader.scoring import ExerciseScore
+from grader.stubs import CONSTRAINT
 
 
 def environment() -> dict:
@@ -168,9 +169,35 @@ def _message_lines(message: str, width: int, submission: Path | None, tr: Transl
             notes += wrap(line.strip(), width, "      ", "        ")
         elif line.strip():
             reason += wrap(line, width, "      ")
+    for constraint in _constraints_of_stub(frames[-1] if frames else "", submission):
+        reason += wrap(f"- {tr(constraint)}", width, "      ", "        ")
     for frame in frames if everything else frames[-1:]:
         reason += wrap(_frame_text(frame, submission, tr, everything), width, "      ", "        ")
     return reason + notes
+
+
+def _constraints_of_stub(frame: str, submission: Path | None) -> list[str]:
+    """The `# - ` constraint lines above the stub's `raise NotImplementedError` where the code stopped.
+
+    A stub states its task's constraints as comments in English; shown here, they come in the
+    student's language like the task itself.
+    """
+    match = FRAME.match(frame)
+    if match is None or submission is None:
+        return []
+    try:
+        lines = (submission / match["file"]).read_text(encoding="utf-8").splitlines()[:int(match["line"])]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    if not lines or not lines[-1].lstrip().startswith("raise NotImplementedError"):
+        return []
+    found = []
+    for line in reversed(lines[:-1]):
+        constraint = CONSTRAINT.match(line)
+        if constraint is None:
+            break
+        found.insert(0, constraint["text"])
+    return found
 
 
 def _frame_text(frame: str, submission: Path | None, tr: Translator, everything: bool) -> str:
@@ -179,7 +206,9 @@ def _frame_text(frame: str, submission: Path | None, tr: Translator, everything:
         return frame
     path = _shown_path(submission / match["file"] if submission else Path(match["file"]))
     where = tr(_("at {path}:{line}, in {function}", path=path, line=match["line"], function=match["function"] or "?"))
-    return f"{where}: {match['code']}" if everything and match["code"] else where
+    code = match["code"] or ""
+    # The stub's own `raise NotImplementedError(task)` only repeats the task shown above it.
+    return f"{where}: {code}" if everything and code and not code.startswith("raise NotImplementedError") else where
 
 
 def _shown_path(path: Path) -> str:
@@ -224,7 +253,7 @@ def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str
     """`text` broken into lines of at most `width` columns, counting wide characters twice.
 
     Lines break at spaces, or between two wide characters (Chinese has no spaces); a word
-    longer than a line is cut. Each line of `text` is wrapped on its own.
+    longer than a line is cut, except a URL (cut, it could not be followed). Each line of `text` is wrapped on its own.
     """
     width = width or shutil.get_terminal_size((80, 24)).columns
     subsequent = initial if subsequent is None else subsequent
@@ -241,7 +270,7 @@ def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str
                 out.append(line.rstrip())
                 line = indent = subsequent
                 room = width - display_width(line)
-            while display_width(token) > room > 0 and not line.strip():
+            while display_width(token) > room > 0 and not line.strip() and not URL.match(token):
                 cut = _fit(token, room)
                 out.append(line + token[:cut])
                 token = token[cut:]
@@ -251,9 +280,17 @@ def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str
     return out
 
 
+WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# Punctuation that may not start a line (it sticks to what precedes it) or end one (it sticks
+# to what follows), as Chinese typesetting has it.
+CLOSING, OPENING = "、。，．：；！？）」』》】〉’”%", "（「『《【〈‘“"
+URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+TOKEN = re.compile(rf"\s+|[{OPENING}]*(?:[{WIDE}]|[^\s{WIDE}]+)[{CLOSING}]*")
+
+
 def _tokens(text: str) -> list[str]:
-    """Words, runs of spaces, and every wide character on its own."""
-    return re.findall(r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+", text)
+    """Words, runs of spaces, and every wide character on its own, punctuation kept with its neighbour."""
+    return TOKEN.findall(text)
 
 
 def _fit(token: str, room: int) -> int:

@@ -59,8 +59,8 @@ def test_a_named_exercise_gets_its_own_levels(where, capsys):
     options, state = where
     status, out = run(capsys, "CenteredLayer", *options)
     assert status == 0 and "hint 1 of 1: subtract the mean" in out
-    assert "read: https://d2l.ai/chapter_builders-guide/model-construction.html\n" in out
-    assert "in Chinese: https://zh.d2l.ai/chapter_deep-learning-computation/model-construction.html" in out
+    assert "read in d2l:\n  https://d2l.ai/chapter_builders-guide/model-construction.html\n" \
+           "  https://zh.d2l.ai/chapter_deep-learning-computation/model-construction.html\n" in out
     assert hint.unlocked(state) == {"layers.CenteredLayer": 1}
 
 
