@@ -1,9 +1,14 @@
 """`python -m grader hint`: hint levels on demand, kept per exercise, from the last grade."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
+from conftest import REPO
 from grader import hint
 
 GUIDE = """
@@ -85,3 +90,31 @@ def test_hints_come_in_chinese_with_lang_zh(where, capsys):
     hint.save_last_grade(GRADE, state)
     _, out = run(capsys, *options, "--lang", "zh")
     assert "提示 1/3：the idea" in out  # the template is translated; a text without msgid stays
+
+
+def test_a_student_grades_asks_twice_and_the_next_grade_shows_both_levels(tmp_path):
+    """The whole loop, as a student runs it: grade the stubs, `hint`, `hint`, grade again."""
+    submission, state = tmp_path / "exercises", tmp_path / "state"
+    submission.mkdir()
+    shutil.copy(REPO / "exercises" / "layers.py", submission)
+    environment = {**os.environ, "COLUMNS": "200"}
+
+    def grader(*argv: str) -> str:
+        process = subprocess.run([sys.executable, "-m", "grader", *argv, "--state", str(state), "--lang", "en"],
+                                 cwd=REPO, capture_output=True, text=True, timeout=600, env=environment)
+        assert process.returncode == 0, process.stdout + process.stderr
+        return process.stdout
+
+    before = grader("--submission", str(submission), "--topic", "layers")
+    first = hint.first_unfinished(json.loads((state / hint.LAST_GRADE_FILE).read_text()))
+    levels = hint.load_guides()[first].hints
+    shown = [f"hint {level} of {len(levels)}: {text}" for level, text in enumerate(levels, start=1)]
+    assert f"> {first.split('.')[1]}" in before and f"`make hint` shows hint 1 of {len(levels)}" in before
+    assert shown[0] not in before
+    once = grader("hint")
+    assert shown[0] in once and shown[1] not in once
+    twice = grader("hint")
+    assert shown[0] in twice and shown[1] in twice and shown[2] not in twice
+    after = grader("--submission", str(submission), "--topic", "layers")
+    assert shown[0] in after and shown[1] in after and shown[2] not in after
+    assert f"`make hint` shows hint 3 of {len(levels)}" in after

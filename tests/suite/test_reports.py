@@ -56,7 +56,7 @@ def test_the_table_shows_each_topic_each_exercise_why_and_the_total():
     assert text.splitlines()[-2] == "Total  1 / 3.5"
 
 
-STUB_FRAME = "    layers.py, line 12, in forward: raise NotImplementedError('compute the output')"
+STUB_FRAME = "    layers.py, line 12, in forward: return X @ self.weight"
 PATH = [
     CheckOutcome("blocks.MLP", "output", 1, "passed"),
     CheckOutcome("blocks.NestMLP", "output", 1, "passed"),
@@ -80,7 +80,7 @@ def test_the_default_table_is_a_path_to_the_next_exercise(tmp_path):
     assert any(line.startswith("> MyLinear") for line in lines)  # the first unfinished exercise, expanded
     assert "mat1 and mat2 shapes cannot be multiplied" in words and "hint: check in_features" in words
     assert "exercises/layers.py:12, in forward" in words  # the student's own file and line
-    assert "raise NotImplementedError" not in text
+    assert "X @ self.weight" not in text  # the code of a frame only with --all
     assert "and 2 more problems" in text and "the weight's gradient differs" not in text
     assert "not implemented yet: reduce" not in text  # only the first unfinished exercise is expanded
     assert any(line.split()[:2] == ["data", "0"] for line in lines)
@@ -91,9 +91,34 @@ def test_the_default_table_is_a_path_to_the_next_exercise(tmp_path):
 def test_everything_shows_every_problem_and_the_code_of_each_frame():
     text = reports.table(score(PATH), "title", everything=True, width=200)
     for piece in ("NestMLP", "the weight's gradient differs", "the output's dtype differs",
-                  "not implemented yet: reduce", "not implemented yet: load", "raise NotImplementedError"):
+                  "not implemented yet: reduce", "not implemented yet: load", "return X @ self.weight"):
         assert piece in text
     assert "more problems" not in text
+
+
+STUB = """def center(X):
+    # - X itself stays unchanged
+    # - the result is a new tensor
+    raise NotImplementedError('return X minus its mean')
+"""
+
+
+@pytest.mark.parametrize("language, constraint", [("en", "- X itself stays unchanged"), ("zh", "- X 本身保持不变")])
+def test_a_stub_not_yet_written_shows_its_constraints_in_the_students_language(tmp_path, language, constraint):
+    (tmp_path / "layers.py").write_text(STUB)
+    message = ("not implemented yet: return X minus its mean\n"
+               "    layers.py, line 4, in center: raise NotImplementedError('return X minus its mean')")
+    outcomes = [CheckOutcome("layers.center", "output", 2, "failed", None, message)]
+    for everything in (False, True):
+        lines = reports.table(score(outcomes), "title", tr=i18n.translator(language), everything=everything,
+                              width=100, submission=tmp_path).splitlines()
+        shown = [line.strip() for line in lines]
+        assert shown.index(constraint) == shown.index("not implemented yet: return X minus its mean") + 1
+        assert "- the result is a new tensor" in shown  # no msgid: as the stub says it
+        assert not any("raise NotImplementedError" in line for line in lines)  # it only repeats the task
+    (tmp_path / "layers.py").write_text(STUB.replace("raise NotImplementedError", "return X  #"))
+    changed = reports.table(score(outcomes), "title", width=100, submission=tmp_path)
+    assert "stays unchanged" not in changed  # only above the stub's own raise
 
 
 def test_the_table_shows_only_the_hint_levels_unlocked():
@@ -118,6 +143,16 @@ def test_wrapping_counts_wide_characters_twice_and_keeps_words_whole():
     assert all(reports.display_width(line) <= 21 for line in lines)
     assert "".join(line.strip() for line in lines).startswith("张量" * 30)
     assert reports.wrap("one two three", 8) == ["one two", "three"]
+
+
+def test_wrapping_keeps_chinese_punctuation_with_its_neighbour_and_urls_whole():
+    text = "返回" + "线性层、ReLU、shared、" * 8 + "（共 3 个）。"
+    for width in range(12, 40):
+        lines = reports.wrap(text, width)
+        assert all(reports.display_width(line) <= width for line in lines)
+        assert not any(line[0] in reports.CLOSING or line[-1] in reports.OPENING for line in lines)
+    url = "https://zh.d2l.ai/chapter_deep-learning-computation/model-construction.html"
+    assert reports.wrap(f"read: {url}", 40, "", "  ") == ["read:", f"  {url}"]
 
 
 def test_an_atomic_write_replaces_the_file_and_leaves_nothing_behind(tmp_path):
