@@ -283,9 +283,9 @@ def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str
 WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 # Punctuation that may not start a line (it sticks to what precedes it) or end one (it sticks
 # to what follows), as Chinese typesetting has it.
-CLOSING, OPENING = "、。，．：；！？）」』》】〉’”%", "（「『《【〈‘“"
+CLOSING, OPENING = "、。，．：；！？）」』》】〉’”%,.:;!?)]}", "（「『《【〈‘“([{"
 URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-TOKEN = re.compile(rf"\s+|[{OPENING}]*(?:[{WIDE}]|[^\s{WIDE}]+)[{CLOSING}]*")
+TOKEN = re.compile(rf"\s+|[{re.escape(OPENING)}]*(?:[{WIDE}]|[^\s{WIDE}]+)[{re.escape(CLOSING)}]*")
 
 
 def _tokens(text: str) -> list[str]:

@@ -146,7 +146,7 @@ def test_wrapping_counts_wide_characters_twice_and_keeps_words_whole():
 
 
 def test_wrapping_keeps_chinese_punctuation_with_its_neighbour_and_urls_whole():
-    text = "返回" + "线性层、ReLU、shared、" * 8 + "（共 3 个）。"
+    text = "返回" + "线性层、ReLU、shared、(最早的名字, 这个名字)" * 8 + "（共 3 个）。"
     for width in range(12, 40):
         lines = reports.wrap(text, width)
         assert all(reports.display_width(line) <= width for line in lines)
