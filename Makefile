@@ -6,7 +6,7 @@ SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
 
-.PHONY: grade test check stubs bench release clean
+.PHONY: grade test check stubs bench release clean hint
 
 grade: $(VENV)/.installed
 	@$(PY) -m grader --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t)) $(GRADE_ARGS)
@@ -20,6 +20,11 @@ test: $(VENV)/.installed
 	$(PY) -m grader.stubs --check
 	$(PY) -m grader.guide --check
 	$(PY) -m pytest
+
+# The next hint level of the first unfinished exercise (or EXERCISE=MyLinear's).
+EXERCISE ?=
+hint: $(VENV)/.installed
+	@$(PY) -m grader hint $(EXERCISE)
 
 # Every stub fails and every solution passes (part of `make test` too).
 check: $(VENV)/.installed

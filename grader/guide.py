@@ -68,13 +68,13 @@ def d2l_links(slug: str) -> dict[str, str]:
     return {language: f"{D2L_SITES[language]}/{path}.html" for language, path in D2L_SECTIONS[slug].items()}
 
 
-def guide_path(topic: str) -> Path:
-    return CHECKS / f"guide_{topic}.toml"
+def guide_path(topic: str, checks: Path = CHECKS) -> Path:
+    return checks / f"guide_{topic}.toml"
 
 
-def load_guide(topic: str) -> dict[str, dict]:
+def load_guide(topic: str, checks: Path = CHECKS) -> dict[str, dict]:
     """Symbol -> its table (`hints`, `d2l`, optional `book`) for one topic; {} without a guide file."""
-    path = guide_path(topic)
+    path = guide_path(topic, checks)
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 

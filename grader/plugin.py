@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import recording
+from grader import i18n, recording
 from grader.checks import CheckFailed
+from grader.i18n import N_, _
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
 
@@ -30,15 +31,17 @@ class StudentFault(pytest.fail.Exception):
     """The submission's code gave no result: it raised, crashed, hung or was not submitted."""
 
     def __init__(self, fault: Fault):
-        super().__init__(fault.message, pytrace=False)
+        super().__init__(str(fault.message), pytrace=False)
         self.status = fault.status
+        self.message = fault.message
 
 
 class ReferenceFailed(pytest.fail.Exception):
     """The reference solution failed a probe: a fault of the grader, not of the submission."""
 
-    def __init__(self, message: str):
-        super().__init__(message, pytrace=False)
+    def __init__(self, message):
+        super().__init__(str(message), pytrace=False)
+        self.message = message
 
 
 @dataclass(eq=False)
@@ -90,6 +93,8 @@ class Grading:
 
 
 grading_key = pytest.StashKey[Grading]()
+# The language messages are written in, for this session.
+translator_key = pytest.StashKey[i18n.Translator]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,6 +105,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
     group.addoption("--record-reference", action="store_true",
                     help="run every reference probe in workers (to record them): see grader.recording")
+    group.addoption("--lang", default=None, help="the language of the messages (default: from LANGUAGE, LC_ALL, LANG)")
     parser.addini("check_timeout", "seconds one probe may run before it is stopped", default=str(Limits().timeout))
     parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default=str(Limits().memory >> 20))
 
@@ -117,6 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Side)]
     reference = shared[0] if shared else Side(
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
+    config.stash[translator_key] = i18n.translator(config.getoption("lang"))
     warm_up()
     # assert_close's first call costs half a second: pay it while the fork server starts.
     torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
@@ -157,7 +164,7 @@ def _exercise_arguments(symbol: str, points: float, hidden: bool = False) -> tup
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "device" in metafunc.fixturenames:
-        cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available on this machine")
+        cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason=N_("CUDA is not available on this machine"))
         metafunc.parametrize("device", ["cpu", pytest.param("cuda", marks=cuda)])
 
 
@@ -217,10 +224,9 @@ class Grade:
             try:
                 value = self._grading.reference.runner(self.topic).run(probe, *args)
             except Fault as fault:
-                raise ReferenceFailed(
-                    f"the reference solution failed this check ({fault.message}); this is a fault of the "
-                    "grader, not of your code: please tell your instructor"
-                ) from None
+                raise ReferenceFailed(_(
+                    "the reference solution failed this check ({error}); this is a fault of the "
+                    "grader, not of your code: please tell your instructor", error=fault.message)) from None
             self._grading.reference.values[key] = value
             if self._recording_now and not recording.is_live(probe):
                 self._grading.reference.recorded_now[self.topic, recording.key_of(probe, args)] = value
@@ -233,8 +239,8 @@ class Grade:
                 raise found or recording.NotRecorded(f"no reference results were loaded for {self.topic}")
             return copy.deepcopy(found.get(recording.key_of(probe, args), self._device))
         except recording.NotRecorded as error:
-            raise ReferenceFailed(f"{error}; this is a fault of the grader, not of your code: "
-                                  "please tell your instructor") from None
+            raise ReferenceFailed(_("{error}; this is a fault of the grader, not of your code: "
+                                    "please tell your instructor", error=str(error))) from None
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
@@ -287,7 +293,7 @@ def device(request: pytest.FixtureRequest) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        status, message = _status(report, call)
+        status, message = _status(report, call, item.config.stash[translator_key])
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
@@ -303,20 +309,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _status(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str]:
+def _status(report: pytest.TestReport, call: pytest.CallInfo, tr: i18n.Translator) -> tuple[str, str]:
     if report.passed:
         return "passed", ""
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return "skipped", reason.removeprefix("Skipped: ")
+        return "skipped", tr(reason.removeprefix("Skipped: "))
     excinfo = call.excinfo
     if excinfo.errisinstance(StudentFault):
-        return excinfo.value.status, excinfo.value.msg
+        return excinfo.value.status, tr(excinfo.value.message)
     if excinfo.errisinstance(CheckFailed):
-        return "failed", excinfo.value.msg
+        return "failed", tr(excinfo.value.message)
     if excinfo.errisinstance(ReferenceFailed):
-        return "error", excinfo.value.msg
-    return "error", f"the grader could not check this result ({excinfo.typename}: {excinfo.value})"
+        return "error", tr(excinfo.value.message)
+    return "error", tr(_("the grader could not check this result ({error})", error=f"{excinfo.typename}: {excinfo.value}"))
 
 
 def _is_ours(excinfo) -> bool:
