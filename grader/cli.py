@@ -57,14 +57,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well (and --all)")
-    # How the table reads: the language, everything or the next step, and where hints are kept.
+    add_table_options(parser)
+    return parser.parse_args(argv)
+
+
+def add_table_options(parser: argparse.ArgumentParser) -> None:
+    """How the table reads: the language, everything or the next step, and where hints are kept."""
     parser.add_argument("--lang", default=None, help="the language of the messages: en or zh (default: from LANG)")
     parser.add_argument("--all", dest="everything", action="store_true",
                         help="show every exercise and every problem, not only the next one")
     parser.add_argument("--state", default=None, metavar="DIR",
                         help="keep the last grade and the unlocked hints in DIR (default: .torchlings/ "
                              "when grading exercises/)")
-    return parser.parse_args(argv)
 
 
 @dataclass
@@ -108,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def grade_one(args, submission: Path, topics: list[str]) -> int:
-    from grader import hint, i18n, reports
-    from grader.recording import autograder_only
+    from grader import reports
     from grader.scoring import score
 
     started = time.monotonic()
@@ -122,20 +125,7 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         run = run_checks(args, submission, topics, junit=junit_dir / "junit.xml")
         exercises = score(run.outcomes)
         env = reports.environment()
-        extra = {"submission": str(submission), "topics": topics, "complete": not run.broken}
-        report = reports.to_json(exercises, env, extra)
-        state = _state_dir(args, submission)
-        if state is not None and not run.broken:
-            hint.save_last_grade(report, state)
-        tr = i18n.translator(args.lang)
-        print(reports.table(exercises, _title(submission, env), tr=tr, everything=args.everything or args.verbose,
-                            submission=submission, guides=hint.load_guides(CHECKS),
-                            unlocked=hint.unlocked(state) if state is not None else {}))
-        hidden = autograder_only(topics)
-        if hidden:
-            print(tr.render(i18n._("(+ {points} points of hidden checks, graded only by your course's autograder)",
-                                   points=f"{hidden:g}")))
-        _complain_if_broken(run)
+        report = show_grade(args, submission, topics, run, exercises, _title(submission, env), env)
         if args.json:
             reports.write_json(args.json, report)
         if args.gradescope:
@@ -151,6 +141,28 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
     finally:
         shutil.rmtree(junit_dir, ignore_errors=True)
     return 3 if run.broken else 0
+
+
+def show_grade(args, submission: Path, topics: list[str], run: Run, exercises: list, title, env: dict) -> dict:
+    """Print the student's table (and keep the grade for `hint`); return the JSON report."""
+    from grader import hint, i18n, reports
+    from grader.recording import autograder_only
+
+    report = reports.to_json(exercises, env, {"submission": str(submission), "topics": topics,
+                                              "complete": not run.broken})
+    state = _state_dir(args, submission)
+    if state is not None and not run.broken:
+        hint.save_last_grade(report, state)
+    tr = i18n.translator(args.lang)
+    print(reports.table(exercises, title, tr=tr, everything=args.everything or args.verbose,
+                        submission=submission, guides=hint.load_guides(CHECKS),
+                        unlocked=hint.unlocked(state) if state is not None else {}), flush=True)
+    hidden = autograder_only(topics)
+    if hidden:
+        print(tr.render(i18n._("(+ {points} points of hidden checks, graded only by your course's autograder)",
+                               points=f"{hidden:g}")))
+    _complain_if_broken(run)
+    return report
 
 
 def grade_class(args, class_dir: Path, topics: list[str]) -> int:

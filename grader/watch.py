@@ -40,6 +40,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="poll for changes instead of waiting for the system's file events")
     parser.add_argument("--reference", default=str(cli.REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
+    cli.add_table_options(parser)
     return parser.parse_args(argv)
 
 
@@ -114,12 +115,11 @@ def grade(args, submission: Path, topics: list[str], reference, title: str) -> b
     if run.pytest_status == pytest.ExitCode.INTERRUPTED:
         return False
     exercises = score(run.outcomes)
-    print(f"\n{reports.table(exercises, f'{title} ({time.monotonic() - started:.2f} s)')}", flush=True)
-    cli._complain_if_broken(run)
+    print()
+    report = cli.show_grade(args, submission, topics, run, exercises, f"{title} ({time.monotonic() - started:.2f} s)",
+                            reports.environment())
     if args.json:
-        reports.write_json(args.json, reports.to_json(exercises, reports.environment(),
-                                                      {"submission": str(submission), "topics": topics,
-                                                       "complete": not run.broken}))
+        reports.write_json(args.json, report)
     return True
 
 
