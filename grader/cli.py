@@ -51,6 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
     parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
                         help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        help="refuse to grade (exit 3) unless workers are fully confined here")
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
     return parser.parse_args(argv)
@@ -84,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
         return 2
     selected = [t for t in topics if t in args.topic] if args.topic else topics
+    if not _sandbox_acceptable(args.require_sandbox):
+        return 3
     if args.class_dir:
         if args.junit or args.gradescope:
             print("grader: --class writes --json only", file=sys.stderr)
@@ -172,6 +176,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         "-c", str(REPO / "grader" / "pytest.ini"),
         "--rootdir", str(REPO),
         "--confcutdir", str(CHECKS),
+        "--noconftest",  # no file a worker could have written is ever imported here
         "-p", "grader.plugin",
         "-p", "pytest_timeout",
         "-p", "no:cacheprovider",
@@ -211,6 +216,23 @@ def _complain_if_broken(run: Run) -> None:
               f"{run.reference_failures} reference failures); this grade is incomplete", file=sys.stderr)
 
 
+def _sandbox_acceptable(required: bool) -> bool:
+    """Whether grading may go on; says once when the submission's code runs unconfined."""
+    from grader.pool import protection
+
+    level = protection()
+    if level.full:
+        return True
+    if required:
+        print(f"grader: --require-sandbox: workers here are not fully confined ({level.summary()})",
+              file=sys.stderr)
+        return False
+    if not (level.fs or level.seccomp):
+        print(f"grader: the code you grade runs unconfined here ({level.summary()}): it can do whatever "
+              "you can; grade only code you trust", file=sys.stderr)
+    return True
+
+
 def _title(submission: Path, env: dict) -> str:
     cuda = f"CUDA {env['cuda']} on {env['cuda_device']}" if env["cuda_available"] else "no CUDA: CUDA checks skipped"
-    return f"torchlings: grading {submission} (torch {env['torch']}, {cuda})"
+    return f"torchlings: grading {submission} (torch {env['torch']}, {cuda}; sandbox: {env['sandbox']})"

@@ -364,7 +364,7 @@ def worker_protection(directory: Path) -> sandbox.Protection:
     if level.uid == sandbox.NOBODY and not sandbox.readable_by_others(directory):
         from dataclasses import replace
 
-        return replace(level, uid=0, note=f"root kept: uid {sandbox.NOBODY} cannot read {directory}")
+        return replace(level, uid=0, note=f"uid {sandbox.NOBODY} cannot read {directory}")
     return level
 
 

@@ -37,6 +37,11 @@ DENIED_CALLS = (
     "socket", "ptrace", "process_vm_readv", "process_vm_writev", "process_madvise", "kcmp",
     "perf_event_open", "pidfd_getfd", "keyctl", "add_key", "request_key", "bpf", "userfaultfd",
     "io_uring_setup", "unshare", "setns",
+    # what only root could do, should a worker still run as root (its capabilities are dropped too)
+    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot",
+    "swapon", "swapoff", "mount", "umount2", "pivot_root", "chroot", "acct", "open_by_handle_at",
+    "iopl", "ioperm", "syslog", "quotactl", "settimeofday", "clock_settime", "adjtimex",
+    "clock_adjtime", "sethostname", "setdomainname", "fanotify_init",
 )
 # Calls denied when their `pid` argument (the index given) names another process, not 0.
 DENIED_FOR_OTHERS = (
@@ -57,14 +62,13 @@ class Protection:
     signals: bool = False  # Landlock signal scoping (ABI 6)
     unix: bool = False  # Landlock abstract Unix socket scoping (ABI 6)
     seccomp: bool = False  # the seccomp filter of DENIED_CALLS
-    uid: int | None = None  # the uid workers run as when it is not ours (root drops to NOBODY)
+    uid: int | None = None  # when started as root: the uid workers run as (0: root without capabilities)
     note: str = ""  # why something is missing, when that needs saying
 
     @property
     def full(self) -> bool:
-        """Every layer this design has: Landlock files, network and signals, seccomp, no root."""
-        root_kept = os.geteuid() == 0 and self.uid in (None, 0) if self.system == "Linux" else False
-        return self.fs and self.net and self.signals and self.seccomp and not root_kept
+        """Every layer that keeps a worker in: Landlock files, network and signals, and seccomp."""
+        return self.fs and self.net and self.signals and self.seccomp
 
     def summary(self) -> str:
         if self.system != "Linux":
@@ -78,12 +82,12 @@ class Protection:
             parts.append("no landlock")
         parts.append("seccomp" if self.seccomp else "no seccomp")
         if self.uid is not None:
-            parts.append(f"uid {self.uid}")
+            parts.append(f"uid {self.uid}" + (" without capabilities" if self.uid == 0 else ""))
         text = ", ".join(parts)
         return f"{text} ({self.note})" if self.note else text
 
     def as_dict(self) -> dict:
-        return {"summary": self.summary(), "full": self.full, **asdict(self)}
+        return {"full": self.full, **asdict(self)}
 
 
 def probe() -> Protection:
@@ -117,7 +121,7 @@ def probe() -> Protection:
     if os.geteuid() == 0:
         unreadable = [p for p in _python_dirs() if not readable_by_others(p)]
         if unreadable:
-            uid, note = 0, f"root kept: uid {NOBODY} cannot read {unreadable[0]}"
+            uid, note = 0, f"uid {NOBODY} cannot read {unreadable[0]}"
         else:
             uid = NOBODY
     return Protection(system, abi, fs, net, signals, unix, _seccomp_works(), uid, note)
@@ -189,6 +193,8 @@ def confine(protection: Protection, *, read: list[Path], write: Path, keep_fds: 
         os.setgroups([])
         os.setgid(protection.uid)
         os.setuid(protection.uid)
+    elif os.geteuid() == 0:
+        drop_capabilities()
     set_no_new_privileges()
     if rules is not None:
         with rules:
@@ -261,6 +267,22 @@ def _wipe_initial_environment() -> None:
         start, end = int(fields[47]), int(fields[48])  # env_start and env_end (fields 50 and 51)
         if 0 < start < end:
             ctypes.memset(start, 0, end - start)
+
+
+class _CapabilityHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapabilitySets(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> None:
+    """Give up every capability (root stays uid 0, but as powerless as any other uid)."""
+    header = _CapabilityHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3: two sets of 32 bits
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.capset(ctypes.byref(header), (_CapabilitySets * 2)()) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
 
 
 def set_no_new_privileges() -> None:
