@@ -4,8 +4,8 @@
 kernel may claim a Landlock ABI and still lack a flag); `confine()` applies it in a worker,
 after the worker has imported what it needs and before it imports any topic file:
 
-- Landlock: read and execute only Python's installation, the system libraries and the
-  topic's own directory (read only); write only the worker's private temporary directory;
+- Landlock: read and execute only Python's installation, the system libraries, the grader's
+  own modules and the topic's own directory (read only); write only the worker's private temporary directory;
   no TCP bind or connect; no signal and no abstract Unix socket outside the worker.
 - seccomp: no new socket of any family, and none of the calls that reach into other
   processes (ptrace, process_vm_*, prlimit on another pid, ...): they fail with EPERM.
@@ -317,7 +317,7 @@ def _landlock_rules(protection: Protection, read: list[Path], write: Path):
                 rights &= file_rights
             rules.allow_path(path.resolve(), rights)
 
-        for place in _python_dirs():
+        for place in [*_python_dirs(), Path(__file__).parent]:  # Python, its packages, the grader's modules
             allow(place, executable)
         for place in ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share",
                       "/etc/ld.so.cache", "/etc/localtime", "/sys", "/proc/cpuinfo", "/proc/meminfo",
