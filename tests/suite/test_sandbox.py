@@ -270,6 +270,10 @@ def environment():
 def descriptors():
     return sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
 
+def identity():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+    return os.getuid(), status["CapEff"].strip()
+
 def spin():
     while True:
         pass
@@ -348,6 +352,32 @@ def test_a_worker_keeps_only_its_pipe_and_a_scrubbed_environment(attacker):
     assert initial == 0
     descriptors = attacker.run(attempt, "descriptors")[1]
     assert len(descriptors) <= 5  # stdin, stdout, stderr, its pipe, and the one listing /proc/self/fd
+
+
+@confined
+def test_a_worker_has_no_capability_and_as_root_runs_as_nobody_where_it_can(attacker, monkeypatch):
+    uid, capabilities = attacker.run(attempt, "identity")[1]
+    assert int(capabilities, 16) == 0
+    if os.geteuid() != 0:
+        return
+    shared = Path(tempfile.mkdtemp())  # a submission uid 65534 may read
+    try:
+        shared.chmod(0o755)
+        (shared / "attacks.py").write_text(ATTACKS)
+        (shared / "attacks.py").chmod(0o644)
+        forced = sandbox.Protection(**{**pool.protection().__dict__, "uid": sandbox.NOBODY, "note": ""})
+        monkeypatch.setattr(pool, "protection", lambda: forced)
+        runner = TopicRunner(shared, "attacks", Limits(timeout=20), pool.new_log_dir())
+        try:
+            assert runner.run(attempt, "identity")[1] == (sandbox.NOBODY, "0000000000000000")
+            status, private = runner.run(attempt, "write_private")
+            assert status == "ok"
+        finally:
+            runner.stop()
+        assert not Path(private).exists()  # the private folder goes with its worker
+    finally:
+        (shared / "attacks.py").unlink()
+        shared.rmdir()
 
 
 def test_a_symlinked_topic_file_is_refused(tmp_path):
