@@ -359,9 +359,10 @@ def _clip(text: str, limit: int = MAX_TEXT) -> str:
 
 def worker_protection(directory: Path) -> sandbox.Protection:
     """How a worker for `directory` is confined: as this machine allows, except that a
-    worker started as root keeps root where uid 65534 could not read `directory`."""
+    worker started as root stays uid 0 (without capabilities) where uid 65534 could not read
+    `directory` and every file in it."""
     level = protection()
-    if level.uid == sandbox.NOBODY and not sandbox.readable_by_others(directory):
+    if level.uid == sandbox.NOBODY and not all(map(sandbox.readable_by_others, [directory, *directory.iterdir()])):
         from dataclasses import replace
 
         return replace(level, uid=0, note=f"uid {sandbox.NOBODY} cannot read {directory}")

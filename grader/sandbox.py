@@ -9,6 +9,7 @@ after the worker has imported what it needs and before it imports any topic file
   no TCP bind or connect; no signal and no abstract Unix socket outside the worker.
 - seccomp: no new socket of any family, and none of the calls that reach into other
   processes (ptrace, process_vm_*, prlimit on another pid, ...): they fail with EPERM.
+  Where Landlock cannot scope signals, seccomp lets a worker signal only its own group.
 - limits (core dumps, file size, processes) and, when started as root, uid/gid 65534.
 
 Everything degrades: a missing feature is left out and `Protection.summary()` says so.
@@ -67,8 +68,9 @@ class Protection:
 
     @property
     def full(self) -> bool:
-        """Every layer that keeps a worker in: Landlock files, network and signals, and seccomp."""
-        return self.fs and self.net and self.signals and self.seccomp
+        """Whether every way out is closed: files by Landlock; sockets, other processes and
+        (where Landlock cannot scope them) signals by seccomp; TCP by both where it can."""
+        return self.fs and self.seccomp
 
     def summary(self) -> str:
         if self.system != "Linux":
@@ -80,7 +82,10 @@ class Protection:
             parts.append(f"landlock {self.landlock_abi} ({', '.join(kinds) or 'nothing usable'})")
         else:
             parts.append("no landlock")
-        parts.append("seccomp" if self.seccomp else "no seccomp")
+        if self.seccomp:
+            parts.append("seccomp" if self.signals else "seccomp (signals too)")
+        else:
+            parts.append("no seccomp")
         if self.uid is not None:
             parts.append(f"uid {self.uid}" + (" without capabilities" if self.uid == 0 else ""))
         text = ", ".join(parts)
@@ -129,13 +134,15 @@ def probe() -> Protection:
 
 def _seccomp_works() -> bool:
     try:
-        _seccomp_filter()
+        _seccomp_filter(signals=True)
     except Exception:  # noqa: BLE001 - no libseccomp, or it cannot build this filter
         return False
     return True
 
 
-def _seccomp_filter():
+def _seccomp_filter(signals: bool = False):
+    """The filter of DENIED_CALLS; with `signals`, also one that lets this process signal only
+    its own process group and threads (for kernels without Landlock's signal scoping)."""
     import pyseccomp
 
     deny = pyseccomp.ERRNO(errno.EPERM)
@@ -144,6 +151,13 @@ def _seccomp_filter():
         rules.add_rule(deny, name)
     for name, pid_argument in DENIED_FOR_OTHERS:
         rules.add_rule(deny, name, pyseccomp.Arg(pid_argument, pyseccomp.NE, 0))
+    if signals:
+        me = os.getpid()
+        rules.add_rule(deny, "kill", pyseccomp.Arg(0, pyseccomp.NE, 0))  # kill(0, sig): its own group only
+        for name in ("tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):  # raise() and its threads
+            rules.add_rule(deny, name, pyseccomp.Arg(0, pyseccomp.NE, me))
+        for name in ("tkill", "pidfd_send_signal"):
+            rules.add_rule(deny, name)
     return rules
 
 
@@ -201,7 +215,7 @@ def confine(protection: Protection, *, read: list[Path], write: Path, keep_fds: 
             rules.restrict()
     if protection.seccomp:
         try:
-            _seccomp_filter().load()
+            _seccomp_filter(signals=not applied.signals).load()
         except Exception as exc:  # noqa: BLE001
             applied = replace(applied, seccomp=False, note=f"seccomp failed: {exc}")
     return applied

@@ -39,8 +39,10 @@ def test_the_summary_names_every_layer_and_what_is_missing():
     assert sandbox.Protection("Darwin").summary() == "none (macOS)"
     assert sandbox.Protection("Linux").summary() == "no landlock, no seccomp"
     older = sandbox.Protection("Linux", 4, fs=True, net=True, seccomp=True, uid=0)
-    assert older.summary() == "landlock 4 (files, network), seccomp, uid 0 without capabilities"
-    assert not older.full
+    assert older.summary() == "landlock 4 (files, network), seccomp (signals too), uid 0 without capabilities"
+    assert older.full
+    assert not sandbox.Protection("Linux", 7, fs=True, net=True, signals=True, unix=True).full
+    assert not sandbox.Protection("Linux", seccomp=True).full
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
@@ -61,7 +63,7 @@ def test_each_landlock_feature_is_probed_on_its_own(monkeypatch):
     monkeypatch.setattr(landlockpy, "Ruleset", KernelWithoutSignalScoping)
     found = sandbox.probe()
     assert (found.landlock_abi, found.fs, found.net, found.signals, found.unix) == (6, True, True, False, True)
-    assert "landlock 6 (files, network)" in found.summary() and not found.full
+    assert "landlock 6 (files, network)" in found.summary()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
@@ -378,6 +380,20 @@ def test_a_worker_has_no_capability_and_as_root_runs_as_nobody_where_it_can(atta
     finally:
         (shared / "attacks.py").unlink()
         shared.rmdir()
+
+
+@pytest.mark.skipif(not pool.protection().seccomp, reason="no seccomp here")
+def test_without_landlock_signal_scoping_seccomp_keeps_signals_in(tmp_path, monkeypatch):
+    (tmp_path / "attacks.py").write_text(ATTACKS)
+    older = sandbox.Protection(**{**pool.protection().__dict__, "signals": False, "unix": False})
+    monkeypatch.setattr(pool, "protection", lambda: older)
+    runner = TopicRunner(tmp_path, "attacks", Limits(timeout=20), pool.new_log_dir())
+    try:
+        assert runner.run(attempt, "signal_process", os.getpid())[0] == "PermissionError"
+        assert runner.run(attempt, "signal_group", os.getpid())[0] == "PermissionError"
+        assert runner.run(attempt, "descriptors")[0] == "ok"  # and it still works
+    finally:
+        runner.stop()
 
 
 def test_a_symlinked_topic_file_is_refused(tmp_path):
