@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import inspect
 import io
@@ -19,7 +20,6 @@ import select
 import shutil
 import signal
 import struct
-import sys
 import tempfile
 import time
 import zipfile
@@ -91,6 +91,8 @@ def stop_abandoned(time_limit: float = SWEEP_TIME) -> None:
     server and multiprocessing's resource tracker share this process's session and stay.
     Each round stops every such process first (SIGSTOP), so that none can fork meanwhile.
     """
+    if not Path("/proc").is_dir():
+        return  # not Linux: nothing was re-parented here either
     me, session = os.getpid(), os.getsid(0)
     deadline = time.monotonic() + time_limit
     while time.monotonic() < deadline:
@@ -304,9 +306,11 @@ def read_message(fd: int, deadline: float, limit: int) -> bytes:
 
 def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
     chunks, left = [], size
+    ready = select.poll()  # not select(): descriptors past 1023 are fine
+    ready.register(fd, select.POLLIN)
     while left:
         wait = deadline - time.monotonic()
-        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+        if wait <= 0 or not ready.poll(wait * 1000):
             raise TimeoutError
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
@@ -363,9 +367,7 @@ def worker_protection(directory: Path) -> sandbox.Protection:
     `directory` and every file in it."""
     level = protection()
     if level.uid == sandbox.NOBODY and not all(map(sandbox.readable_by_others, [directory, *directory.iterdir()])):
-        from dataclasses import replace
-
-        return replace(level, uid=0, note=f"uid {sandbox.NOBODY} cannot read {directory}")
+        return dataclasses.replace(level, uid=0, note=f"uid {sandbox.NOBODY} cannot read {directory}")
     return level
 
 

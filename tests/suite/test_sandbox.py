@@ -180,6 +180,20 @@ Current thread 0x00007f0000000002 (most recent call first):
                                       ("/repo/tests/topics/test_layers.py", 40, "probe")]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl is Linux's")
+def test_the_trusted_processes_are_not_dumpable(attacker):
+    import ctypes
+
+    pool.warm_up()
+    assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0  # PR_GET_DUMPABLE, in the grader
+    assert attacker.run(attempt, "dumpable")[1] == 0  # inherited from the fork server
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_process_count_includes_threads():
+    assert sandbox.tasks_of(os.getuid()) >= len(os.listdir("/proc/self/task")) >= 1
+
+
 # --- cleanup -----------------------------------------------------------------------------
 
 CHAIN = """
@@ -275,6 +289,10 @@ def descriptors():
 def identity():
     status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
     return os.getuid(), status["CapEff"].strip()
+
+def dumpable():
+    import ctypes
+    return ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
 
 def spin():
     while True:
