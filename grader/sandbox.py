@@ -335,7 +335,7 @@ def _landlock_rules(protection: Protection, read: list[Path], write: Path):
             allow(place, executable)
         for place in ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share",
                       "/etc/ld.so.cache", "/etc/localtime", "/sys", "/proc/cpuinfo", "/proc/meminfo",
-                      "/proc/stat", "/proc/driver/nvidia", "/dev/urandom", "/dev/random", "/dev/zero"):
+                      "/proc/stat", "/proc/loadavg", "/proc/sys", "/proc/modules", "/proc/driver/nvidia", "/dev/urandom", "/dev/random", "/dev/zero"):
             allow(place, executable)
         allow(f"/proc/{os.getpid()}", read_dir)  # /proc/self: its own entries only
         allow("/dev/null", read_file | AccessFS.WRITE_FILE | AccessFS.TRUNCATE)
