@@ -91,6 +91,16 @@ def test_readable_by_others_follows_every_parent(tmp_path):
     assert not sandbox.readable_by_others(hidden) or os.stat(tmp_path).st_mode & 0o001
 
 
+def test_require_sandbox_refuses_to_grade_unconfined(monkeypatch, capsys):
+    from grader import cli
+
+    monkeypatch.setattr(pool, "protection", lambda: sandbox.Protection("Darwin"))
+    assert cli.main(["--require-sandbox", "--submission", str(REPO / "solutions"), "--topic", "layers"]) == 3
+    assert "not fully confined (none (macOS))" in capsys.readouterr().err
+    assert cli._sandbox_acceptable(required=False)  # without the option it grades, and says so
+    assert "runs unconfined here" in capsys.readouterr().err
+
+
 # --- replies, read on the trusted side ---------------------------------------------------
 
 
@@ -485,6 +495,7 @@ def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_pat
     finally:
         pool.stop_abandoned()
     assert process.returncode == 0, process.stderr[-2000:]
+    assert report["environment"]["sandbox"] == pool.protection().summary()
     scores = {s["name"]: s["score"] for s in report["submissions"]}
     full = report["submissions"][0]["max_score"]
     assert scores["aaa-honest"] == scores["zzz-honest"] == full, scores
