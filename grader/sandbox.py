@@ -222,9 +222,12 @@ def confine(protection: Protection, *, read: list[Path], write: Path, keep_fds: 
 
 
 def _close_fds_except(keep: list[int]) -> None:
-    fds = sorted({0, 1, 2, *keep})
-    for low, high in zip(fds, fds[1:] + [os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536]):
-        os.closerange(low + 1, high)
+    """Close every descriptor but stdin, stdout, stderr and `keep` (listed, not counted up to
+    a limit that may be a billion)."""
+    for fd in map(int, os.listdir("/proc/self/fd")):
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):  # the listing's own descriptor is gone already
+                os.close(fd)
 
 
 def _set_limits(uid: int | None) -> None:

@@ -83,8 +83,11 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
     if settings.protection is not None:
         os.chdir(settings.private_dir)
         read = [Path(directory)] + ([Path(sys.pycache_prefix)] if sys.pycache_prefix else [])
-        sandbox.confine(settings.protection, read=read, write=Path(settings.private_dir),
-                        keep_fds=[conn.fileno()])
+        applied = sandbox.confine(settings.protection, read=read, write=Path(settings.private_dir),
+                                  keep_fds=[conn.fileno()])
+        if applied != settings.protection:  # fail closed: never run less confined than reported
+            print(f"the sandbox could not be applied here: {applied.note}", file=sys.stderr, flush=True)
+            os._exit(70)
     configure_torch()
     server = _Server(Path(directory), topic)
     conn.send_bytes(encode({"ready": True}))
