@@ -28,6 +28,9 @@ import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+with contextlib.suppress(ImportError):  # not on Windows, where nothing is confined
+    import resource
+
 NOBODY = 65534  # the uid and gid workers drop to when started as root
 FILE_SIZE_LIMIT = 64 << 20  # bytes any one file a worker writes may reach
 PROCESS_MARGIN = 256  # processes (threads included) a worker may add to its uid's count
@@ -231,8 +234,6 @@ def _close_fds_except(keep: list[int]) -> None:
 
 
 def _set_limits(uid: int | None) -> None:
-    import resource
-
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _lower(resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)
     target = os.getuid() if uid is None else uid
@@ -241,8 +242,6 @@ def _set_limits(uid: int | None) -> None:
 
 
 def _lower(limit: int, value: int) -> None:
-    import resource
-
     soft, hard = resource.getrlimit(limit)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
