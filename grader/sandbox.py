@@ -105,7 +105,7 @@ def probe() -> Protection:
         return Protection(system)
     try:
         import landlockpy
-        from landlockpy import AccessFS, AccessNet, Ruleset, Scope
+        from landlockpy import AccessFS, AccessNet, Ruleset, Scope, fs_for_abi
 
         abi = landlockpy.abi_version()
     except Exception:  # noqa: BLE001 - no usable Landlock, whatever the reason
@@ -121,7 +121,7 @@ def probe() -> Protection:
 
     fs = net = signals = unix = False
     if abi:
-        fs = works(handled_fs=AccessFS.READ_FILE | AccessFS.WRITE_FILE | AccessFS.EXECUTE)
+        fs = works(handled_fs=fs_for_abi(abi))  # every file right the worker's ruleset handles
         net = works(handled_net=AccessNet.BIND_TCP | AccessNet.CONNECT_TCP)
         signals = works(scoped=Scope.SIGNAL)
         unix = works(scoped=Scope.ABSTRACT_UNIX_SOCKET)

@@ -45,25 +45,33 @@ def test_the_summary_names_every_layer_and_what_is_missing():
     assert not sandbox.Protection("Linux", seccomp=True).full
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
-def test_each_landlock_feature_is_probed_on_its_own(monkeypatch):
+def _kernel_claiming_abi_6(monkeypatch, refused_scope=0, refused_fs=0):
+    """A kernel that claims ABI 6 but refuses some flags of it (its flags lag its number)."""
     import landlockpy
 
-    class KernelWithoutSignalScoping:
-        """Claims ABI 6 but refuses the signal scope: a kernel whose flags lag its number."""
-
+    class Ruleset:
         def __init__(self, *, handled_fs, handled_net, scoped=landlockpy.Scope.NONE, best_effort=True):
-            if scoped & landlockpy.Scope.SIGNAL:
+            if scoped & refused_scope or handled_fs & refused_fs:
                 raise landlockpy.LandlockError(22, "Invalid argument")
 
         def close(self):
             pass
 
     monkeypatch.setattr(landlockpy, "abi_version", lambda: 6)
-    monkeypatch.setattr(landlockpy, "Ruleset", KernelWithoutSignalScoping)
+    monkeypatch.setattr(landlockpy, "Ruleset", Ruleset)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
+def test_each_landlock_feature_is_probed_on_its_own(monkeypatch):
+    import landlockpy
+
+    _kernel_claiming_abi_6(monkeypatch, refused_scope=landlockpy.Scope.SIGNAL)
     found = sandbox.probe()
     assert (found.landlock_abi, found.fs, found.net, found.signals, found.unix) == (6, True, True, False, True)
     assert "landlock 6 (files, network)" in found.summary()
+    _kernel_claiming_abi_6(monkeypatch, refused_fs=landlockpy.AccessFS.IOCTL_DEV)
+    found = sandbox.probe()
+    assert (found.fs, found.net, found.signals) == (False, True, True) and not found.full
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
