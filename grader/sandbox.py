@@ -357,5 +357,7 @@ def _landlock_rules(protection: Protection, read: list[Path], write: Path):
 
 def harden_trusted_process() -> None:
     """No other process of our uid may ptrace this one or read its memory (PR_SET_DUMPABLE 0)."""
+    if sys.platform != "linux":
+        return
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
