@@ -105,7 +105,7 @@ def test_require_sandbox_refuses_to_grade_unconfined(monkeypatch, capsys):
     monkeypatch.setattr(pool, "protection", lambda: sandbox.Protection("Darwin"))
     assert cli.main(["--require-sandbox", "--submission", str(REPO / "solutions"), "--topic", "layers"]) == 3
     assert "not fully confined (none (macOS))" in capsys.readouterr().err
-    assert cli._sandbox_acceptable(required=False)  # without the option it grades, and says so
+    assert cli._sandbox_acceptable(cli.parse_args([]))  # without the option it grades, and says so
     assert "runs unconfined here" in capsys.readouterr().err
 
 
@@ -182,7 +182,7 @@ def test_strings_are_clipped_where_they_are_read():
     reply = pool.load_reply(_saved({"ok": True, "value": ["x" * 100_000], "output": "y" * 100_000}), 1 << 24)
     assert len(reply["value"][0]) <= pool.MAX_TEXT and len(reply["output"]) <= pool.MAX_TEXT
     message = pool.format_error({"type": "E" * 10_000, "message": "m" * 10**6, "frames": ["f" * 10**5] * 100}, "")
-    assert len(message) < 10_000
+    assert len(str(message)) < 10_000
 
 
 def test_the_stack_of_the_current_thread_is_read_from_the_log():
@@ -450,8 +450,8 @@ def test_a_timeout_names_where_the_submission_was_stuck(tmp_path):
         runner.run(attempt, "spin")
     first = ATTACKS.splitlines().index("def spin():") + 1
     assert fault.value.status == "timeout"
-    assert any(f"stuck in attacks.py, line {line}, in spin" in fault.value.message for line in (first + 1, first + 2))
-    assert "test_sandbox" not in fault.value.message  # the checks' own frames are never named
+    assert any(f"stuck in attacks.py, line {line}, in spin" in str(fault.value.message) for line in (first + 1, first + 2))
+    assert "test_sandbox" not in str(fault.value.message)  # the checks' own frames are never named
     runner.stop()
 
 
