@@ -27,7 +27,9 @@ LEARNING_ORDER = (
 
 # `python -m grader NAME ...` runs another command: "module:function", called with the
 # remaining arguments and returning the exit status. Without one of these names, it grades.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "merge": "grader.batch:merge_main",
+}
 
 
 def available_topics() -> list[str]:
@@ -53,6 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
+    from grader.batch import add_class_options
+
+    add_class_options(parser)
     return parser.parse_args(argv)
 
 
@@ -74,10 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module, function = SUBCOMMANDS[argv[0]].split(":")
         return getattr(importlib.import_module(module), function)(argv[1:])
-    from grader.pool import warm_up
-
-    warm_up()  # the fork server imports torch while this process imports it too
     args = parse_args(argv)
+    if not args.class_dir and (args.out or args.shard):
+        print("grader: --out and --shard go with --class", file=sys.stderr)
+        return 2
+    if not args.class_dir:  # a class run starts one fork server per grading process instead
+        from grader.pool import warm_up
+
+        warm_up()  # the fork server imports torch while this process imports it too
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
@@ -88,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.junit or args.gradescope:
             print("grader: --class writes --json only", file=sys.stderr)
             return 2
+        from grader.batch import grade_class
+
         return grade_class(args, Path(args.class_dir), selected)
     return grade_one(args, Path(args.submission), selected)
 
@@ -117,37 +128,6 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
     finally:
         shutil.rmtree(junit_dir, ignore_errors=True)
     return 3 if run.broken else 0
-
-
-def grade_class(args, class_dir: Path, topics: list[str]) -> int:
-    """Grade every subdirectory of `class_dir` in this one process, the reference computed once."""
-    from grader import reports
-    from grader.plugin import Side
-    from grader.pool import new_log_dir
-    from grader.scoring import score
-
-    if not class_dir.is_dir():
-        print(f"grader: {class_dir} is not a directory", file=sys.stderr)
-        return 2
-    reference = Side(Path(args.reference).resolve(), _limits(args), new_log_dir())
-    env = reports.environment()
-    students, broken = [], False
-    try:
-        for submission in sorted(p for p in class_dir.iterdir() if p.is_dir()):
-            run = run_checks(args, submission, topics, reference=reference)
-            exercises = score(run.outcomes)
-            report = reports.to_json(exercises, env, {"name": submission.name, "complete": not run.broken})
-            students.append(report)
-            broken |= run.broken
-            print(f"{submission.name:<30} {report['score']:>7g} / {report['max_score']:g}", flush=True)
-            _complain_if_broken(run)
-    finally:
-        reference.close()
-    if args.json:
-        reports.write_json(args.json, {"class": str(class_dir), "topics": topics, "environment": env,
-                                       "submissions": [{k: v for k, v in s.items() if k != "environment"}
-                                                       for s in students]})
-    return 3 if broken else 0
 
 
 def run_checks(args, submission: Path, topics: list[str], junit: Path | None = None, reference=None) -> Run:
