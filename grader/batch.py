@@ -136,6 +136,7 @@ def _serve(conn, job: Job) -> None:
     from grader.pool import new_log_dir, warm_up
     from grader.scoring import score
 
+    _prepare_grading_process()
     warm_up()
     reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
     env = None
@@ -159,6 +160,13 @@ def _serve(conn, job: Job) -> None:
         pass
     finally:
         reference.close()
+
+
+def _prepare_grading_process() -> None:
+    """Its own torch computations (the checks' statistics) take one thread: --jobs processes share the CPUs."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -2,8 +2,10 @@
 
 Written from the per-student reports of a `--class` run (or of several, by `merge`):
 
-- `gradebook.csv`: one row per student: `Student` (the submission's folder name), `Total`,
-  then one column per exercise (`<topic>.<Symbol>`), in points; UTF-8, a header row, commas;
+- `gradebook.csv`: one row per student: `Student` and `SIS Login ID` (both the submission's
+  folder name), `Section` (empty), `Total`, then one column per exercise (`<topic>.<Symbol>`),
+  in points; UTF-8, a header row, commas. Canvas matches rows by `SIS Login ID` and needs the
+  `Section` column; Moodle and Gradescope let the instructor map the `Student` column;
 - `summary.md` (for a CI step summary) and `summary.html` (self-contained, its charts inline
   SVG): the score distribution, each exercise's mean and each check's pass rate, hardest
   first, and each exercise's most frequent reasons for lost points, numbers left out of the
@@ -58,7 +60,7 @@ class ClassStats:
 
     def add(self, report: dict) -> None:
         name = report.get("name", "?")
-        row = {"Student": name, "Total": report["score"]}
+        row = {"Student": name, "SIS Login ID": name, "Section": "", "Total": report["score"]}
         self.totals.append((report["score"], report["max_score"]))
         if not report.get("complete", True):
             self.incomplete.append(name)
@@ -133,7 +135,7 @@ def headline(stats: ClassStats) -> str:
 def gradebook_csv(stats: ClassStats) -> str:
     exercises = list(stats.exercises)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["Student", "Total", *exercises], restval=0, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=["Student", "SIS Login ID", "Section", "Total", *exercises], restval=0, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in row.items()} for row in stats.rows)
     return buffer.getvalue()

@@ -73,12 +73,13 @@ def test_a_class_run_writes_a_report_per_student_and_the_class_report(whole_clas
 def test_the_gradebook_has_a_row_per_student_with_total_and_one_column_per_exercise(whole_class):
     out, _ = whole_class
     rows = list(csv.DictReader((out / "gradebook.csv").open()))
-    assert list(rows[0]) == ["Student", "Total", "layers.CenteredLayer", "layers.MyLinear", "layers.TensorReduction"]
+    assert list(rows[0]) == ["Student", "SIS Login ID", "Section", "Total",
+                             "layers.CenteredLayer", "layers.MyLinear", "layers.TensorReduction"]
     by_name = {row["Student"]: row for row in rows}
     assert list(by_name) == ["ada", "bob", "cy", "dee"]
     assert by_name["ada"]["Total"] == "8" and by_name["bob"]["Total"] == "0"
     cy = by_name["cy"]
-    assert float(cy["Total"]) == sum(float(cy[c]) for c in list(cy)[2:])
+    assert cy["SIS Login ID"] == "cy" and float(cy["Total"]) == sum(float(cy[c]) for c in list(cy)[4:])
     assert float(cy["layers.CenteredLayer"]) < 2 and cy["layers.MyLinear"] == "3"
 
 
