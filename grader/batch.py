@@ -41,14 +41,22 @@ STOP_GRACE = 20.0  # seconds grading processes get to stop their workers after C
 def add_class_options(parser: argparse.ArgumentParser) -> None:
     """The options of `--class` runs (see `python -m grader --help`)."""
     group = parser.add_argument_group("grading a class (--class DIR)")
-    group.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                       help="students graded at the same time (default: the number of CPUs)")
+    group.add_argument("--jobs", type=int, default=_usable_cpus(), metavar="N",
+                       help="students graded at the same time (default: the number of CPUs this process may use)")
     group.add_argument("--out", metavar="RESULTS",
                        help="keep one report per student in RESULTS/students/ (a rerun grades only what changed) "
                             "and write the class report there: gradebook.csv, summary.md, summary.html")
     group.add_argument("--shard", type=Shard.parse, default=None, metavar="K/N",
                        help="grade only the K-th of N slices of the class (1 <= K <= N); "
                             "`python -m grader merge` combines the slices")
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a Slurm or container allocation), else all of them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -268,8 +276,12 @@ def _grade_in_parallel(args, topics: list[str], results: Path, tasks: list[tuple
     """Grade `tasks` with --jobs grading processes; what each one reported, by name."""
     if not tasks:
         return {}
+    import torch
+
     import grader.plugin  # noqa: F401 - torch and pytest, imported once here for every grading process
 
+    # assert_close's first call imports torch.distributed.tensor (a second or more): here, once.
+    torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
     context = multiprocessing.get_context("fork")  # they inherit torch and pytest, imported once
     job = Job(args, topics, results, os.getpid())
     sys.stdout.flush()
