@@ -171,10 +171,22 @@ def _serve(conn, job: Job) -> None:
 
 
 def _prepare_grading_process() -> None:
-    """Its own torch computations (the checks' statistics) take one thread: --jobs processes share the CPUs."""
+    """Settings that pay off over many students.
+
+    Its own torch computations (the checks' statistics) take one thread, since --jobs
+    processes share the CPUs; and what is imported by now (torch, pytest, the grader) is
+    frozen out of the garbage collector, which otherwise walks it again at every full
+    collection, many of them in each student's pytest session.
+    """
+    import gc
+
     import torch
 
+    import grader.checks  # noqa: F401 - what the check files import
+    import grader.plugin  # noqa: F401
+
     torch.set_num_threads(1)
+    gc.freeze()
 
 
 def _die_with_parent(parent: int) -> None:
