@@ -190,9 +190,11 @@ def _prepare_grading_process() -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Stop (SIGTERM, then what Ctrl-C does) when the parent dies, even of SIGKILL."""
+    """Stop (SIGTERM, then what Ctrl-C does) when the parent dies, even of SIGKILL.
+
+    Ctrl-C (SIGINT) is handled as in the parent, whose handler a fork keeps.
+    """
     signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != parent:

@@ -117,7 +117,8 @@ def test_a_run_stopped_halfway_resumes_where_it_stopped_with_the_same_report(how
     command = [sys.executable, "-m", "grader", "--class", str(class_dir), "--topic", "layers", "--out", str(out),
                "--jobs", "1"]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True,  # as in a terminal, where Ctrl-C is not ignored
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while not list((out / "students").glob("*.json")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
