@@ -43,6 +43,11 @@ OUT ?= release
 release: $(VENV)/.installed
 	$(PY) -m grader release $(OUT)
 
+# A class graded in parallel next to single runs, peak memory, a hanging student (BENCH_ARGS="--students 40").
+.PHONY: bench-class
+bench-class: $(VENV)/.installed
+	$(PY) bench/class_speed.py $(BENCH_ARGS)
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt

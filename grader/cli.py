@@ -29,6 +29,7 @@ LEARNING_ORDER = (
 # remaining arguments and returning the exit status. Without one of these names, it grades.
 SUBCOMMANDS: dict[str, str] = {
     "hint": "grader.hint:main",
+    "merge": "grader.batch:merge_main",
     "release": "grader.release:main",
     "watch": "grader.watch:main",
 }
@@ -60,6 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well (and --all)")
     add_table_options(parser)
+    from grader.batch import add_class_options
+
+    add_class_options(parser)
     return parser.parse_args(argv)
 
 
@@ -91,13 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module, function = SUBCOMMANDS[argv[0]].split(":")
         return getattr(importlib.import_module(module), function)(argv[1:])
-    from grader.pool import warm_up
-
-    warm_up()  # the fork server imports torch while this process imports it too
     args = parse_args(argv)
     from grader.i18n import _, translator
 
     tr = translator(args.lang)
+    if not args.class_dir and (args.out or args.shard):
+        print(tr(_("grader: --out and --shard go with --class")), file=sys.stderr)
+        return 2
+    if not args.class_dir:  # a class run starts one fork server per grading process instead
+        from grader.pool import warm_up
+
+        warm_up()  # the fork server imports torch while this process imports it too
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
@@ -111,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.junit or args.gradescope:
             print(tr(_("grader: --class writes --json only")), file=sys.stderr)
             return 2
+        from grader.batch import grade_class
+
         return grade_class(args, Path(args.class_dir), selected)
     return grade_one(args, Path(args.submission), selected)
 

@@ -1,0 +1,157 @@
+"""How fast a class is graded, next to grading its students one `make grade` at a time.
+
+    .venv/bin/python bench/class_speed.py [--students 200] [--small 20] [--singles 3] [--jobs N]
+
+Makes a class of copies of the solutions with small variations (a comment, and in every
+fifth student one topic left as the stub), then prints:
+- the wall time of `--singles` single runs (`python -m grader --submission ...`, what
+  `make grade` runs), per student;
+- the wall time of `python -m grader --class DIR --jobs N` over `--small` and over
+  `--students` students, per student, and the ratio to the single runs (target: >= 10);
+- the peak memory of the whole process tree of each class run (RSS summed, and PSS, which
+  counts a page shared by several processes once), sampled: it should not grow with the class;
+- a class with one student whose every check hangs, next to the same class without him:
+  he costs the class his own timeouts (the checks that time out, times --timeout), no more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TOPICS = sorted(p.stem for p in (REPO / "solutions").glob("*.py"))
+HANG = "while True:\n    pass\n"
+
+
+def make_class(folder: Path, size: int) -> Path:
+    folder.mkdir(parents=True)
+    for index in range(size):
+        student = folder / f"student{index:04}"
+        shutil.copytree(REPO / "solutions", student)
+        topic = TOPICS[index % len(TOPICS)]
+        if index % 5 == 4:  # this topic not done yet
+            shutil.copy(REPO / "exercises" / f"{topic}.py", student / f"{topic}.py")
+        with (student / f"{topic}.py").open("a") as stream:
+            stream.write(f"\n# student {index}\n")
+    return folder
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants until stopped; keeps the peaks."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every = pid, every
+        self.peak_rss = self.peak_pss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            rss = pss = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Rss:"):
+                            rss += int(line.split()[1]) << 10
+                        elif line.startswith("Pss:"):
+                            pss += int(line.split()[1]) << 10
+                except OSError:
+                    continue
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self._stop.wait(self.every)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except OSError:
+                    continue
+                children.setdefault(parent, []).append(int(entry.name))
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(command: list[str]) -> tuple[float, TreeMemory]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    memory = TreeMemory(process.pid)
+    _, stderr = process.communicate()
+    memory.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
+    return time.perf_counter() - started, memory
+
+
+def grade_class(folder: Path, jobs: int, *extra: str) -> tuple[float, TreeMemory]:
+    return timed([sys.executable, "-m", "grader", "--class", str(folder), "--jobs", str(jobs), *extra])
+
+
+def mib(size: int) -> str:
+    return f"{size / 2**20:6.0f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--small", type=int, default=20)
+    parser.add_argument("--singles", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=float, default=2.0, help="--timeout of the hanging-student runs")
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="torchlings-bench-") as tmp:
+        root = Path(tmp)
+        large = make_class(root / "large", args.students)
+        small = make_class(root / "small", args.small)
+        singles = [timed([python, "-m", "grader", "--submission", str(large / f"student{i:04}")])[0]
+                   for i in range(args.singles)]
+        single = statistics.fmean(singles)
+        print(f"single runs (python -m grader --submission), {args.singles}: {single:6.2f} s per student "
+              f"({', '.join(f'{s:.2f}' for s in singles)})", flush=True)
+        for size, folder in ((args.small, small), (args.students, large)):
+            wall, memory = grade_class(folder, args.jobs)
+            print(f"--class of {size:>4}, --jobs {args.jobs}: {wall:7.1f} s, {wall / size:5.2f} s per student, "
+                  f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
+                  f"peak memory RSS {mib(memory.peak_rss)}, PSS {mib(memory.peak_pss)}", flush=True)
+
+        # One student whose every check hangs, in a class of a few, on the topic `layers`.
+        few = make_class(root / "few", max(2, args.jobs))
+        options = ["--topic", "layers", "--timeout", f"{args.timeout:g}"]
+        without, _ = grade_class(few, args.jobs, *options)
+        hanger = few / "zz-hangs"
+        hanger.mkdir()
+        source = (REPO / "solutions" / "layers.py").read_text()
+        (hanger / "layers.py").write_text(source.replace("        # BEGIN SOLUTION", "        " + HANG.replace(
+            "\n", "\n        ").rstrip() + "\n        # BEGIN SOLUTION"))
+        report = root / "hang.json"
+        with_him, _ = grade_class(few, args.jobs, *options, "--json", str(report))
+        him = next(s for s in json.loads(report.read_text())["submissions"] if s["name"] == "zz-hangs")
+        timeouts = sum(c["status"] == "timeout" for e in him["exercises"] for c in e["checks"])
+        print(f"a student whose every check hangs ({timeouts} checks timed out at {args.timeout:g} s, "
+              f"{timeouts * args.timeout:g} s of his own timeouts): the class took {with_him - without:+.1f} s "
+              f"({without:.1f} s without him, {with_him:.1f} s with him)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,399 @@
+"""Grading a class: every subfolder of a directory is one student's submission.
+
+    python -m grader --class DIR [--out RESULTS] [--jobs N] [--shard K/N] [--json class.json]
+    python -m grader merge RESULTS... [--out REPORT]
+
+`--jobs N` grading processes are forked once from this one (which has imported torch and
+pytest) and then grade students from a queue, one after another, each student in a pytest
+session and workers of its own; each grading process keeps one reference side for all its
+students. A student's report is written to RESULTS/students/<name>.json as soon as it is
+graded, keyed by a hash of the submission's files and of everything the grade depends on
+(the checks, the grader, the reference, the settings), so a rerun grades only what is new
+or changed and an interrupted run loses nothing. `--shard K/N` grades the K-th of N
+deterministic slices of the class; `merge` combines the slices' results into one report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import hashlib
+import importlib.util
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.cli import CHECKS, REPO
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STUDENTS = "students"  # RESULTS/students/<name>.json: one report per student
+STOP_GRACE = 20.0  # seconds grading processes get to stop their workers after Ctrl-C
+
+
+def add_class_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `--class` runs (see `python -m grader --help`)."""
+    group = parser.add_argument_group("grading a class (--class DIR)")
+    group.add_argument("--jobs", type=int, default=_usable_cpus(), metavar="N",
+                       help="students graded at the same time (default: the number of CPUs this process may use)")
+    group.add_argument("--out", metavar="RESULTS",
+                       help="keep one report per student in RESULTS/students/ (a rerun grades only what changed) "
+                            "and write the class report there: gradebook.csv, summary.md, summary.html")
+    group.add_argument("--shard", type=Shard.parse, default=None, metavar="K/N",
+                       help="grade only the K-th of N slices of the class (1 <= K <= N); "
+                            "`python -m grader merge` combines the slices")
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a Slurm or container allocation), else all of them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The K-th (1-based) of N slices: the students at positions i (0-based, sorted by name) with i % N == K - 1."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not K/N") from None
+        if not 1 <= index <= count:
+            raise argparse.ArgumentTypeError(f"{text!r}: K must be between 1 and N")
+        return cls(index, count)
+
+    def select(self, names: list[str]) -> list[str]:
+        return [name for position, name in enumerate(sorted(names)) if position % self.count == self.index - 1]
+
+
+# What a grade depends on ---------------------------------------------------------------
+
+def _hash_tree(digest, root: Path) -> None:
+    """Feed every file under `root` (its path relative to root, then its bytes) to `digest`."""
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        relative = path.name if path == root else path.relative_to(root).as_posix()
+        digest.update(relative.encode() + b"\0" + str(path.stat().st_size).encode() + b"\0")
+        digest.update(path.read_bytes())
+
+
+def grader_fingerprint(reference: Path, topics: list[str], settings: dict) -> str:
+    """A hash of everything besides the submission that a grade depends on."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"topics": topics, "settings": settings, "python": sys.version}, sort_keys=True).encode())
+    torch_version = Path(importlib.util.find_spec("torch").origin).parent / "version.py"  # without importing torch
+    from grader.recording import RELEASED
+
+    for root in (torch_version, CHECKS, REPO / "grader", reference, RELEASED):
+        digest.update(f"\0{root.name}\0".encode())
+        _hash_tree(digest, root)
+    return digest.hexdigest()
+
+
+def submission_key(fingerprint: str, submission: Path) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
+    _hash_tree(digest, submission)
+    return digest.hexdigest()
+
+
+def report_path(results: Path, name: str) -> Path:
+    return results / STUDENTS / f"{name}.json"
+
+
+def is_current(path: Path, key: str) -> bool:
+    """Whether `path` holds a complete report made with `key`."""
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    return report.get("key") == key and report.get("complete") is True
+
+
+# The trusted processes that grade ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    """What a grading process needs to know: the same for every student."""
+
+    args: argparse.Namespace
+    topics: list[str]
+    results: Path
+    parent: int
+    recordings: dict  # the reference's recorded results, by topic: read (or made) once, by the parent
+
+
+def _serve(conn, job: Job) -> None:
+    """A grading process: grade the students the parent sends, one after another, until it sends None."""
+    _die_with_parent(job.parent)
+    from grader import reports
+    from grader.cli import _complain_if_broken, _limits, run_checks
+    from grader.plugin import Side
+    from grader.pool import new_log_dir, warm_up
+    from grader.scoring import score
+
+    _prepare_grading_process()
+    warm_up()
+    reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
+    reference.recordings.update(job.recordings)
+    env = None
+    try:
+        conn.send({"ready": True})
+        while (task := conn.recv()) is not None:
+            name, submission, key = task
+            started = time.monotonic()
+            run = run_checks(job.args, Path(submission), job.topics, reference=reference)
+            if run.pytest_status == 2:  # pytest.ExitCode.INTERRUPTED: Ctrl-C, nothing to keep
+                break
+            env = env or reports.environment()
+            seconds = round(time.monotonic() - started, 3)
+            report = reports.to_json(score(run.outcomes), env, {
+                "name": name, "complete": not run.broken, "key": key, "topics": job.topics, "seconds": seconds})
+            reports.write_json(report_path(job.results, name), report)
+            _complain_if_broken(run)
+            conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
+                       "complete": not run.broken, "seconds": seconds})
+    except (KeyboardInterrupt, EOFError, BrokenPipeError):
+        pass
+    finally:
+        reference.close()
+
+
+def _prepare_grading_process() -> None:
+    """Settings that pay off over many students.
+
+    Its own torch computations (the checks' statistics) take one thread, since --jobs
+    processes share the CPUs; and what is imported by now (torch, pytest, the grader) is
+    frozen out of the garbage collector, which otherwise walks it again at every full
+    collection, many of them in each student's pytest session.
+    """
+    import gc
+
+    import torch
+
+    import grader.checks  # noqa: F401 - what the check files import
+    import grader.plugin  # noqa: F401
+
+    torch.set_num_threads(1)
+    gc.freeze()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Stop (SIGTERM, then what Ctrl-C does) when the parent dies, even of SIGKILL.
+
+    Ctrl-C (SIGINT) is handled as in the parent, whose handler a fork keeps.
+    """
+    signal.signal(signal.SIGTERM, _interrupt)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        raise SystemExit(1)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class Progress:
+    """A bar with an ETA on a terminal (tqdm); plain lines in logs and CI."""
+
+    def __init__(self, total: int):
+        from tqdm import tqdm
+
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.interactive = sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
+        self.bar = tqdm(total=total, unit="student", file=sys.stderr, dynamic_ncols=True) if self.interactive else None
+
+    def update(self, result: dict) -> None:
+        from tqdm import tqdm
+
+        self.done += 1
+        line = f"{result['name']:<30} {result['score']:>7g} / {result['max_score']:g}" + (
+            "" if result["complete"] else "  (incomplete: the grader itself failed)")
+        if self.bar is not None:
+            self.bar.set_postfix_str(result["name"], refresh=False)
+            self.bar.update(1)
+            if not result["complete"]:
+                self.bar.write(line, file=sys.stderr)
+            return
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        print(f"[{self.done:>{len(str(self.total))}}/{self.total}] {line}  "
+              f"({result['seconds']:.1f} s, eta {tqdm.format_interval(eta)})", flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def grade_class(args, class_dir: Path, topics: list[str]) -> int:
+    """Grade every subdirectory of `class_dir` (the `--class` run); see the module's docstring."""
+    from grader import classreport
+    from grader.cli import _limits
+
+    if not class_dir.is_dir():
+        print(f"grader: {class_dir} is not a directory", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("grader: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    names = sorted(p.name for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if args.shard:
+        names = args.shard.select(names)
+    limits = _limits(args)
+    reference = Path(args.reference).resolve()
+    fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory})
+    with contextlib.ExitStack() as stack:
+        if args.out:
+            results = Path(args.out)
+        else:
+            results = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="torchlings-class-")))
+        keys = {name: submission_key(fingerprint, class_dir / name) for name in names}
+        pending = [name for name in names if not is_current(report_path(results, name), keys[name])]
+        if len(pending) < len(names):
+            print(f"{len(names) - len(pending)} of {len(names)} students already graded and current; "
+                  f"grading {len(pending)}", flush=True)
+        tasks = [(name, str((class_dir / name).resolve()), keys[name]) for name in pending]
+        try:
+            _grade_in_parallel(args, topics, results, tasks)
+        except KeyboardInterrupt:
+            graded = sum(is_current(report_path(results, n), keys[n]) for n in names)
+            kept = f"kept in {results}; rerun the same command to go on" if args.out else "lost (no --out)"
+            print(f"grader: interrupted; {graded} of {len(names)} students graded, {kept}", file=sys.stderr)
+            return 130
+        missing = [name for name in names if not is_current(report_path(results, name), keys[name])]
+        students = [path for path in (report_path(results, name) for name in names) if path.is_file()]
+        summary = classreport.write_class_report(students, Path(args.out) if args.out else None,
+                                                 Path(args.json) if args.json else None,
+                                                 {"class": str(class_dir), "topics": topics})
+    print(summary, flush=True)
+    if missing:
+        print(f"grader: {len(missing)} students have no complete grade ({', '.join(missing[:5])}"
+              f"{', ...' if len(missing) > 5 else ''}); rerun to grade them again", file=sys.stderr)
+    return 3 if missing else 0
+
+
+def _grade_in_parallel(args, topics: list[str], results: Path, tasks: list[tuple]) -> dict:
+    """Grade `tasks` with --jobs grading processes; what each one reported, by name."""
+    if not tasks:
+        return {}
+    import torch
+
+    import grader.plugin  # noqa: F401 - torch and pytest, imported once here for every grading process
+
+    # assert_close's first call imports torch.distributed.tensor (a second or more): here, once.
+    torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
+    context = multiprocessing.get_context("fork")  # they inherit torch and pytest, imported once
+    from grader import recording
+    from grader.cli import CHECKS
+
+    recordings = recording.for_topics({topic: CHECKS / f"test_{topic}.py" for topic in topics},
+                                      Path(args.reference).resolve())
+    job = Job(args, topics, results, os.getpid(), recordings)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    processes = {}
+    for _ in range(min(args.jobs, len(tasks))):
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_serve, args=(child_end, job), name="torchlings-grading")
+        process.start()
+        child_end.close()
+        processes[parent_end] = process
+    progress = Progress(len(tasks))
+    queue = list(reversed(tasks))
+    done: dict[str, dict] = {}
+    interrupted = False
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop is a Ctrl-C too
+    try:
+        busy = set(processes)
+        while busy:
+            for conn in multiprocessing.connection.wait(list(busy)):
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):  # it stopped (or died: its student is graded by the next run)
+                    busy.discard(conn)
+                    continue
+                if "name" in message:
+                    done[message["name"]] = message
+                    progress.update(message)
+                with contextlib.suppress(OSError):
+                    conn.send(queue.pop() if queue else None)
+        return done
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.close()
+        _stop(processes, interrupted)
+
+
+def _stop(processes: dict, interrupted: bool) -> None:
+    """Have the grading processes stop their workers and exit, then make sure they are gone."""
+    deadline = time.monotonic() + STOP_GRACE
+    for conn, process in processes.items():
+        if interrupted and process.is_alive():
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGINT)  # ends its pytest session: its workers are stopped
+        with contextlib.suppress(OSError):
+            conn.send(None)
+    for conn, process in processes.items():
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()
+
+
+# `python -m grader merge` ---------------------------------------------------------------
+
+def merge_main(argv: list[str]) -> int:
+    """Combine the results of several `--class ... --out` runs (shards) into one class report."""
+    from grader import classreport
+
+    parser = argparse.ArgumentParser(prog="python -m grader merge",
+                                     description="Combine the results of --class runs (shards) into one class report.")
+    parser.add_argument("results", nargs="+", metavar="RESULTS",
+                        help="a directory a --class run wrote with --out (or its students/ folder)")
+    parser.add_argument("--out", default="class-report", metavar="DIR",
+                        help="where to write gradebook.csv, summary.md and summary.html (default: class-report)")
+    parser.add_argument("--json", metavar="PATH", help="also write every student's report in one JSON file")
+    args = parser.parse_args(argv)
+    found: dict[str, Path] = {}
+    for folder in map(Path, args.results):
+        students = folder / STUDENTS if (folder / STUDENTS).is_dir() else folder
+        if not students.is_dir():
+            print(f"grader merge: {folder} is not a directory", file=sys.stderr)
+            return 2
+        for path in sorted(students.glob("*.json")):
+            if path.stem in found and json.loads(found[path.stem].read_text()).get("key") != json.loads(
+                    path.read_text()).get("key"):
+                print(f"grader merge: {path.stem} was graded differently in {found[path.stem]} and {path}",
+                      file=sys.stderr)
+                return 2
+            found[path.stem] = path
+    if not found:
+        print("grader merge: no student reports found", file=sys.stderr)
+        return 2
+    summary = classreport.write_class_report([found[name] for name in sorted(found)], Path(args.out),
+                                             Path(args.json) if args.json else None,
+                                             {"class": [str(p) for p in args.results]})
+    print(summary)
+    return 0
