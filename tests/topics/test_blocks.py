@@ -83,9 +83,12 @@ def my_sequential_empty(blocks):
 @exercise("MySequential", points=1)
 def test_my_sequential_registers_modules_in_order(grade):
     got, want = grade.both(my_sequential_registration)
-    expect_equal(got, want, "MySequential(Linear(6, 5), ReLU(), Linear(5, 3)), like nn.Sequential,",
-                 hint="register each module with self.add_module(str(i), module); "
-                      "a plain Python list hides the modules from PyTorch")
+    what = "MySequential(Linear(6, 5), ReLU(), Linear(5, 3))"
+    hidden = not got["children"] and got["parameter_count"] == 0
+    expect_equal(got["children"], want["children"], f"the names of {what}'s children (nn.Sequential's are '0', '1', '2')",
+                 hint="modules kept in a plain Python list are hidden from PyTorch" if hidden else None)
+    expect_equal(got["parameter_count"], want["parameter_count"], f"the number of scalar parameters of {what}")
+    expect_equal(got["state_dict"], want["state_dict"], f"the state_dict keys and shapes of {what}")
 
 
 @exercise("MySequential", points=1)
@@ -120,7 +123,6 @@ def fixed_hidden_buffer(blocks):
         "linear_layers": [name for name, m in net.named_modules() if isinstance(m, nn.Linear)],
         "parameters": [name for name, _ in net.named_parameters()],
         "buffers": [name for name, _ in net.named_buffers()],
-        "in_state_dict": "rand_weight" in net.state_dict(),
     }
     if isinstance(weight, torch.Tensor):
         facts["shape"] = tuple(weight.shape)
@@ -155,15 +157,17 @@ def test_fixed_hidden_rand_weight_is_a_buffer(grade):
     facts = grade.student(fixed_hidden_buffer)
     expect(facts["is_tensor"], "FixedHiddenMLP has no tensor attribute rand_weight")
     expect_equal(facts["shape"], (20, 20), "rand_weight's shape")
-    expect(not facts["requires_grad"] and "rand_weight" not in facts["parameters"],
-           "rand_weight is trainable, but it must stay fixed",
-           hint="register it with self.register_buffer('rand_weight', torch.rand(20, 20)), not as nn.Parameter")
+    expect("rand_weight" not in facts["parameters"], "rand_weight is one of the module's parameters, but it must stay fixed",
+           hint="a buffer (register_buffer) moves with the module and is never trained; nn.Parameter is trained")
+    expect(not facts["requires_grad"], "rand_weight requires grad, but it must stay fixed")
     low, high = facts["range"]
     expect(0 <= low and high < 1, f"rand_weight's values lie in [{low:.3g}, {high:.3g}], not in [0, 1)",
            hint="torch.rand draws uniformly from [0, 1)")
-    expect(facts["in_state_dict"] and facts["dtype_after_to"] == "torch.float64",
+    plain_tensor = "rand_weight" not in facts["buffers"]
+    expect(facts["dtype_after_to"] == "torch.float64",
            f"rand_weight does not move with the module: after net.to(torch.float64) it is {facts['dtype_after_to']}",
-           hint="a plain tensor attribute stays behind on .to(device); register it with self.register_buffer")
+           hint="a plain tensor attribute stays behind on .to(device); a buffer moves with the module"
+           if plain_tensor else None)
 
 
 @exercise("FixedHiddenMLP", points=0.5)
