@@ -177,9 +177,14 @@ def get_parameter_values(parameters):
 
 
 def get_parameter_identity(parameters):
+    """For each good path: whether get_parameter gave the parameter itself, else how what it gave relates to it."""
     nets = networks_by_name()
-    return [parameters.get_parameter(nets[net], path) is dict(nets[net].named_parameters())[path]
-            for net, path in GOOD_PATHS]
+    facts = []
+    for net, path in GOOD_PATHS:
+        own, got = dict(nets[net].named_parameters())[path], parameters.get_parameter(nets[net], path)
+        facts.append({"same": got is own,
+                      "shares_memory": isinstance(got, torch.Tensor) and got.data_ptr() == own.data_ptr()})
+    return facts
 
 
 def get_parameter_missing(parameters):
@@ -206,11 +211,16 @@ def test_get_parameter_values(grade):
 
 @exercise("get_parameter", points=0.5)
 def test_get_parameter_returns_the_parameter_itself(grade):
-    same = grade.student(get_parameter_identity)
-    wrong = [path for (_, path), is_same in zip(GOOD_PATHS, same) if is_same is not True]
-    expect(not wrong, f"get_parameter(net, path) is not the network's own parameter for {wrong}",
-           hint="return the nn.Parameter object itself: .clone(), .data, .detach() or copy.deepcopy give a "
-                "different tensor, and changing it would not change the network")
+    facts = grade.student(get_parameter_identity)
+    wrong = [(path, fact) for (_, path), fact in zip(GOOD_PATHS, facts) if fact["same"] is not True]
+    views = [path for path, fact in wrong if fact["shares_memory"]]
+    copies = [path for path, fact in wrong if not fact["shares_memory"]]
+    hint = "return the nn.Parameter object itself, so that changing it changes the network"
+    expect(not views, f"get_parameter(net, path) is not the network's own parameter for {views}: it is another "
+           "tensor that shares the parameter's memory (it has no .grad of its own, and an optimizer given it "
+           "trains nothing)", hint)
+    expect(not copies, f"get_parameter(net, path) is not the network's own parameter for {copies}: it is a copy, "
+           "so changing it leaves the network as it was", hint)
 
 
 @exercise("get_parameter", points=0.5)
