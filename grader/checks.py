@@ -39,9 +39,15 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
     raise CheckFailed(_with_hint(f"{what}: expected {_short(want)}, got {_short(got)}", hint))
 
 
-def expect_same_as_reference(grade, probe, device: str, *args, what: str = "the result", hint: str | None = None):
-    """Run `probe(module, device, *args)` on both sides and compare; on CUDA, against the CPU reference too."""
+def expect_same_as_reference(grade, probe, device: str, *args, what: str = "the result", hint=None):
+    """Run `probe(module, device, *args)` on both sides and compare; on CUDA, against the CPU reference too.
+
+    `hint` is a string, or a function of (got, want) that diagnoses the mistake and returns
+    the hint for it, or None when the data shows no mistake it knows.
+    """
     got, want = grade.both(probe, device, *args)
+    if callable(hint):
+        hint = None if close(got, want) else hint(got, want)
     expect_close(got, want, what, hint)
     if device != "cpu":
         on_cpu = grade.reference(probe, "cpu", *args)
