@@ -165,15 +165,18 @@ def expect_in_place(grade, name, device, *, objects=True, dtypes=True):
         for key, fact in facts.items():
             what = f"{name}: parameter {key!r}"
             if objects:
-                expect(fact["is_leaf"] and not fact["has_history"],
-                       f"{what} now has autograd history (it was computed from other tensors)",
-                       hint="initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
-                            "parameter stays a leaf")
-                expect(fact["same_object"] and fact["is_parameter"],
+                history_hint = ("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
+                                "parameter stays a leaf")
+                expect(not fact["has_history"], f"{what} now has autograd history (it was computed from other tensors)",
+                       hint=history_hint)
+                expect(fact["is_leaf"], f"{what} is no longer a leaf tensor", hint=history_hint)
+                new_object_hint = ("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
+                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                expect(fact["same_object"],
                        f"{what} is a new object after the call: an optimizer built before the call "
-                       "still holds the old one, and would not train the model",
-                       hint="change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
-                            "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                       "still holds the old one, and would not train the model", hint=new_object_hint)
+                expect(fact["is_parameter"], f"{what} is no longer an nn.Parameter after the call",
+                       hint="change the values of the parameter in place; do not assign a plain tensor to it")
                 expect(fact["requires_grad"], f"{what} no longer requires grad: it would not be trained",
                        hint="do not switch requires_grad off; change the values under torch.no_grad() instead")
                 expect(fact["moved_by_optimizer"],

@@ -97,7 +97,8 @@ def test_train_returns_the_mean_batch_loss_of_each_epoch(grade):
 @exercise("train", points=0.5)
 def test_train_puts_the_net_in_training_mode(grade):
     seen = grade.student(modes_during_training)
-    expect(seen and all(seen), "train() ran the net's forward in eval mode (the net came in eval mode)",
+    expect(seen, "train() never ran the net's forward")
+    expect(all(seen), "train() ran the net's forward in eval mode (the net came in eval mode)",
            hint="call net.train() at the start of train(): evaluation may have left the net in eval mode")
 
 
@@ -191,9 +192,10 @@ def test_evaluate_restores_the_nets_mode(grade):
 @exercise("evaluate", points=0.5)
 def test_evaluate_builds_no_autograd_graph(grade):
     got = grade.student(evaluation)
-    expect(got["grad_enabled"] and not any(got["grad_enabled"]) and not any(got["output_requires_grad"]),
-           "evaluate() ran the net with autograd recording a graph",
-           hint="run the forward passes inside `with torch.no_grad():` (or torch.inference_mode())")
+    hint = "run the forward passes inside `with torch.no_grad():` (or torch.inference_mode())"
+    expect(got["grad_enabled"], "evaluate() never ran the net's forward")
+    expect(not any(got["grad_enabled"]), "evaluate() ran the net's forward with autograd recording", hint)
+    expect(not any(got["output_requires_grad"]), "evaluate()'s forward passes gave outputs that require grad", hint)
 
 
 # try_gpu / try_all_gpus
