@@ -40,12 +40,13 @@ def mlp_forward(blocks, device):
 @exercise("MLP", points=0.5)
 def test_mlp_parameters(grade):
     got, want = grade.both(mlp_parameters)
-    expect_equal(got, want, "MLP's parameters", hint="assign self.hidden and self.out in __init__, after super().__init__()")
+    expect_equal(got, want, "MLP's parameters",
+                 hint="layers become parameters of the module once assigned to self in __init__" if not got else None)
 
 
 @exercise("MLP", points=0.5)
 def test_mlp_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, mlp_forward, device, what="MLP", hint="forward(X) = out(relu(hidden(X)))")
+    expect_same_as_reference(grade, mlp_forward, device, what="MLP")
 
 
 # MySequential
@@ -93,8 +94,7 @@ def test_my_sequential_registers_modules_in_order(grade):
 
 @exercise("MySequential", points=1)
 def test_my_sequential_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, my_sequential_forward, device, what="MySequential",
-                             hint="apply the modules one after the other, each to the previous output")
+    expect_same_as_reference(grade, my_sequential_forward, device, what="MySequential")
 
 
 @exercise("MySequential", points=0.75)
@@ -174,15 +174,13 @@ def test_fixed_hidden_rand_weight_is_a_buffer(grade):
 def test_fixed_hidden_uses_one_linear_layer(grade):
     facts = grade.student(fixed_hidden_buffer)
     expect_equal(facts["linear_layers"], ["linear"], "FixedHiddenMLP's nn.Linear layers",
-                 hint="create one nn.Linear(20, 20), self.linear, and call it twice in forward")
+                 hint="the same layer, self.linear, is called twice in forward: one nn.Linear, not two"
+                 if len(facts["linear_layers"]) > 1 else None)
 
 
 @exercise("FixedHiddenMLP", points=1)
 def test_fixed_hidden_output_and_gradients(grade, device):
-    expect_same_as_reference(
-        grade, fixed_hidden_forward, device, what="FixedHiddenMLP",
-        hint="linear, then relu(X @ rand_weight + 1), then the same linear again; halve X while X.abs().sum() > 1; "
-             "return X.sum()")
+    expect_same_as_reference(grade, fixed_hidden_forward, device, what="FixedHiddenMLP")
 
 
 # NestMLP and chimera
@@ -217,19 +215,18 @@ def chimera_forward(blocks, device):
 @exercise("NestMLP", points=0.5)
 def test_nest_mlp_parameters(grade):
     got, want = grade.both(nest_parameters)
-    expect_equal(got, want, "NestMLP's parameters",
-                 hint="net = nn.Sequential(Linear(20, 64), ReLU(), Linear(64, 32), ReLU()) and linear = Linear(32, 16)")
+    expect_equal(got, want, "NestMLP's parameters")
 
 
 @exercise("NestMLP", points=0.5)
 def test_nest_mlp_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, nest_forward, device, what="NestMLP", hint="forward(X) = linear(net(X))")
+    expect_same_as_reference(grade, nest_forward, device, what="NestMLP")
 
 
 @exercise("chimera", points=0.5)
 def test_chimera_structure(grade):
     got, want = grade.both(chimera_structure)
-    expect_equal(got, want, "chimera()", hint="return nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())")
+    expect_equal(got, want, "chimera()")
 
 
 @exercise("chimera", points=0.5)
@@ -266,8 +263,7 @@ def test_parallel_registers_both_networks(grade):
 
 @exercise("Parallel", points=0.5)
 def test_parallel_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, parallel_forward, device, what="Parallel",
-                             hint="torch.cat((net1(X), net2(X)), dim=1)")
+    expect_same_as_reference(grade, parallel_forward, device, what="Parallel")
 
 
 # ModuleNet
@@ -285,8 +281,7 @@ def module_net_forward(blocks, device):
 @exercise("ModuleNet", points=0.5)
 def test_module_net_layers(grade):
     got, want = grade.both(module_net_structure)
-    expect_equal(got, want, "ModuleNet(5, 8, 3)",
-                 hint="layer1 = nn.Linear(num_input, num_hidden), layer2 = nn.Tanh(), layer3 = nn.Linear(num_hidden, num_output)")
+    expect_equal(got, want, "ModuleNet(5, 8, 3)")
 
 
 @exercise("ModuleNet", points=0.5)
@@ -314,9 +309,7 @@ def conv_block_forward(blocks, device):
 @exercise("named_conv_block", points=0.5)
 def test_named_conv_block_names(grade):
     got, want = grade.both(conv_block_structure)
-    expect_equal(got, want, "named_conv_block()",
-                 hint='nn.Sequential(OrderedDict([("conv1", nn.Conv2d(3, 32, 3, 1, 1)), ("relu1", nn.ReLU()), '
-                      '("pool", nn.MaxPool2d(2))]))')
+    expect_equal(got, want, "named_conv_block()")
 
 
 @exercise("named_conv_block", points=0.5)
@@ -338,19 +331,18 @@ def lenet_forward(blocks, device, batch):
 @exercise("LeNet", points=0.5)
 def test_lenet_parameters(grade):
     got, want = grade.both(lenet_parameters)
-    expect_equal(got, want, "LeNet's parameters",
-                 hint="conv1 = Conv2d(1, 6, 5), conv2 = Conv2d(6, 16, 5), fc1 = Linear(16*5*5, 120), "
-                      "fc2 = Linear(120, 84), fc3 = Linear(84, 10)")
+    expect_equal(got, want, "LeNet's parameters")
 
 
 @exercise("LeNet", points=1)
 def test_lenet_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4",
-                             hint="conv1, relu, max_pool2d(2); conv2, relu, max_pool2d(2); flatten; fc1, relu, fc2, relu, fc3")
+    expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4")
 
 
 @exercise("LeNet", points=1)
 def test_lenet_single_sample(grade):
     got, want = grade.both(lenet_forward, "cpu", 1)
+    squeezed = isinstance(got["output"], torch.Tensor) and got["output"].dim() < want["output"].dim()
     expect_close(got["output"], want["output"], "LeNet on a batch of 1",
-                 hint="flatten per sample with torch.flatten(X, 1) or X.view(X.shape[0], -1), never squeeze()")
+                 hint="the batch dimension of size 1 was dropped (squeeze() does that): flatten each sample, "
+                      "keeping dimension 0" if squeezed else None)
