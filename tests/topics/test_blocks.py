@@ -22,6 +22,51 @@ def output_and_gradients(net, X):
     return {"output": out, "gradients": gradients(net)}
 
 
+# Every block is also run on a float64 input, and must leave its input as it was. The blocks
+# these checks build (by exercise) and the shape of the input each one gets:
+BLOCKS = {
+    "MLP": (lambda blocks: blocks.MLP(), (4, 20)),
+    "MySequential": (lambda blocks: blocks.MySequential(nn.Linear(20, 16), nn.ReLU(), nn.Linear(16, 8)), (4, 20)),
+    "FixedHiddenMLP": (lambda blocks: blocks.FixedHiddenMLP(), (2, 20)),
+    "NestMLP": (lambda blocks: blocks.NestMLP(), (3, 20)),
+    "chimera": (lambda blocks: blocks.chimera(), (2, 20)),
+    "Parallel": (lambda blocks: blocks.Parallel(nn.Linear(6, 3), nn.Linear(6, 5)), (4, 6)),
+    "ModuleNet": (lambda blocks: blocks.ModuleNet(5, 8, 3), (4, 5)),
+    "named_conv_block": (lambda blocks: blocks.named_conv_block(), (2, 3, 8, 8)),
+    "LeNet": (lambda blocks: blocks.LeNet(), (2, 1, 32, 32)),
+}
+
+
+def input_after_forward(blocks, name):
+    """Whether a forward pass left its input X as it was, and by how much it changed it."""
+    build, shape = BLOCKS[name]
+    net = fill_parameters(build(blocks))
+    X = inputs(*shape, seed=4)
+    before = X.clone()
+    net(X)
+    return {"unchanged": torch.equal(X, before), "largest_change": (X - before).abs().max().item()}
+
+
+def float64_output(blocks, name):
+    """The dtype of what the block, moved to float64, gives for a float64 input."""
+    build, shape = BLOCKS[name]
+    net = fill_parameters(build(blocks)).double()
+    return str(net(inputs(*shape, seed=4, dtype=torch.float64)).dtype)
+
+
+def expect_input_unchanged(grade, name):
+    facts = grade.student(input_after_forward, name)
+    expect(facts["unchanged"], f"{name}'s forward changed its input X (by up to {facts['largest_change']:.3g}): "
+           "the caller's tensor must come back as it was",
+           hint="an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's tensor")
+
+
+def expect_follows_float64(grade, name):
+    got = grade.student(float64_output, name)
+    expect(got == "torch.float64", f"{name}, moved to float64 with .double(), gave a {got} output for a float64 input",
+           hint="a tensor made in __init__ or forward without dtype= (and device=) stays float32 on the CPU")
+
+
 def state_facts(net):
     return {name: tuple(value.shape) for name, value in net.state_dict().items()}
 
@@ -44,7 +89,7 @@ def test_mlp_parameters(grade):
                  hint="layers become parameters of the module once assigned to self in __init__" if not got else None)
 
 
-@exercise("MLP", points=0.5)
+@exercise("MLP", points=0.25)
 def test_mlp_output_and_gradients(grade, device):
     expect_same_as_reference(grade, mlp_forward, device, what="MLP")
 
@@ -92,7 +137,7 @@ def test_my_sequential_registers_modules_in_order(grade):
     expect_equal(got["state_dict"], want["state_dict"], f"the state_dict keys and shapes of {what}")
 
 
-@exercise("MySequential", points=1)
+@exercise("MySequential", points=0.75)
 def test_my_sequential_output_and_gradients(grade, device):
     expect_same_as_reference(grade, my_sequential_forward, device, what="MySequential")
 
@@ -178,7 +223,7 @@ def test_fixed_hidden_uses_one_linear_layer(grade):
                  if len(facts["linear_layers"]) > 1 else None)
 
 
-@exercise("FixedHiddenMLP", points=1)
+@exercise("FixedHiddenMLP", points=0.75)
 def test_fixed_hidden_output_and_gradients(grade, device):
     expect_same_as_reference(grade, fixed_hidden_forward, device, what="FixedHiddenMLP")
 
@@ -218,7 +263,7 @@ def test_nest_mlp_parameters(grade):
     expect_equal(got, want, "NestMLP's parameters")
 
 
-@exercise("NestMLP", points=0.5)
+@exercise("NestMLP", points=0.25)
 def test_nest_mlp_output_and_gradients(grade, device):
     expect_same_as_reference(grade, nest_forward, device, what="NestMLP")
 
@@ -229,7 +274,7 @@ def test_chimera_structure(grade):
     expect_equal(got, want, "chimera()")
 
 
-@exercise("chimera", points=0.5)
+@exercise("chimera", points=0.25)
 def test_chimera_output_and_gradients(grade, device):
     expect_same_as_reference(grade, chimera_forward, device, what="chimera()")
 
@@ -261,7 +306,7 @@ def test_parallel_registers_both_networks(grade):
                  hint="keep net1 and net2 as attributes (self.net1 = net1) so that PyTorch registers them")
 
 
-@exercise("Parallel", points=0.5)
+@exercise("Parallel", points=0.25)
 def test_parallel_output_and_gradients(grade, device):
     expect_same_as_reference(grade, parallel_forward, device, what="Parallel")
 
@@ -284,7 +329,7 @@ def test_module_net_layers(grade):
     expect_equal(got, want, "ModuleNet(5, 8, 3)")
 
 
-@exercise("ModuleNet", points=0.5)
+@exercise("ModuleNet", points=0.25)
 def test_module_net_output_and_gradients(grade, device):
     expect_same_as_reference(grade, module_net_forward, device, what="ModuleNet")
 
@@ -312,7 +357,7 @@ def test_named_conv_block_names(grade):
     expect_equal(got, want, "named_conv_block()")
 
 
-@exercise("named_conv_block", points=0.5)
+@exercise("named_conv_block", points=0.25)
 def test_named_conv_block_output_and_gradients(grade, device):
     expect_same_as_reference(grade, conv_block_forward, device, what="named_conv_block()")
 
@@ -334,7 +379,7 @@ def test_lenet_parameters(grade):
     expect_equal(got, want, "LeNet's parameters")
 
 
-@exercise("LeNet", points=1)
+@exercise("LeNet", points=0.75)
 def test_lenet_output_and_gradients(grade, device):
     expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4")
 
@@ -346,3 +391,93 @@ def test_lenet_single_sample(grade):
     expect_close(got["output"], want["output"], "LeNet on a batch of 1",
                  hint="the batch dimension of size 1 was dropped (squeeze() does that): flatten each sample, "
                       "keeping dimension 0" if squeezed else None)
+
+
+@exercise("MLP", points=0.125)
+def test_mlp_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "MLP")
+
+
+@exercise("MLP", points=0.125)
+def test_mlp_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "MLP")
+
+
+@exercise("MySequential", points=0.125)
+def test_my_sequential_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "MySequential")
+
+
+@exercise("MySequential", points=0.125)
+def test_my_sequential_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "MySequential")
+
+
+@exercise("FixedHiddenMLP", points=0.125)
+def test_fixed_hidden_mlp_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "FixedHiddenMLP")
+
+
+@exercise("FixedHiddenMLP", points=0.125)
+def test_fixed_hidden_mlp_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "FixedHiddenMLP")
+
+
+@exercise("NestMLP", points=0.125)
+def test_nest_mlp_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "NestMLP")
+
+
+@exercise("NestMLP", points=0.125)
+def test_nest_mlp_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "NestMLP")
+
+
+@exercise("chimera", points=0.125)
+def test_chimera_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "chimera")
+
+
+@exercise("chimera", points=0.125)
+def test_chimera_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "chimera")
+
+
+@exercise("Parallel", points=0.125)
+def test_parallel_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "Parallel")
+
+
+@exercise("Parallel", points=0.125)
+def test_parallel_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "Parallel")
+
+
+@exercise("ModuleNet", points=0.125)
+def test_module_net_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "ModuleNet")
+
+
+@exercise("ModuleNet", points=0.125)
+def test_module_net_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "ModuleNet")
+
+
+@exercise("named_conv_block", points=0.125)
+def test_named_conv_block_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "named_conv_block")
+
+
+@exercise("named_conv_block", points=0.125)
+def test_named_conv_block_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "named_conv_block")
+
+
+@exercise("LeNet", points=0.125)
+def test_lenet_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "LeNet")
+
+
+@exercise("LeNet", points=0.125)
+def test_lenet_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "LeNet")
