@@ -5,6 +5,23 @@ checks (the test functions) judge what came back. Points live on each check's ma
 Every probe writes its files in a temporary directory of its own. Where a probe reads a
 file back itself, it does so with `torch.load(path, weights_only=True)`, as a careful user
 loading someone else's file would.
+
+Who pays for a mistake in the save_checkpoint / load_checkpoint pair. The catalogue fixes what
+a checkpoint must hold, not its layout, so each half is judged against what the other half of
+the reference establishes, and never by running the reference's code in the submission's
+worker (or the other way round):
+- save_checkpoint is judged by its file alone, read in the submission's worker by a
+  layout-free reader (`checkpoint_contents`): the file must hold every model tensor, every
+  tensor of the optimizer's state, the epoch, every extra value and the RNG state as they were
+  at save time, under whatever keys and nesting. A failed save must leave the previous file's
+  bytes as they were.
+- load_checkpoint is judged first on the submission's own file (a round trip through its own
+  save), which gives full marks to a correct pair of any layout. Where that round trip fails,
+  the fault may be save's, so load_checkpoint is judged again on a file the reference's
+  save_checkpoint wrote (in the reference's worker, handed to the submission's worker as
+  bytes: `checkpoint_file_loaded`), and only that verdict counts. A load that cannot read the
+  reference's layout while its own save is wrong too is charged: that pair has no file it is
+  shown to read right.
 """
 
 import contextlib
@@ -254,24 +271,7 @@ def test_load_params_reads_a_gpu_checkpoint_on_the_cpu(grade):
     expect_close(got["output"], want["output"], "the outputs of the net load_params loaded a GPU checkpoint into")
 
 
-# save_checkpoint / load_checkpoint
-#
-# Who pays for a mistake in a save/load pair. The catalogue fixes what a checkpoint must
-# hold, not its layout, so each half is judged against what the other half of the
-# reference establishes, never by running the reference's code in the submission's worker
-# (or the other way round):
-# - save_checkpoint is judged by its file alone, read in the submission's worker by a
-#   layout-free reader (`checkpoint_contents`): the file must hold every model tensor, every
-#   tensor of the optimizer's state, the epoch, every extra value and the RNG state as they
-#   were at save time, under whatever keys and nesting; a failed save must leave the bytes
-#   of the previous file as they were.
-# - load_checkpoint is judged first on the submission's own file (a round trip through its
-#   own save), which gives full marks to a correct pair with any layout. Where that round
-#   trip fails, the fault may be save's, so load_checkpoint is judged again on a file the
-#   reference's save_checkpoint wrote (made in the reference's worker, handed to the
-#   submission's worker as bytes: `checkpoint_file_loaded`), and only that verdict counts.
-#   A load that cannot read the reference's layout while its own save is also wrong is
-#   charged: that pair has no file it demonstrably reads right.
+# save_checkpoint / load_checkpoint (who pays for which mistake: see the module docstring)
 
 CHECKPOINT_EXTRAS = {"best_loss": 0.25, "note": "hi", "history": [1.0, 0.5]}
 
