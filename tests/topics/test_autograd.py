@@ -170,7 +170,7 @@ def record_activations_facts(autograd):
             "global_hooks": global_hooks}
 
 
-@exercise("record_activations", points=1.25)
+@exercise("record_activations", points=1.125)
 def test_record_activations_outputs(grade):
     got, want = grade.both(record_activations_facts)
     expect(isinstance(got["activations"], dict),
@@ -241,7 +241,7 @@ def predict_facts(autograd, training):
     return facts
 
 
-@exercise("predict", points=0.75)
+@exercise("predict", points=0.5)
 def test_predict_output_in_eval_mode(grade, device):
     expect_same_as_reference(grade, predict_output, device,
                              what="predict(net, X) for a net with BatchNorm1d and Dropout that was training",
@@ -344,3 +344,43 @@ def test_numpy_copy_does_not_share_memory(grade):
                "a write into a shows in the tensor", hint)
         expect(not fact["tensor_write_shows"], f"numpy_copy(a) for a {label} array shares memory with a: "
                "a write into the tensor shows in a", hint)
+
+
+# Every function given an input X must leave it as it was; predict must follow a float64 input.
+
+def input_after_call(autograd, name):
+    """Whether `name`(net, X) left X as it was, and by how much it changed it."""
+    net = predict_net("cpu") if name == "predict" else fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU()))
+    X = inputs(5, 6, seed=4)
+    before = X.clone()
+    getattr(autograd, name)(net, X)
+    return {"unchanged": torch.equal(X, before), "largest_change": (X - before).abs().max().item()}
+
+
+def expect_input_unchanged(grade, name):
+    facts = grade.student(input_after_call, name)
+    expect(facts["unchanged"], f"{name}(net, X) changed X (by up to {facts['largest_change']:.3g}): the caller's "
+           "tensor must come back as it was", hint="an in-place operation on X writes into the caller's tensor")
+
+
+def predict_float64_output(autograd):
+    """The dtype of predict's result for a float64 net and a float64 input."""
+    out = autograd.predict(predict_net("cpu").double(), inputs(5, 6, seed=4, dtype=torch.float64))
+    return str(out.dtype) if isinstance(out, torch.Tensor) else type(out).__name__
+
+
+@exercise("record_activations", points=0.125)
+def test_record_activations_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "record_activations")
+
+
+@exercise("predict", points=0.125)
+def test_predict_leaves_its_input_unchanged(grade):
+    expect_input_unchanged(grade, "predict")
+
+
+@exercise("predict", points=0.125)
+def test_predict_follows_a_float64_input(grade):
+    got = grade.student(predict_float64_output)
+    expect(got == "torch.float64", f"predict of a float64 net on a float64 input gave a {got} result",
+           hint="a tensor made without dtype= stays float32")
