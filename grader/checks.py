@@ -39,6 +39,14 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
     raise CheckFailed(_with_hint(f"{what}: expected {_short(want)}, got {_short(got)}", hint))
 
 
+def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | None = None) -> None:
+    """Fail unless `after`, the input tensor as a call left it, still equals `before`, the input as made here."""
+    same = isinstance(after, torch.Tensor) and after.shape == before.shape and after.dtype == before.dtype
+    change = (after.double() - before.double()).abs().max().item() if same else math.inf
+    expect(change == 0, f"{call} changed its input X (by up to {change:.3g}): the caller's tensor must come back "
+           "as it was", hint)
+
+
 def expect_same_as_reference(grade, probe, device: str, *args, what: str = "the result", hint=None):
     """Run `probe(module, device, *args)` on both sides and compare; on CUDA, against the CPU reference too.
 

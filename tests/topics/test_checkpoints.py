@@ -217,7 +217,8 @@ def params_loaded(checkpoints):
 @exercise("load_params", points=1)
 def test_load_params_restores_the_outputs(grade):
     got, want = grade.both(params_loaded)
-    expect_close(got["output"], want["original_output"], "the outputs (in eval mode) of the net load_params loaded into")
+    expect_close(got["output"], want["original_output"],
+                 "the outputs (in eval mode) of the net load_params loaded into")
 
 
 @exercise("load_params", points=0.5)

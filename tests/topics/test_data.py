@@ -93,7 +93,8 @@ def expect_permutation(result, n, what):
     order = result["order"]
     dropped_last = len(set(order)) == len(order) and 0 < n - len(order) < 5
     expect_equal(sorted(order), list(range(n)), f"{what}: the items of one pass, sorted",
-                 hint="fewer items than a batch are missing: the last, smaller batch was dropped" if dropped_last else None)
+                 hint="fewer items than a batch are missing: the last, smaller batch was dropped"
+                 if dropped_last else None)
 
 
 @exercise("make_loader", points=0.5)

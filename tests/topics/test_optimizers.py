@@ -461,7 +461,8 @@ def test_my_adam_resumes_from_its_state_dict(grade):
 @exercise("MyAdam", points=0.5)
 def test_my_adam_uses_each_groups_lr(grade):
     got = grade.student(my_adam_groups)
-    expect(moved({"W": got["W"], "b": got["b"]}, got["start"]), "MyAdam did not move the parameters (or made them inf/nan)")
+    expect(moved({"W": got["W"], "b": got["b"]}, got["start"]),
+           "MyAdam did not move the parameters (or made them inf/nan)")
     expect(not torch.allclose(got["W_alone"], got["W_slow"]),
            "MyAdam([W], lr=0.1) and MyAdam([W], lr=0.01) move W the same way: lr is ignored",
            hint="use group['lr'] of the group each parameter is in")
