@@ -6,24 +6,42 @@ SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
 
-.PHONY: grade test check stubs bench clean
+.PHONY: grade test check stubs bench release clean hint
 
 grade: $(VENV)/.installed
 	@$(PY) -m grader --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t)) $(GRADE_ARGS)
 
+# Grade once, then re-grade the topic of each saved file until Ctrl-C.
+.PHONY: watch
+watch: $(VENV)/.installed
+	@$(PY) -m grader watch --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t))
+
 test: $(VENV)/.installed
 	$(PY) -m grader.stubs --check
+	$(PY) -m grader.guide --check
 	$(PY) -m pytest
+
+# The next hint level of the first unfinished exercise (or EXERCISE=MyLinear's).
+EXERCISE ?=
+hint: $(VENV)/.installed
+	@$(PY) -m grader hint $(EXERCISE)
 
 # Every stub fails and every solution passes (part of `make test` too).
 check: $(VENV)/.installed
 	$(PY) -m pytest tests/suite/test_exercises.py
 
+# exercises/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
 stubs: $(VENV)/.installed
 	$(PY) -m grader.stubs
+	$(PY) -m grader.guide
 
 bench: $(VENV)/.installed
 	$(PY) bench/grading_speed.py
+
+# What a course hands out: OUT/student/ (no solutions, no hidden checks) and OUT/autograder/.
+OUT ?= release
+release: $(VENV)/.installed
+	$(PY) -m grader release $(OUT)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON3) -m venv $(VENV)

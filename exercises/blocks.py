@@ -9,14 +9,15 @@ from torch.nn import functional as F
 
 
 class MLP(nn.Module):
-    """hidden = Linear(20, 256), out = Linear(256, 10); forward(X) = out(relu(hidden(X)))."""
+    """Two layers, hidden (20 features to 256) and out (256 to 10); forward: out of the ReLU of hidden of X."""
 
     def __init__(self):
         super().__init__()
-        raise NotImplementedError('create self.hidden = nn.Linear(20, 256) and self.out = nn.Linear(256, 10)')
+        # - the parameter names are hidden.weight, hidden.bias, out.weight and out.bias
+        raise NotImplementedError('create the two layers as attributes: hidden maps 20 features to 256, out maps 256 features to 10')
 
     def forward(self, X):
-        raise NotImplementedError('return out(relu(hidden(X)))')
+        raise NotImplementedError('return the output layer applied to the ReLU of the hidden layer applied to X')
 
 
 class MySequential(nn.Module):
@@ -24,16 +25,17 @@ class MySequential(nn.Module):
 
     def __init__(self, *modules):
         super().__init__()
-        raise NotImplementedError('register each module with self.add_module(str(index), module)')
+        # - state_dict() keys, parameter count and outputs equal those of nn.Sequential built from the same modules
+        raise NotImplementedError('register every module given, in order, under the names "0", "1", "2", ...')
 
     def forward(self, X):
-        raise NotImplementedError('pass X through every registered module in order (no modules: return X)')
+        raise NotImplementedError('pass X through every registered module in order and return the result (no modules: X itself)')
 
     def __len__(self):
-        raise NotImplementedError('return the number of registered modules')
+        raise NotImplementedError('return how many modules are registered')
 
     def __getitem__(self, index):
-        raise NotImplementedError('return the module at this integer index (negative counts from the end)')
+        raise NotImplementedError('return the module at this integer index; a negative index counts from the end, as in a list')
 
 
 class FixedHiddenMLP(nn.Module):
@@ -41,26 +43,28 @@ class FixedHiddenMLP(nn.Module):
 
     def __init__(self):
         super().__init__()
-        raise NotImplementedError('create self.linear = nn.Linear(20, 20) and register rand_weight = torch.rand(20, 20) as a buffer')
+        # - rand_weight is not a parameter (it is never trained), yet it moves with the module: net.to(device) and net.double() carry it along
+        raise NotImplementedError('create linear, a layer from 20 features to 20, and rand_weight, a fixed (20, 20) tensor of uniform random values in [0, 1)')
 
     def forward(self, X):
-        raise NotImplementedError('linear, relu(X @ rand_weight + 1), the same linear again, halve while |X|.sum() > 1, return X.sum()')
+        # - both uses of linear are one module with one set of parameters
+        raise NotImplementedError('apply linear; then the ReLU of the matrix product of X and rand_weight, plus 1; then the same linear again; halve X while the sum of its absolute values exceeds 1; return the sum of X')
 
 
 class NestMLP(nn.Module):
-    """A Sequential inside a Module: linear(net(X))."""
+    """A Sequential inside a Module: net, then linear on its output."""
 
     def __init__(self):
         super().__init__()
-        raise NotImplementedError('net = Sequential(Linear(20, 64), ReLU(), Linear(64, 32), ReLU()); linear = Linear(32, 16)')
+        raise NotImplementedError('create net, a Sequential of: a linear layer from 20 features to 64, ReLU, a linear layer from 64 to 32, ReLU; and linear, a layer from 32 features to 16')
 
     def forward(self, X):
-        raise NotImplementedError('return linear(net(X))')
+        raise NotImplementedError('return linear applied to the output of net')
 
 
 def chimera() -> nn.Module:
-    """nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())."""
-    raise NotImplementedError('return nn.Sequential(NestMLP(), nn.Linear(16, 20), FixedHiddenMLP())')
+    """A Sequential of a NestMLP, a linear layer from 16 features to 20, and a FixedHiddenMLP."""
+    raise NotImplementedError('return a Sequential of three parts, in order: a NestMLP, a linear layer from 16 features to 20, a FixedHiddenMLP')
 
 
 class Parallel(nn.Module):
@@ -68,26 +72,28 @@ class Parallel(nn.Module):
 
     def __init__(self, net1, net2):
         super().__init__()
-        raise NotImplementedError('keep net1 and net2 as attributes so that they are registered')
+        # - their parameters appear in named_parameters() under net1. and net2.
+        raise NotImplementedError('keep net1 and net2 so that they are registered as submodules of this module')
 
     def forward(self, X):
-        raise NotImplementedError('return torch.cat((net1(X), net2(X)), dim=1)')
+        raise NotImplementedError('return the outputs of net1 and net2 on X, joined side by side along dimension 1')
 
 
 class ModuleNet(nn.Module):
-    """layer1 = Linear(num_input, num_hidden), layer2 = Tanh(), layer3 = Linear(num_hidden, num_output)."""
+    """layer1, linear from num_input features to num_hidden; layer2, tanh; layer3, linear to num_output."""
 
     def __init__(self, num_input, num_hidden, num_output):
         super().__init__()
-        raise NotImplementedError('create layer1, layer2 and layer3')
+        raise NotImplementedError('create layer1 (a linear layer from num_input features to num_hidden), layer2 (tanh) and layer3 (a linear layer from num_hidden features to num_output)')
 
     def forward(self, X):
-        raise NotImplementedError('apply layer1, layer2 and layer3 in order')
+        raise NotImplementedError('apply layer1, layer2 and layer3 to X, in that order')
 
 
 def named_conv_block() -> nn.Sequential:
-    """nn.Sequential from an OrderedDict: conv1 = Conv2d(3, 32, 3, 1, 1), relu1 = ReLU(), pool = MaxPool2d(2)."""
-    raise NotImplementedError('build nn.Sequential(OrderedDict([("conv1", ...), ("relu1", ...), ("pool", ...)]))')
+    """A Sequential with named layers: conv1 (3x3 convolution, 3 channels to 32, stride 1, padding 1), relu1, pool."""
+    # - the layers are known by these names, not by numbers: the parameters are conv1.weight and conv1.bias
+    raise NotImplementedError('return a Sequential whose layers are named "conv1" (a 3x3 convolution from 3 channels to 32, stride 1, padding 1), "relu1" (ReLU) and "pool" (2x2 max pooling)')
 
 
 class LeNet(nn.Module):
@@ -95,7 +101,8 @@ class LeNet(nn.Module):
 
     def __init__(self):
         super().__init__()
-        raise NotImplementedError('create conv1 = Conv2d(1, 6, 5), conv2 = Conv2d(6, 16, 5), fc1 = Linear(400, 120), fc2 = Linear(120, 84), fc3 = Linear(84, 10)')
+        raise NotImplementedError('create conv1 (1 channel to 6, 5x5 kernels), conv2 (6 channels to 16, 5x5 kernels), fc1 (16*5*5 = 400 features to 120), fc2 (120 to 84) and fc3 (84 to 10)')
 
     def forward(self, X):
-        raise NotImplementedError('conv1, relu, max_pool 2; conv2, relu, max_pool 2; flatten per sample; fc1, relu, fc2, relu, fc3')
+        # - a batch of one image works too: flatten each sample, never the batch dimension
+        raise NotImplementedError('conv1, ReLU, 2x2 max pooling; conv2, ReLU, 2x2 max pooling; flatten each sample; fc1, ReLU, fc2, ReLU, fc3')

@@ -8,39 +8,47 @@ from torch import nn
 
 def init_normal(m):
     """For nn.Linear: weight ~ N(0, 0.01²) (standard deviation 0.01), bias = 0. Other modules: nothing."""
-    raise NotImplementedError('for an nn.Linear, nn.init.normal_(m.weight, mean=0, std=0.01) and nn.init.zeros_(m.bias)')
+    # - change the parameters in place, without autograd history
+    raise NotImplementedError('for a linear layer, draw the weight from a normal distribution with mean 0 and standard deviation 0.01 and set the bias to zero; leave other modules alone')
 
 
 def init_constant(m):
     """For nn.Linear: weight = 1, bias = 0."""
-    raise NotImplementedError('for an nn.Linear, nn.init.constant_(m.weight, 1) and nn.init.zeros_(m.bias)')
+    # - change the parameters in place, without autograd history
+    raise NotImplementedError('for a linear layer, set every weight entry to 1 and the bias to zero; leave other modules alone')
 
 
 def xavier(m):
     """For nn.Linear: Xavier-uniform weight, bound sqrt(6 / (fan_in + fan_out)); bias unchanged."""
-    raise NotImplementedError('for an nn.Linear, nn.init.xavier_uniform_(m.weight); leave the bias alone')
+    # - change the weight in place, without autograd history
+    raise NotImplementedError('for a linear layer, draw the weight from the Xavier (Glorot) uniform distribution; leave the bias and other modules alone')
 
 
 def init_42(m):
     """For nn.Linear: weight = 42; bias unchanged."""
-    raise NotImplementedError('for an nn.Linear, nn.init.constant_(m.weight, 42); leave the bias alone')
+    # - change the weight in place, without autograd history
+    raise NotImplementedError('for a linear layer, set every weight entry to 42; leave the bias and other modules alone')
 
 
 def init_mixed(net):
     """net[0] gets `xavier`, net[2] gets `init_42`, every other layer stays as it is."""
-    raise NotImplementedError('net[0].apply(xavier) and net[2].apply(init_42)')
+    raise NotImplementedError('initialize the first layer of net (index 0) with xavier and the third (index 2) with init_42; leave every other layer as it is')
 
 
 def my_init(m):
     """For nn.Linear: weight ~ U(-10, 10), then every entry with |w| < 5 set to 0; bias unchanged."""
-    raise NotImplementedError('for an nn.Linear, nn.init.uniform_(m.weight, -10, 10), then zero the entries with |w| < 5 under torch.no_grad()')
+    # - change the weight in place, without autograd history
+    raise NotImplementedError('for a linear layer, draw the weight uniformly from [-10, 10], then set to zero every entry whose absolute value is below 5; leave the bias and other modules alone')
 
 
 def conv_init(m):
     """For nn.Conv2d: Xavier-uniform weight, bias = 0.1."""
-    raise NotImplementedError('for an nn.Conv2d, nn.init.xavier_uniform_(m.weight) and nn.init.constant_(m.bias, 0.1)')
+    # - change the parameters in place, without autograd history
+    raise NotImplementedError('for a 2-d convolution, draw the weight from the Xavier uniform distribution and set every bias entry to 0.1; leave other modules alone')
 
 
 def init_from_numpy(net, std=0.5, seed=0):
-    """Every nn.Linear weight, in modules() order, gets normal(0, std) samples from ONE np.random.default_rng(seed)."""
-    raise NotImplementedError('one rng = np.random.default_rng(seed); for each nn.Linear in net.modules(), copy rng.normal(0, std, shape) into the weight under torch.no_grad()')
+    """Each nn.Linear weight (modules() order) gets normal(0, std) samples from ONE NumPy default_rng seeded by seed."""
+    # - each weight keeps its dtype and device (NumPy gives float64) and stays the same object; biases are unchanged
+    # - change the weights in place, without autograd history
+    raise NotImplementedError("replace every linear layer's weight, layer after layer in the order the net lists its modules, with normal samples (mean 0, standard deviation std) from ONE NumPy generator seeded with seed")

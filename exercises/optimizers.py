@@ -1,51 +1,65 @@
 # Generated from solutions/optimizers.py by `make stubs`: replace each NotImplementedError with your code.
 """Topic 8, optimizers: the classic update rules by hand, each equal to its torch.optim twin.
 
-Every function updates `params` in place under torch.no_grad(), keeps its state in the
-lists it is given (one tensor per parameter, zeros at the start) and skips parameters
-whose .grad is None.
+Every function updates `params` in place without recording autograd history, keeps its
+state in the lists it is given (one tensor per parameter, zeros at the start) and skips
+parameters without a gradient.
 """
 
 import torch
 
 
 def sgd_update(params, lr):
-    """Plain SGD: p -= lr * grad, like torch.optim.SGD(params, lr)."""
-    raise NotImplementedError('under torch.no_grad(), for every p whose .grad is not None: p -= lr * p.grad, in place')
+    """Plain SGD, like torch.optim.SGD(params, lr)."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    raise NotImplementedError('take one plain gradient-descent step of size lr on every parameter')
 
 
 def sgd_momentum(params, vs, lr, gamma):
-    """SGD with momentum: v = gamma * v + lr * grad; p -= v, like torch.optim.SGD(params, lr, momentum=gamma)."""
-    raise NotImplementedError('under torch.no_grad(), for every p with a grad and its v, in place: v = gamma * v + lr * p.grad; p -= v')
+    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); each velocity in vs includes lr."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    raise NotImplementedError("take one SGD step with momentum gamma, keeping each parameter's velocity in vs, exactly as torch.optim.SGD with momentum=gamma does")
 
 
 def sgd_adagrad(params, sqrs, lr, eps=1e-10):
-    """Adagrad: s += grad**2; p -= lr * grad / (sqrt(s) + eps), like torch.optim.Adagrad(params, lr, eps=eps)."""
-    raise NotImplementedError('under torch.no_grad(), for every p with a grad and its s, in place: s += g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt')
+    """Adagrad, like torch.optim.Adagrad(params, lr, eps=eps): eps is added to the square root, not under it."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - eps where torch.optim puts it: added to the square root, not under it
+    raise NotImplementedError("take one Adagrad step, keeping each parameter's sum of squared gradients in sqrs, exactly as torch.optim.Adagrad does")
 
 
 def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
-    """RMSprop: s = alpha * s + (1 - alpha) * grad**2; p -= lr * grad / (sqrt(s) + eps)."""
-    raise NotImplementedError('under torch.no_grad(), for every p with a grad and its s, in place: s = alpha * s + (1 - alpha) * g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt')
+    """RMSprop, like torch.optim.RMSprop(params, lr, alpha=alpha, eps=eps): eps is added to the square root."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - the state in sqrs must change from one call to the next
+    # - eps where torch.optim puts it: added to the square root, not under it
+    raise NotImplementedError("take one RMSprop step, keeping each parameter's moving average of squared gradients in sqrs, exactly as torch.optim.RMSprop does")
 
 
 def adadelta(params, sqrs, deltas, rho, eps=1e-6):
-    """Adadelta with lr = 1: s = rho*s + (1-rho)*g**2; g' = sqrt(delta + eps) / sqrt(s + eps) * g;
-    p -= g'; delta = rho*delta + (1-rho)*g'**2."""
-    raise NotImplementedError("under torch.no_grad(), for every p with a grad, in place: update s; g' = sqrt(delta + eps) / sqrt(s + eps) * g with the OLD delta; p -= g'; then delta = rho*delta + (1-rho)*g'**2")
+    """Adadelta, like torch.optim.Adadelta(params, lr=1.0, rho=rho, eps=eps): no learning rate of its own."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - the update uses the average of squared updates from before this step; that average is refreshed afterwards
+    raise NotImplementedError("take one Adadelta step (learning rate 1), keeping each parameter's moving averages of squared gradients in sqrs and of squared updates in deltas, exactly as torch.optim.Adadelta does")
 
 
 def adam(params, vs, sqrs, lr, t, beta1=0.9, beta2=0.999, eps=1e-8):
-    """Adam at step t (counted from 1): p -= lr * v_hat / (sqrt(s_hat) + eps) with bias-corrected moments."""
-    raise NotImplementedError('under torch.no_grad(), in place: v = b1*v + (1-b1)*g; s = b2*s + (1-b2)*g*g; v_hat = v / (1 - b1**t); s_hat = s / (1 - b2**t); p -= lr * v_hat / (sqrt(s_hat) + eps)')
+    """Adam at step t (counted from 1), like torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps)."""
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - correct both averages for their bias towards zero at step t
+    raise NotImplementedError("take Adam step t (counted from 1), keeping each parameter's moving averages of the gradient in vs and of its square in sqrs, exactly as torch.optim.Adam does")
 
 
 class MyAdam(torch.optim.Optimizer):
     """Adam as a real torch.optim.Optimizer: per-parameter state in self.state, each group's own settings."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        raise NotImplementedError('put lr, betas and eps in a defaults dict and call super().__init__(params, defaults)')
+        # - a group given with its own lr keeps it
+        raise NotImplementedError('set the optimizer up with lr, betas and eps as the default settings of every parameter group')
 
     def step(self, closure=None):
         """One Adam step for every parameter that has a gradient; returns closure()'s loss when given one."""
-        raise NotImplementedError("loss = closure() under torch.enable_grad() if given; then under torch.no_grad(), for each group and each p with a grad: keep step, exp_avg, exp_avg_sq in self.state[p] and use the GROUP's lr, betas, eps; return loss")
+        # - call the closure first, when one is given, with autograd enabled (no closure: return None)
+        # - keep each parameter's step count and both averages in self.state, keyed by the parameter, so that state_dict() and load_state_dict() resume exactly
+        # - change the parameters in place, without autograd history
+        raise NotImplementedError("take one Adam step for every parameter with a gradient, in every group, with that group's own lr, betas and eps; return the closure's loss")

@@ -6,40 +6,42 @@ from torch import nn
 
 
 def param_shapes(net) -> list[tuple[str, torch.Size]]:
-    """Every parameter's dotted name and shape, in net.named_parameters() order."""
-    raise NotImplementedError('return [(name, p.shape) for each (name, p) of net.named_parameters()]')
+    """Every parameter's dotted name and shape, in the order named_parameters() gives them."""
+    raise NotImplementedError('return a list of (dotted name, shape) pairs, one per parameter, in the order the net names its parameters')
 
 
 def block1() -> nn.Sequential:
-    """nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())."""
-    raise NotImplementedError('return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())')
+    """A Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU."""
+    raise NotImplementedError('return a Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU')
 
 
 def block2() -> nn.Sequential:
     """An nn.Sequential of four block1() added with add_module as "block 0" ... "block 3"."""
-    raise NotImplementedError('start from nn.Sequential() and call net.add_module(f"block {i}", block1()) for i in 0..3')
+    raise NotImplementedError('return a Sequential holding four block1() blocks added one by one under the names "block 0", "block 1", "block 2" and "block 3"')
 
 
 def rgnet() -> nn.Sequential:
-    """nn.Sequential(block2(), nn.Linear(4, 1))."""
-    raise NotImplementedError('return nn.Sequential(block2(), nn.Linear(4, 1))')
+    """A Sequential of a block2() followed by a linear layer from 4 features to 1."""
+    raise NotImplementedError('return a Sequential of a block2() followed by a linear layer from 4 features to 1')
 
 
 def get_parameter(net, path: str) -> nn.Parameter:
     """The parameter itself (not a copy) at a dotted path like "0.block 1.0.bias"; KeyError naming the path if none."""
-    raise NotImplementedError('look the path up in dict(net.named_parameters()); raise KeyError(path) when it is not there')
+    # - a path that names no parameter raises KeyError, with the path in its message
+    raise NotImplementedError('return the parameter at a dotted path such as "0.block 1.0.bias": the very object the net holds, not a copy')
 
 
 def count_parameters(net, trainable_only=False) -> int:
     """The number of scalar parameters, a shared one counted once; only requires_grad ones with trainable_only."""
-    raise NotImplementedError('sum p.numel() over net.parameters() (which lists a shared parameter once), skipping frozen ones if asked')
+    # - a parameter shared by several layers counts once
+    raise NotImplementedError('return the number of scalar parameters of net; with trainable_only, count only those that require grad')
 
 
 def linear_layers(net) -> list[nn.Linear]:
-    """Every nn.Linear at any depth, in net.modules() order, each once."""
-    raise NotImplementedError('keep the modules of net.modules() (every depth, each once) that are nn.Linear')
+    """Every nn.Linear at any depth, in the order modules() gives them, each once."""
+    raise NotImplementedError('return every linear layer of net at any depth, in the order the net lists its modules, each once even when shared')
 
 
 def freeze(net, prefixes) -> None:
     """Set requires_grad=False on every parameter whose dotted name starts with one of prefixes (a str or a list)."""
-    raise NotImplementedError('turn a single string into a one-item tuple; freeze the parameters whose name startswith one of them')
+    raise NotImplementedError('make every parameter whose dotted name starts with one of prefixes (a string or a list of strings) stop requiring grad; leave the others as they are')

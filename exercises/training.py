@@ -7,27 +7,32 @@ from torch import nn
 
 def train(net, loader, loss_fn, optimizer, epochs) -> list[float]:
     """Train `net` for `epochs` passes over `loader`; return each epoch's mean batch loss as a float."""
-    raise NotImplementedError("net.train(); per batch: move X, y to the net's device, zero_grad, forward, loss, backward, step; keep loss.item()")
+    # - for each batch: clear the old gradients, forward, loss, backward, optimizer step
+    # - move each batch to the device the net's parameters are on
+    raise NotImplementedError("train net in training mode for epochs passes over loader with loss_fn and optimizer; return each epoch's mean batch loss as a Python float")
 
 
 def evaluate(net, loader) -> float:
     """Classification accuracy of `net` on `loader`, in eval mode and without autograd; the mode is restored."""
-    raise NotImplementedError('remember net.training, net.eval(), count correct argmax predictions under torch.no_grad(), restore the mode with net.train(was_training)')
+    # - the net is left in the mode it was in before
+    # - move each batch to the device the net's parameters are on
+    raise NotImplementedError("return the fraction of loader's examples whose highest-scoring class is their label, computed in evaluation mode without autograd")
 
 
 def try_gpu(i=0) -> torch.device:
-    """torch.device(f"cuda:{i}") if that GPU exists, else torch.device("cpu")."""
-    raise NotImplementedError('compare i with torch.cuda.device_count()')
+    """The device of GPU number i if that GPU exists, else the CPU device."""
+    raise NotImplementedError('return the device of GPU number i when that GPU exists, else the CPU device')
 
 
 def try_all_gpus() -> list[torch.device]:
-    """Every GPU as a torch.device, or [torch.device("cpu")] when there is none."""
-    raise NotImplementedError('one torch.device(f"cuda:{i}") per GPU, or [torch.device("cpu")]')
+    """Every GPU as a torch.device, in order; a list of the CPU device alone when there is none."""
+    raise NotImplementedError('return one device per GPU present, in order, or a list holding only the CPU device when there is none')
 
 
 def to_device(obj, device):
     """Move every tensor inside nested lists, tuples and dicts to `device`; containers keep their types."""
-    raise NotImplementedError('recurse into dicts, lists and tuples (rebuilding each as the same type); tensors get .to(device); anything else is returned as is')
+    # - each container keeps its type (a tuple stays a tuple); any other value comes back as it is
+    raise NotImplementedError('return obj with every tensor in it moved to device, at any depth of nested dicts, lists and tuples')
 
 
 def make_regression_data(seed=0):
@@ -39,5 +44,7 @@ def make_regression_data(seed=0):
 
 
 def fit_regression(seed=0) -> tuple[nn.Module, float]:
-    """Fit Sequential(Linear(2, 4), Tanh(), Linear(4, 1)) with SGD to make_regression_data(seed); return (net, final MSE)."""
-    raise NotImplementedError('torch.manual_seed(seed); full-batch SGD(lr=0.2, momentum=0.9) on nn.MSELoss() for 300 steps; return the net and its MSE on the data as a float')
+    """Fit a net (2 inputs, 4 tanh hidden units, 1 output) by SGD to make_regression_data(seed); return (net, MSE)."""
+    # - seed the global random state with seed first, so that the same seed gives the same net
+    # - the error returned is the trained net's mean squared error on all of that data
+    raise NotImplementedError('train a net with 2 inputs, 4 tanh hidden units and 1 output by SGD on the data make_regression_data makes for this seed, to a mean squared error below 0.05; return the net and that error as a float')

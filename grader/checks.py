@@ -11,12 +11,15 @@ import math
 import pytest
 import torch
 
+from grader.i18n import Message, N_, _
+
 
 class CheckFailed(pytest.fail.Exception):
     """The submission's answer is wrong; the message says how (pytest shows no traceback)."""
 
-    def __init__(self, message: str):
-        super().__init__(message, pytrace=False)
+    def __init__(self, message):
+        super().__init__(str(message), pytrace=False)
+        self.message = message  # a Message, rendered in the student's language by the report
 
 
 def expect(condition: bool, message: str, hint: str | None = None) -> None:
@@ -32,48 +35,52 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
     if isinstance(got, dict) and isinstance(want, dict):
         missing = [f"{k} {_short(want[k])}" for k in want if k not in got]
         extra = [f"{k} {_short(got[k])}" for k in got if k not in want]
-        wrong = [f"{k}: expected {_short(want[k])}, got {_short(got[k])}" for k in want if k in got and got[k] != want[k]]
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unexpected {', '.join(extra)}"] if extra else []) + wrong
-        raise CheckFailed(_with_hint(f"{what}: {'; '.join(parts) or 'the order differs'}", hint))
-    raise CheckFailed(_with_hint(f"{what}: expected {_short(want)}, got {_short(got)}", hint))
+        wrong = [_("{key}: expected {want}, got {got}", key=str(k), want=_short(want[k]), got=_short(got[k]))
+                 for k in want if k in got and got[k] != want[k]]
+        parts = ([_("missing {keys}", keys=", ".join(missing))] if missing else []) + (
+            [_("unexpected {keys}", keys=", ".join(extra))] if extra else []) + wrong
+        problem = _joined(parts) if parts else _("the order differs")
+        raise CheckFailed(_with_hint(Message("{what}: {problem}", {"what": what, "problem": problem}), hint))
+    raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)), hint))
 
 
 def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | None = None) -> None:
     """Fail unless `after`, the input tensor as a call left it, still equals `before`, the input as made here."""
     same = isinstance(after, torch.Tensor) and after.shape == before.shape and after.dtype == before.dtype
     change = (after.double() - before.double()).abs().max().item() if same else math.inf
-    expect(change == 0, f"{call} changed its input X (by up to {change:.3g}): the caller's tensor must come back "
-           "as it was", hint)
+    expect(change == 0, _("{call} changed its input X (by up to {change:.3g}): the caller's tensor must come back "
+                          "as it was", call=call, change=change), hint)
 
 
-def expect_same_as_reference(grade, probe, device: str, *args, what: str = "the result", hint=None):
-    """Run `probe(module, device, *args)` on both sides and compare; on CUDA, against the CPU reference too.
+def expect_same_as_reference(grade, probe, device: str, *args, what: str = N_("the result"), hint=None):
+    """Run `probe(module, device, *args)` on both sides and compare. The reference's results are
+    recorded on the CPU: on another device, they are compared at that device's tolerance.
 
     `hint` is a string, or a function of (got, want) that diagnoses the mistake and returns
     the hint for it, or None when the data shows no mistake it knows.
     """
     got, want = grade.both(probe, device, *args)
+    rtol, atol = (None, None) if device == "cpu" else (1e-4, 1e-5)
     if callable(hint):
-        hint = None if close(got, want) else hint(got, want)
-    expect_close(got, want, what, hint)
-    if device != "cpu":
-        on_cpu = grade.reference(probe, "cpu", *args)
-        expect_close(got, on_cpu, f"{what} (on {device}, against the reference on the CPU)", hint,
-                     rtol=1e-4, atol=1e-5, check_device=False)
+        hint = None if close(got, want, rtol=rtol, atol=atol) else hint(got, want)
+    if device == "cpu":
+        expect_close(got, want, what, hint)
+    else:
+        expect_close(got, want, _("{what} (on {device}, against the reference on the CPU)", what=what, device=device),
+                     hint, rtol=rtol, atol=atol)
     return got
 
 
 def expect_close(
     got,
     want,
-    what: str = "the result",
+    what: str = N_("the result"),
     hint: str | None = None,
     *,
     rtol: float | None = None,
     atol: float | None = None,
     check_device: bool = True,
-    against: str = "the reference",
+    against: str = N_("the reference"),
 ) -> None:
     """Fail unless `got` matches `want` entry by entry, tensors within `assert_close` tolerances.
 
@@ -91,26 +98,28 @@ def close(got, want, *, rtol: float | None = None, atol: float | None = None) ->
     return _difference(got, want, "", rtol, atol, True) is None
 
 
-def _difference(got, want, where, rtol, atol, check_device, against="the reference") -> str | None:
+def _difference(got, want, where, rtol, atol, check_device, against=N_("the reference")) -> str | None:
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return f"{where}: expected a dict, got {_kind(got)}"
+            return _("{where}: expected a dict, got {got}", where=where, got=_kind(got))
         if set(got) != set(want):
             missing, extra = sorted(map(str, set(want) - set(got))), sorted(map(str, set(got) - set(want)))
-            parts = ([f"missing {missing}"] if missing else []) + ([f"unexpected {extra}"] if extra else [])
-            return f"{where}: the keys differ ({'; '.join(parts)})"
+            parts = ([_("missing {keys}", keys=str(missing))] if missing else []) + (
+                [_("unexpected {keys}", keys=str(extra))] if extra else [])
+            return _("{where}: the keys differ ({differences})", where=where, differences=_joined(parts))
         for key in want:
-            problem = _difference(got[key], want[key], f"{where}[{key!r}]", rtol, atol, check_device, against)
+            problem = _difference(got[key], want[key], _item(where, key), rtol, atol, check_device, against)
             if problem:
                 return problem
         return None
     if isinstance(want, (list, tuple)):
         if not isinstance(got, (list, tuple)):
-            return f"{where}: expected a sequence of {len(want)}, got {_kind(got)}"
+            return _("{where}: expected a sequence of {count}, got {got}", where=where, count=len(want), got=_kind(got))
         if len(got) != len(want):
-            return f"{where}: expected {len(want)} entries, got {len(got)}"
+            return _("{where}: expected {want} entries, got {got}", where=where, want=len(want), got=len(got))
         for index, (g, w) in enumerate(zip(got, want)):
-            problem = _difference(g, w, f"{where}[{index}]", rtol, atol, check_device, against)
+            problem = _difference(g, w, Message("{where}[{index}]", {"where": where, "index": index}), rtol, atol,
+                                  check_device, against)
             if problem:
                 return problem
         return None
@@ -120,27 +129,30 @@ def _difference(got, want, where, rtol, atol, check_device, against="the referen
         try:
             torch.testing.assert_close(float(got), want, rtol=rtol, atol=atol, equal_nan=True)
         except AssertionError:
-            return f"{where}: expected {want:.6g}, got {got:.6g}"
+            return _("{where}: expected {want:.6g}, got {got:.6g}", where=where, want=want, got=float(got))
         return None
     if got != want or type(got) is not type(want):
-        return f"{where}: expected {_short(want)}, got {_short(got)}"
+        return _("{where}: expected {want}, got {got}", where=where, want=_short(want), got=_short(got))
     return None
 
 
 def _tensor_difference(got, want, where, rtol, atol, check_device, against) -> str | None:
     if not isinstance(got, torch.Tensor):
-        return f"{where}: expected a tensor of shape {tuple(want.shape)}, got {_kind(got)}"
+        return _("{where}: expected a tensor of shape {shape}, got {got}", where=where, shape=str(tuple(want.shape)),
+                 got=_kind(got))
     if got.shape != want.shape:
-        return f"{where}: expected shape {tuple(want.shape)}, got {tuple(got.shape)}"
+        return _("{where}: expected shape {want}, got {got}", where=where, want=str(tuple(want.shape)),
+                 got=str(tuple(got.shape)))
     if got.dtype != want.dtype:
-        return f"{where}: expected dtype {want.dtype}, got {got.dtype}"
+        return _("{where}: expected dtype {want}, got {got}", where=where, want=str(want.dtype), got=str(got.dtype))
     if check_device and got.device != want.device:
-        return f"{where}: expected a tensor on {want.device}, got one on {got.device}"
+        return _("{where}: expected a tensor on {want}, got one on {got}", where=where, want=str(want.device),
+                 got=str(got.device))
     got, want = got.cpu(), want.cpu()
     try:
         torch.testing.assert_close(got, want, rtol=rtol, atol=atol, equal_nan=True, check_device=False)
     except AssertionError:
-        return f"{where} differs from {against}: {_explain(got, want)}"
+        return _("{where} differs from {against}: {how}", where=where, against=against, how=_explain(got, want))
     return None
 
 
@@ -149,8 +161,9 @@ def _explain(got: torch.Tensor, want: torch.Tensor) -> str:
     if not (got.is_floating_point() or got.is_complex()):
         mismatched = got != want
         index = _index(mismatched.flatten().nonzero()[0].item(), got.shape)
-        return (f"{int(mismatched.sum())} of {got.numel()} entries differ; "
-                f"first at index {index}: expected {want[index].item()}, got {got[index].item()}")
+        return _("{count} of {total} entries differ; first at index {index}: expected {want}, got {got}",
+                 count=int(mismatched.sum()), total=got.numel(), index=str(index), want=str(want[index].item()),
+                 got=str(got[index].item()))
     g, w = got.double(), want.double()
     difference = (g - w).abs()
     difference = torch.where(torch.isnan(g) ^ torch.isnan(w), torch.full_like(difference, math.inf), difference)
@@ -158,12 +171,10 @@ def _explain(got: torch.Tensor, want: torch.Tensor) -> str:
     flat = int(difference.flatten().argmax())
     index = _index(flat, got.shape)
     relative = (difference / w.abs().clamp_min(1e-12)).flatten()
-    pieces = [
-        f"largest absolute difference {difference.flatten()[flat].item():.4g} at index {index} "
-        f"(expected {w.flatten()[flat].item():.6g}, got {g.flatten()[flat].item():.6g})",
-        f"largest relative difference {relative.max().item():.4g}",
-    ]
-    return "; ".join(pieces)
+    return _("largest absolute difference {absolute:.4g} at index {index} (expected {want:.6g}, got {got:.6g}); "
+             "largest relative difference {relative:.4g}",
+             absolute=difference.flatten()[flat].item(), index=str(index), want=w.flatten()[flat].item(),
+             got=g.flatten()[flat].item(), relative=relative.max().item())
 
 
 def _index(flat: int, shape) -> tuple:
@@ -178,9 +189,9 @@ def _kind(value) -> str:
     if value is None:
         return "None"
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)}"
+        return _("a tensor of shape {shape}", shape=str(tuple(value.shape)))
     if isinstance(value, str) and value.startswith("<") and value.endswith(" object>"):
-        return f"an object of type {value[1:-8]}"
+        return _("an object of type {type}", type=value[1:-8])
     return f"{type(value).__name__} {_short(value)}"
 
 
@@ -189,5 +200,18 @@ def _short(value, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _with_hint(message: str, hint: str | None) -> str:
-    return f"{message}\n  hint: {hint}" if hint else message
+def _with_hint(message, hint):
+    """The message, and the hint on a line of its own (indented: the table knows it is no reason)."""
+    return Message("{message}\n  {hint}", {"message": message, "hint": _("hint: {hint}", hint=hint)}) if hint else message
+
+
+def _joined(parts: list) -> Message:
+    """Several problems in one message, separated as the language separates clauses."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = _("{first}; {second}", first=joined, second=part)
+    return joined
+
+
+def _item(where, key) -> Message:
+    return Message("{where}[{key}]", {"where": where, "key": repr(key)})

@@ -27,7 +27,11 @@ LEARNING_ORDER = (
 
 # `python -m grader NAME ...` runs another command: "module:function", called with the
 # remaining arguments and returning the exit status. Without one of these names, it grades.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {
+    "hint": "grader.hint:main",
+    "release": "grader.release:main",
+    "watch": "grader.watch:main",
+}
 
 
 def available_topics() -> list[str]:
@@ -52,8 +56,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
                         help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
-    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well (and --all)")
+    add_table_options(parser)
     return parser.parse_args(argv)
+
+
+def add_table_options(parser: argparse.ArgumentParser) -> None:
+    """How the table reads: the language, everything or the next step, and where hints are kept."""
+    parser.add_argument("--lang", default=None, help="the language of the messages: en or zh (default: from LANG)")
+    parser.add_argument("--all", dest="everything", action="store_true",
+                        help="show every exercise and every problem, not only the next one")
+    parser.add_argument("--state", default=None, metavar="DIR",
+                        help="keep the last grade and the unlocked hints in DIR (default: .torchlings/ "
+                             "when grading exercises/)")
 
 
 @dataclass
@@ -78,15 +93,19 @@ def main(argv: list[str] | None = None) -> int:
 
     warm_up()  # the fork server imports torch while this process imports it too
     args = parse_args(argv)
+    from grader.i18n import _, translator
+
+    tr = translator(args.lang)
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
-        print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
+        print(tr(_("grader: unknown topic {names}; the topics are: {topics}", names=", ".join(unknown),
+                   topics=", ".join(topics))), file=sys.stderr)
         return 2
     selected = [t for t in topics if t in args.topic] if args.topic else topics
     if args.class_dir:
         if args.junit or args.gradescope:
-            print("grader: --class writes --json only", file=sys.stderr)
+            print(tr(_("grader: --class writes --json only")), file=sys.stderr)
             return 2
         return grade_class(args, Path(args.class_dir), selected)
     return grade_one(args, Path(args.submission), selected)
@@ -98,25 +117,52 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
 
     started = time.monotonic()
     if not submission.is_dir():
-        print(f"grader: {submission} is not a directory", file=sys.stderr)
+        print(i18n.translator(args.lang)(i18n._("grader: {path} is not a directory", path=str(submission))),
+              file=sys.stderr)
         return 2
     junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
     try:
         run = run_checks(args, submission, topics, junit=junit_dir / "junit.xml")
         exercises = score(run.outcomes)
         env = reports.environment()
-        print(reports.table(exercises, _title(submission, env)))
-        _complain_if_broken(run)
+        report = show_grade(args, submission, topics, run, exercises, _title(submission, env), env)
         if args.json:
-            extra = {"submission": str(submission), "topics": topics, "complete": not run.broken}
-            reports.write_json(args.json, reports.to_json(exercises, env, extra))
+            reports.write_json(args.json, report)
         if args.gradescope:
-            reports.write_json(args.gradescope, reports.to_gradescope(exercises, time.monotonic() - started))
+            reports.write_json(args.gradescope, reports.gradescope_failure(_broken_message(run), time.monotonic() - started)
+                               if run.broken else reports.to_gradescope(exercises, time.monotonic() - started))
         if args.junit and (junit_dir / "junit.xml").is_file():
             reports.write_atomically(args.junit, (junit_dir / "junit.xml").read_text())
+    except Exception as error:
+        if args.gradescope:  # Gradescope shows nothing at all without a results.json
+            reports.write_json(args.gradescope, reports.gradescope_failure(
+                f"{type(error).__name__}: {error}", time.monotonic() - started))
+        raise
     finally:
         shutil.rmtree(junit_dir, ignore_errors=True)
     return 3 if run.broken else 0
+
+
+def show_grade(args, submission: Path, topics: list[str], run: Run, exercises: list, title, env: dict) -> dict:
+    """Print the student's table (and keep the grade for `hint`); return the JSON report."""
+    from grader import hint, i18n, reports
+    from grader.recording import autograder_only
+
+    report = reports.to_json(exercises, env, {"submission": str(submission), "topics": topics,
+                                              "complete": not run.broken})
+    state = _state_dir(args, submission)
+    if state is not None and not run.broken:
+        hint.save_last_grade(report, state)
+    tr = i18n.translator(args.lang)
+    print(reports.table(exercises, title, tr=tr, everything=args.everything or args.verbose,
+                        submission=submission, guides=hint.load_guides(CHECKS),
+                        unlocked=hint.unlocked(state) if state is not None else {}), flush=True)
+    hidden = autograder_only(topics)
+    if hidden:
+        print(tr.render(i18n._("(+ {points} points of hidden checks, graded only by your course's autograder)",
+                               points=f"{hidden:g}")))
+    _complain_if_broken(run)
+    return report
 
 
 def grade_class(args, class_dir: Path, topics: list[str]) -> int:
@@ -186,6 +232,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         f"--check-timeout={limits.timeout}",
         f"--memory-limit={limits.memory >> 20}",
         *([f"--junitxml={junit}"] if junit else []),
+        *([f"--lang={args.lang}"] if args.lang else []),
         *([] if args.verbose else ["-p", "no:terminal"]),
         *[str(CHECKS / f"test_{topic}.py") for topic in topics],
     ]
@@ -207,10 +254,28 @@ def _limits(args):
 
 def _complain_if_broken(run: Run) -> None:
     if run.broken:
-        print(f"grader: the grader itself failed (pytest exit status {run.pytest_status}, "
-              f"{run.reference_failures} reference failures); this grade is incomplete", file=sys.stderr)
+        print(f"grader: {_broken_message(run)}", file=sys.stderr)
 
 
-def _title(submission: Path, env: dict) -> str:
-    cuda = f"CUDA {env['cuda']} on {env['cuda_device']}" if env["cuda_available"] else "no CUDA: CUDA checks skipped"
-    return f"torchlings: grading {submission} (torch {env['torch']}, {cuda})"
+def _broken_message(run: Run) -> str:
+    grader_errors = [o.message for o in run.outcomes if o.status == "error" and "fault of the grader" in str(o.message)]
+    return (f"the grader itself failed (pytest exit status {run.pytest_status}, {run.reference_failures} "
+            f"reference failures); this grade is incomplete" + "".join(f"\n{m}" for m in grader_errors[:3]))
+
+
+def _state_dir(args, submission: Path) -> Path | None:
+    """Where the student's last grade and unlocked hints are kept: --state, or .torchlings/ for exercises/."""
+    from grader.hint import STATE_DIR
+
+    if args.state:
+        return Path(args.state)
+    return STATE_DIR if submission.resolve() == (REPO / "exercises").resolve() else None
+
+
+def _title(submission: Path, env: dict):
+    from grader.i18n import _
+
+    cuda = (_("CUDA {version} on {device}", version=env["cuda"], device=env["cuda_device"]) if env["cuda_available"]
+            else _("no CUDA: CUDA checks skipped"))
+    return _("torchlings: grading {submission} (torch {torch}, {cuda})", submission=str(submission),
+             torch=env["torch"], cuda=cuda)

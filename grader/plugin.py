@@ -1,9 +1,10 @@
 """The pytest plugin that turns the checks under tests/topics into a grade.
 
 Each check is a test function marked `@pytest.mark.exercise(symbol, points)` in
-`tests/topics/test_<topic>.py`. It asks the `grade` fixture to run probes on the
-submission's topic file and on the reference's, in worker processes, and judges the plain
-data that comes back with `grader.checks`. How each run ended is attached to its report.
+`tests/topics/test_<topic>.py` (`hidden=True`: left out of the student release). It asks the
+`grade` fixture to run probes on the submission's topic file, in worker processes, and to
+look up the reference's results for them in the recording (`grader.recording`), and judges
+the plain data with `grader.checks`. How each run ended is attached to its report.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 import pytest
 import torch
 
+from grader import i18n, recording
 from grader.checks import CheckFailed
+from grader.i18n import N_, _
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
 
@@ -28,15 +31,17 @@ class StudentFault(pytest.fail.Exception):
     """The submission's code gave no result: it raised, crashed, hung or was not submitted."""
 
     def __init__(self, fault: Fault):
-        super().__init__(fault.message, pytrace=False)
+        super().__init__(str(fault.message), pytrace=False)
         self.status = fault.status
+        self.message = fault.message
 
 
 class ReferenceFailed(pytest.fail.Exception):
     """The reference solution failed a probe: a fault of the grader, not of the submission."""
 
-    def __init__(self, message: str):
-        super().__init__(message, pytrace=False)
+    def __init__(self, message):
+        super().__init__(str(message), pytrace=False)
+        self.message = message
 
 
 @dataclass(eq=False)
@@ -45,7 +50,10 @@ class Side:
     file of `directory`, and every probe result they gave (a Fault included), by `_key`.
 
     The reference side is shared by the sessions that grade a whole class
-    (`python -m grader --class`), so that each of its results is computed once.
+    (`python -m grader --class`), so that each of its results is computed once. Its results
+    come from `recordings` (by topic: a `Recording`, or the `NotRecorded` that says why
+    there is none); only `live` probes start its workers. While recording, it runs every
+    probe and keeps the results in `recorded_now`, by (topic, key).
     """
 
     directory: Path
@@ -53,6 +61,8 @@ class Side:
     log_dir: Path
     runners: dict[str, TopicRunner] = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    recordings: dict = field(default_factory=dict)
+    recorded_now: dict = field(default_factory=dict)
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
@@ -83,6 +93,8 @@ class Grading:
 
 
 grading_key = pytest.StashKey[Grading]()
+# The language messages are written in, for this session.
+translator_key = pytest.StashKey[i18n.Translator]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,6 +103,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reference", default=None, help="directory of the reference solutions")
     group.addoption("--check-timeout", type=float, default=None, help="seconds one probe may run (ini: check_timeout)")
     group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
+    group.addoption("--record-reference", action="store_true",
+                    help="run every reference probe in workers (to record them): see grader.recording")
+    group.addoption("--lang", default=None, help="the language of the messages (default: from LANGUAGE, LC_ALL, LANG)")
     parser.addini("check_timeout", "seconds one probe may run before it is stopped", default=str(Limits().timeout))
     parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default=str(Limits().memory >> 20))
 
@@ -98,7 +113,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "exercise(symbol, points): the catalogue symbol of this check's topic that it grades, and its points",
+        "exercise(symbol, points, hidden=False): the catalogue symbol of this check's topic that it grades, "
+        "its points, and whether only the course's autograder runs it (it is left out of the student release)",
     )
     timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
     memory = config.getoption("memory_limit")
@@ -107,6 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Side)]
     reference = shared[0] if shared else Side(
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
+    config.stash[translator_key] = i18n.translator(config.getoption("lang"))
     warm_up()
     # assert_close's first call costs half a second: pay it while the fork server starts.
     torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
@@ -131,18 +148,23 @@ def exercise_of(item: pytest.Item) -> tuple[str, float]:
     marker = item.get_closest_marker("exercise")
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.exercise(symbol, points) marker")
-    symbol, points = _exercise_arguments(*marker.args, **marker.kwargs)
+    symbol, points, _ = _exercise_arguments(*marker.args, **marker.kwargs)
     return f"{topic_of(item)}.{symbol}", float(points)
 
 
-def _exercise_arguments(symbol: str, points: float) -> tuple[str, float]:
-    """The marker's signature: `exercise(symbol, points)`."""
-    return symbol, points
+def is_hidden(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("exercise")
+    return bool(marker and _exercise_arguments(*marker.args, **marker.kwargs)[2])
+
+
+def _exercise_arguments(symbol: str, points: float, hidden: bool = False) -> tuple[str, float, bool]:
+    """The marker's signature: `exercise(symbol, points, hidden=False)`."""
+    return symbol, points, hidden
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "device" in metafunc.fixturenames:
-        cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available on this machine")
+        cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason=N_("CUDA is not available on this machine"))
         metafunc.parametrize("device", ["cpu", pytest.param("cuda", marks=cuda)])
 
 
@@ -152,11 +174,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Fork every topic's workers now, so that they import while the first checks run."""
+    """Fork every topic's workers now, so that they import while the first checks run, then
+    load (or record) the reference's results."""
     grading = session.config.stash[grading_key]
-    for topic in dict.fromkeys(topic_of(item) for item in session.items):
-        grading.reference.runner(topic).start()
+    recording_now = session.config.getoption("record_reference")
+    check_files = {topic_of(item): item.path for item in session.items}
+    for topic in check_files:
+        if recording_now:
+            grading.reference.runner(topic).start()
         grading.student.runner(topic).start()
+    if recording_now:
+        return
+    missing = {topic: Path(path) for topic, path in check_files.items() if topic not in grading.reference.recordings}
+    if missing:
+        grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
 
 
 class Grade:
@@ -167,9 +198,11 @@ class Grade:
     Every caller gets its own copy.
     """
 
-    def __init__(self, grading: Grading, topic: str):
+    def __init__(self, grading: Grading, topic: str, device: str | None = None, recording_now: bool = False):
         self._grading = grading
         self.topic = topic
+        self._device = device  # the run's device, where the check has one
+        self._recording_now = recording_now
 
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
@@ -183,18 +216,31 @@ class Grade:
         return self._student_value(key)
 
     def reference(self, probe, *args):
-        """The probe's result on the reference solution."""
+        """The probe's result on the reference solution: recorded, or run for a `live` probe."""
+        if not (self._recording_now or recording.is_live(probe)):
+            return self._recorded(probe, args)
         key = _key(probe, args)
         if key not in self._grading.reference.values:
             try:
                 value = self._grading.reference.runner(self.topic).run(probe, *args)
             except Fault as fault:
-                raise ReferenceFailed(
-                    f"the reference solution failed this check ({fault.message}); this is a fault of the "
-                    "grader, not of your code: please tell your instructor"
-                ) from None
+                raise ReferenceFailed(_(
+                    "the reference solution failed this check ({error}); this is a fault of the "
+                    "grader, not of your code: please tell your instructor", error=fault.message)) from None
             self._grading.reference.values[key] = value
+            if self._recording_now and not recording.is_live(probe):
+                self._grading.reference.recorded_now[self.topic, recording.key_of(probe, args)] = value
         return copy.deepcopy(self._grading.reference.values[key])
+
+    def _recorded(self, probe, args: tuple):
+        found = self._grading.reference.recordings.get(self.topic)
+        try:
+            if found is None or isinstance(found, Exception):
+                raise found or recording.NotRecorded(f"no reference results were loaded for {self.topic}")
+            return copy.deepcopy(found.get(recording.key_of(probe, args), self._device))
+        except recording.NotRecorded as error:
+            raise ReferenceFailed(_("{error}; this is a fault of the grader, not of your code: "
+                                    "please tell your instructor", error=str(error))) from None
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
@@ -232,7 +278,10 @@ def _key(probe, args: tuple):
 
 @pytest.fixture
 def grade(request: pytest.FixtureRequest) -> Grade:
-    return Grade(request.config.stash[grading_key], topic_of(request.node))
+    callspec = getattr(request.node, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    return Grade(request.config.stash[grading_key], topic_of(request.node), device,
+                 request.config.getoption("record_reference"))
 
 
 @pytest.fixture
@@ -244,10 +293,11 @@ def device(request: pytest.FixtureRequest) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        status, message = _status(report, call)
+        status, message = _status(report, call, item.config.stash[translator_key])
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
-        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item))
+        outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
+                               hidden=is_hidden(item))
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report
@@ -259,20 +309,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _status(report: pytest.TestReport, call: pytest.CallInfo) -> tuple[str, str]:
+def _status(report: pytest.TestReport, call: pytest.CallInfo, tr: i18n.Translator) -> tuple[str, str]:
     if report.passed:
         return "passed", ""
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return "skipped", reason.removeprefix("Skipped: ")
+        return "skipped", tr(reason.removeprefix("Skipped: "))
     excinfo = call.excinfo
     if excinfo.errisinstance(StudentFault):
-        return excinfo.value.status, excinfo.value.msg
+        return excinfo.value.status, tr(excinfo.value.message)
     if excinfo.errisinstance(CheckFailed):
-        return "failed", excinfo.value.msg
+        return "failed", tr(excinfo.value.message)
     if excinfo.errisinstance(ReferenceFailed):
-        return "error", excinfo.value.msg
-    return "error", f"the grader could not check this result ({excinfo.typename}: {excinfo.value})"
+        return "error", tr(excinfo.value.message)
+    return "error", tr(_("the grader could not check this result ({error})", error=f"{excinfo.typename}: {excinfo.value}"))
 
 
 def _is_ours(excinfo) -> bool:

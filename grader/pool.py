@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.hints import hint_for
+from grader.i18n import Message, _
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["grader.worker_preload"])
@@ -39,7 +40,7 @@ class Limits:
 class Fault(Exception):
     """A probe gave no value; `status` is how the check ends: "error", "timeout" or "failed"."""
 
-    def __init__(self, status: str, message: str):
+    def __init__(self, status: str, message):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -152,8 +153,8 @@ class Worker:
                 self.stop()
                 raise Fault(
                     "timeout",
-                    f"it did not finish within {timeout:g} s and was stopped (an endless loop, "
-                    "or far too much work?)",
+                    _("it did not finish within {seconds:g} s and was stopped (an endless loop, "
+                      "or far too much work?)", seconds=timeout),
                 )
             data = self._conn.recv_bytes(self.limits.reply)
         except (EOFError, OSError):
@@ -164,10 +165,10 @@ class Worker:
             reply = torch.load(io.BytesIO(data), weights_only=True)
         except Exception as exc:  # noqa: BLE001 - whatever was sent, it is not a reply
             self.stop()
-            raise Fault("error", f"the worker sent back something unreadable ({type(exc).__name__})") from None
+            raise Fault("error", _("the worker sent back something unreadable ({error})", error=type(exc).__name__)) from None
         if not isinstance(reply, dict):
             self.stop()
-            raise Fault("error", "the worker sent back something unreadable")
+            raise Fault("error", _("the worker sent back something unreadable"))
         return reply
 
     def _died(self) -> Fault:
@@ -178,16 +179,16 @@ class Worker:
         if code is not None and code < 0:
             name = signal.Signals(-code).name
             what = {
-                "SIGSEGV": "it crashed with a segmentation fault (SIGSEGV)",
-                "SIGKILL": "it was killed (SIGKILL), most likely for using too much memory",
-                "SIGABRT": "it aborted (SIGABRT)",
-            }.get(name, f"it was stopped by the signal {name}")
+                "SIGSEGV": _("it crashed with a segmentation fault (SIGSEGV)"),
+                "SIGKILL": _("it was killed (SIGKILL), most likely for using too much memory"),
+                "SIGABRT": _("it aborted (SIGABRT)"),
+            }.get(name, _("it was stopped by the signal {signal}", signal=name))
         elif code is not None:
-            what = f"the process exited with status {code} (os._exit or an exit from native code)"
+            what = _("the process exited with status {status} (os._exit or an exit from native code)", status=code)
         else:
-            what = "the process stopped answering"
+            what = _("the process stopped answering")
         if log_tail:
-            what += f"; its last words: {log_tail}"
+            what = _("{what}; its last words: {output}", what=what, output=log_tail)
         return Fault("error", what)
 
 
@@ -247,7 +248,8 @@ class TopicRunner:
         if self._load_fault is not None:
             raise self._load_fault
         if not self.path.is_file():
-            self._load_fault = Fault("failed", f"not submitted: there is no {self.topic}.py in {self.directory}")
+            self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
+                                                 file=f"{self.topic}.py", directory=str(self.directory)))
             raise self._load_fault
         if self._worker is not None and self._worker_loaded:
             return
@@ -255,11 +257,12 @@ class TopicRunner:
         try:
             reply = self._checked(lambda: self._worker.ask({"kind": "load"}))
         except Fault as fault:
-            self._load_fault = Fault(fault.status, f"importing {self.topic}.py failed: {fault.message}")
+            self._load_fault = Fault(fault.status, _("importing {file} failed: {error}", file=f"{self.topic}.py",
+                                                     error=fault.message))
             raise self._load_fault from None
         if not reply.get("ok"):
             message = format_error(reply.get("error"), reply.get("output"))
-            self._load_fault = Fault("error", f"importing {self.topic}.py failed: {message}")
+            self._load_fault = Fault("error", _("importing {file} failed: {error}", file=f"{self.topic}.py", error=message))
             self.stop()
             raise self._load_fault
         self._worker_loaded = True
@@ -276,24 +279,26 @@ def _source_of(probe) -> str:
     return str(Path(inspect.getsourcefile(probe)).resolve())
 
 
-def format_error(error, output) -> str:
-    """One readable paragraph from the error a worker described."""
+def format_error(error, output) -> Message:
+    """One readable paragraph from the error a worker described: the error, then indented lines
+    (four spaces: the submission's own frames; two: a hint, what the code printed)."""
     if not isinstance(error, dict):
-        return "it failed without saying why"
+        return _("it failed without saying why")
     kind = str(error.get("type", "Exception"))
     message = str(error.get("message", ""))
     if kind == "NotImplementedError":
-        text = f"not implemented yet: {message}" if message else "not implemented yet"
+        text = _("not implemented yet: {task}", task=message) if message else _("not implemented yet")
     else:
-        text = f"{kind}: {message}" if message else kind
+        text = Message("{kind}: {message}", {"kind": kind, "message": message}) if message else kind
     frames = [str(f) for f in error.get("frames", []) if isinstance(f, str)]
     if frames:
-        text += "\n    " + "\n    ".join(frames)
+        text = Message("{text}\n    {frames}", {"text": text, "frames": "\n    ".join(frames)})
     hint = hint_for(kind, message)
     if hint:
-        text += f"\n  hint: {hint}"
+        text = Message("{text}\n  {hint}", {"text": text, "hint": _("hint: {hint}", hint=hint)})
     if isinstance(output, str) and output.strip():
-        text += f"\n  your code printed: {output.strip()[-300:]}"
+        text = Message("{text}\n  {printed}", {"text": text, "printed": _("your code printed: {output}",
+                                                                          output=output.strip()[-300:])})
     return text
 
 

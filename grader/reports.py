@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
+import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
+from grader.hint import level_lines
+from grader.i18n import ENGLISH, N_, Translator, _, _n
 from grader.scoring import ExerciseScore
+from grader.stubs import CONSTRAINT
 
 
 def environment() -> dict:
@@ -39,7 +45,8 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
                 "score": result.score,
                 "max_score": result.max_score,
                 "checks": [
-                    {"name": c.name, "device": c.device, "status": c.status, "message": c.message}
+                    {"name": c.name, "device": c.device, "status": c.status, "message": c.message,
+                     "points": c.points, "hidden": c.hidden}
                     for c in result.checks
                 ],
             }
@@ -51,24 +58,40 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
 
 
 def to_gradescope(exercises: list[ExerciseScore], execution_time: float) -> dict:
-    """Gradescope's autograder results.json: one test per exercise."""
+    """Gradescope's autograder results.json: one test per exercise for its public checks
+    (visible), and one for its hidden checks, if any (shown once the grades are published)."""
+    from grader.scoring import score
+
+    tests = []
+    for result in exercises:
+        for hidden in (False, True):
+            checks = [c for c in result.checks if c.hidden == hidden]
+            if checks:
+                part = score(checks)[0]
+                tests.append({
+                    "name": result.exercise + (" (hidden checks)" if hidden else ""),
+                    "score": part.score,
+                    "max_score": part.max_score,
+                    "status": "passed" if part.status == "passed" else "failed",
+                    "output": _check_lines(part),
+                    "visibility": "after_published" if hidden else "visible",
+                })
     return {
         "score": _total(exercises, "score"),
         "execution_time": round(execution_time, 3),
         "output": f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
+        "output_format": "text",
         "stdout_visibility": "hidden",
-        "tests": [
-            {
-                "name": result.exercise,
-                "score": result.score,
-                "max_score": result.max_score,
-                "status": "passed" if result.status == "passed" else "failed",
-                "output": _check_lines(result),
-                "visibility": "visible",
-            }
-            for result in exercises
-        ],
+        "tests": tests,
     }
+
+
+def gradescope_failure(error: str, execution_time: float) -> dict:
+    """The results.json of a run where the grader itself broke: no points, the error said."""
+    return {"score": 0, "execution_time": round(execution_time, 3), "output_format": "text",
+            "stdout_visibility": "hidden",
+            "output": f"The autograder itself failed; this is not a grade of your work. Please tell your "
+                      f"instructor.\n\n{error}"}
 
 
 def _check_lines(result: ExerciseScore) -> str:
@@ -82,25 +105,219 @@ def _check_lines(result: ExerciseScore) -> str:
     return "\n".join(lines)
 
 
-def table(exercises: list[ExerciseScore], title: str) -> str:
-    """The table a student reads: each topic, each exercise, and why points were lost."""
-    lines = [title, ""]
+# The words for an exercise's status, in the table.
+STATUS_WORDS = {"passed": N_("passed"), "partial": N_("partial"), "failed": N_("failed")}
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+FRAME = re.compile(r"^(?P<file>[^,]+), line (?P<line>\d+)(?:, in (?P<function>[^:]+))?(?:: (?P<code>.*))?$")
+
+
+def table(
+    exercises: list[ExerciseScore],
+    title: str,
+    *,
+    tr: Translator = ENGLISH,
+    everything: bool = False,
+    width: int | None = None,
+    submission: Path | None = None,
+    guides: dict | None = None,
+    unlocked: dict[str, int] | None = None,
+) -> str:
+    """The table a student reads, wrapped to `width` (default: the terminal's).
+
+    By default: a finished topic takes one line; the topic being worked on lists its
+    exercises, the first unfinished one expanded with its reason, the student's own file and
+    line and the hints they unlocked; then a "next:" pointer. `everything` shows every
+    exercise of every topic and every problem found.
+    """
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    guides, unlocked = guides or {}, unlocked or {}
+    lines = wrap(tr(title), width) + [""]
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
         topics.setdefault(result.topic, []).append(result)
-    width = max((len(r.exercise) for r in exercises), default=10) + 2
+    first = next((result for result in exercises if result.status != "passed"), None)
+    name_width = max((display_width(r.exercise.split(".", 1)[1]) for r in exercises), default=10) + 2
+    topic_width = max((display_width(topic) for topic in topics), default=10) + 2
     for topic, results in topics.items():
-        lines.append(f"{topic}  {_points(results)}")
+        done = sum(result.status == "passed" for result in results)
+        progress = tr(_("done")) if done == len(results) else tr(
+            _n("{done} of {count} exercise done", "{done} of {count} exercises done", len(results),
+               done=done, count=len(results)))
+        line = f"{pad(topic, topic_width)}{_points(results):>12}   {progress}"
+        if not (everything or (first is not None and first.topic == topic)):
+            lines.append(line)
+            continue
+        lines += ["", line] if lines[-1] else [line]
         for result in results:
             symbol = result.exercise.split(".", 1)[1]
-            lines.append(f"  {symbol:<{width}}{result.score:>6g} / {result.max_score:<4g} {result.status}")
-            reason = result.reason.splitlines()
-            if reason:
-                lines.append(f"      why: {reason[0]}")
-                lines += [f"      {line.strip()}" for line in reason[1:] if line.strip().startswith("hint:")]
+            mark = "> " if result is first and not everything else "  "
+            lines.append(f"{mark}{pad(symbol, name_width)}{result.score:>6g} / {result.max_score:<4g} "
+                         f"{tr(STATUS_WORDS[result.status])}")
+            if result.status == "passed" or not (everything or result is first):
+                continue
+            problems = list(dict.fromkeys(c.message for c in result.checks if c.status not in ("passed", "skipped")))
+            for message in problems if everything else problems[:1]:
+                lines += _message_lines(message, width, submission, tr, everything)
+            if len(problems) > 1 and not everything:
+                lines += wrap(tr(_n("and {n} more problem", "and {n} more problems", len(problems) - 1,
+                                    n=len(problems) - 1)), width, "      ")
+            if result.exercise in guides:
+                for message in level_lines(guides[result.exercise], unlocked.get(result.exercise, 0)):
+                    lines += wrap(tr(message), width, "      ", "        ")
         lines.append("")
-    lines.append(f"Total  {_points(exercises)}")
+    if lines[-1]:
+        lines.append("")
+    lines.append(tr(_("Total  {points}", points=_points(exercises))))
+    lines += _next_lines(first, width, submission, tr, guides, unlocked, everything)
     return "\n".join(lines)
+
+
+def _message_lines(message: str, width: int, submission: Path | None, tr: Translator, everything: bool) -> list[str]:
+    """A check's message under its exercise: the reason, where (the student's own frames) and notes.
+
+    Lines the message indents by four spaces are frames of the submission's code, by two a note
+    (a hint, what the code printed); the rest is the reason.
+    """
+    reason, frames, notes = [], [], []
+    for line in ANSI_ESCAPE.sub("", message).splitlines():
+        if line.startswith("    "):
+            frames.append(line.strip())
+        elif line.startswith("  "):
+            notes += wrap(line.strip(), width, "      ", "        ")
+        elif line.strip():
+            reason += wrap(line, width, "      ")
+    for constraint in _constraints_of_stub(frames[-1] if frames else "", submission):
+        reason += wrap(f"- {tr(constraint)}", width, "      ", "        ")
+    for frame in frames if everything else frames[-1:]:
+        reason += wrap(_frame_text(frame, submission, tr, everything), width, "      ", "        ")
+    return reason + notes
+
+
+def _constraints_of_stub(frame: str, submission: Path | None) -> list[str]:
+    """The `# - ` constraint lines above the stub's `raise NotImplementedError` where the code stopped.
+
+    A stub states its task's constraints as comments in English; shown here, they come in the
+    student's language like the task itself.
+    """
+    match = FRAME.match(frame)
+    if match is None or submission is None:
+        return []
+    try:
+        lines = (submission / match["file"]).read_text(encoding="utf-8").splitlines()[:int(match["line"])]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    if not lines or not lines[-1].lstrip().startswith("raise NotImplementedError"):
+        return []
+    found = []
+    for line in reversed(lines[:-1]):
+        constraint = CONSTRAINT.match(line)
+        if constraint is None:
+            break
+        found.insert(0, constraint["text"])
+    return found
+
+
+def _frame_text(frame: str, submission: Path | None, tr: Translator, everything: bool) -> str:
+    match = FRAME.match(frame)
+    if match is None:
+        return frame
+    path = _shown_path(submission / match["file"] if submission else Path(match["file"]))
+    where = tr(_("at {path}:{line}, in {function}", path=path, line=match["line"], function=match["function"] or "?"))
+    code = match["code"] or ""
+    # The stub's own `raise NotImplementedError(task)` only repeats the task shown above it.
+    return f"{where}: {code}" if everything and code and not code.startswith("raise NotImplementedError") else where
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> list[str]:
+    if first is None:
+        return wrap(tr(_("every exercise passes: well done")), width)
+    symbol, topic = first.exercise.split(".", 1)[1], first.topic
+    path = _shown_path(submission / f"{topic}.py") if submission else f"{topic}.py"
+    lines = wrap(tr(_("next: make {exercise} pass, in {path}", exercise=symbol, path=path)), width, "", "      ")
+    guide = guides.get(first.exercise)
+    shown = unlocked.get(first.exercise, 0)
+    if guide is not None and shown < len(guide.hints):
+        lines += wrap(tr(_("`make hint` shows hint {level} of {count}", level=shown + 1, count=len(guide.hints))),
+                      width, "      ", "      ")
+    if not everything:
+        lines += wrap(tr(_("`make grade GRADE_ARGS=--all` shows every exercise and every problem")),
+                      width, "      ", "      ")
+    return lines
+
+
+def strip_ansi(text: str) -> str:
+    """`text` without terminal escape sequences (PyTorch colours some of its messages)."""
+    return ANSI_ESCAPE.sub("", text)
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
+
+
+def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str | None = None) -> list[str]:
+    """`text` broken into lines of at most `width` columns, counting wide characters twice.
+
+    Lines break at spaces, or between two wide characters (Chinese has no spaces); a word
+    longer than a line is cut, except a URL (cut, it could not be followed). Each line of `text` is wrapped on its own.
+    """
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    subsequent = initial if subsequent is None else subsequent
+    out = []
+    for paragraph in strip_ansi(text).splitlines() or [""]:
+        line, indent = initial, initial
+        for token in _tokens(paragraph):
+            room = width - display_width(line)
+            if token.isspace():
+                if line != indent and room > 0:
+                    line += " "
+                continue
+            if display_width(token) > room and line.strip():
+                out.append(line.rstrip())
+                line = indent = subsequent
+                room = width - display_width(line)
+            while display_width(token) > room > 0 and not line.strip() and not URL.match(token):
+                cut = _fit(token, room)
+                out.append(line + token[:cut])
+                token = token[cut:]
+            line += token
+        out.append(line.rstrip())
+        initial = subsequent
+    return out
+
+
+WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# Punctuation that may not start a line (it sticks to what precedes it) or end one (it sticks
+# to what follows), as Chinese typesetting has it.
+CLOSING, OPENING = "、。，．：；！？）」』》】〉’”%,.:;!?)]}", "（「『《【〈‘“([{"
+URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+TOKEN = re.compile(rf"\s+|[{re.escape(OPENING)}]*(?:[{WIDE}]|[^\s{WIDE}]+)[{re.escape(CLOSING)}]*")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, runs of spaces, and every wide character on its own, punctuation kept with its neighbour."""
+    return TOKEN.findall(text)
+
+
+def _fit(token: str, room: int) -> int:
+    """How many leading characters of `token` fit in `room` columns (at least one)."""
+    used = 0
+    for index, character in enumerate(token):
+        used += display_width(character)
+        if used > room:
+            return max(index, 1)
+    return len(token)
 
 
 def _points(results: list[ExerciseScore]) -> str:

@@ -24,6 +24,7 @@ class CheckOutcome:
     device: str | None = None
     message: str = ""
     run: str = ""  # which of the check's parameter sets, when it has several
+    hidden: bool = False  # graded only by the course's autograder (not in the student release)
 
     @property
     def name(self) -> str:

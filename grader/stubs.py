@@ -2,12 +2,18 @@
 
 In `solutions/<topic>.py`, the code a student writes stands between two marker lines:
 
-    # BEGIN SOLUTION: a one-line pointer to what to do
+    # BEGIN SOLUTION: the task, in one line: what must hold, not which call makes it hold
+    # - a constraint the task must meet (optional, one per line)
     ...the reference code...
     # END SOLUTION
 
-`exercises/<topic>.py` is the same file with each such block replaced by
-`raise NotImplementedError("<the pointer>")` at the block's indentation.
+`exercises/<topic>.py` is the same file with each such block replaced by its constraint lines
+(as comments) and `raise NotImplementedError("<the task>")`, at the block's indentation.
+The task line is what the grade table shows; it states the task and its constraints, never
+the code: `copied_code` finds runs of the block's code in its task text, and the suite
+fails on any. The docstrings and comments outside the blocks are copied into the stub as
+they are, so the same rule holds for them against the blocks of what they document
+(`copied_in_prose`).
 
     python -m grader.stubs          # rewrite exercises/ from solutions/
     python -m grader.stubs --check  # exit 1 when exercises/ is out of date
@@ -16,40 +22,222 @@ In `solutions/<topic>.py`, the code a student writes stands between two marker l
 from __future__ import annotations
 
 import argparse
+import ast
+import io
 import re
 import sys
+import textwrap
+import tokenize
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION(?::\s*(?P<pointer>.*?))?\s*$")
+CONSTRAINT = re.compile(r"^\s*# - (?P<text>.*?)\s*$")
 END = re.compile(r"^\s*# END SOLUTION\s*$")
 HEADER = "# Generated from solutions/{name} by `make stubs`: replace each NotImplementedError with your code.\n"
+# The shortest run of a block's code that counts as dictating it. Four tokens is the shortest
+# call spelled out with its owner (`torch . save (`, `self . add_module (`, `X . mean (`), while
+# three (`p . grad`, `self . state`, `x ** 2`) is how prose names an attribute or a quantity.
+RUN_LENGTH = 4
 
 
 class MarkerError(ValueError):
     """The markers in a solution file do not pair up."""
 
 
-def make_stub(source: str, name: str = "<solution>") -> str:
-    """The stub for one solution file's text."""
-    out, inside = [], None
+@dataclass
+class Block:
+    """One marked block of a solution file."""
+
+    line: int  # of its BEGIN SOLUTION marker, counted from 1
+    indent: str
+    task: str
+    constraints: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    end: int = 0  # the line of its END SOLUTION marker
+
+    @property
+    def text(self) -> str:
+        """Everything the stub tells the student about this block."""
+        return "\n".join([self.task, *self.constraints])
+
+
+def solution_blocks(source: str, name: str = "<solution>") -> list[Block]:
+    """Every marked block of a solution file's text, in order."""
+    return _parse(source, name)[1]
+
+
+def _parse(source: str, name: str) -> tuple[list[str | Block], list[Block]]:
+    """The file as a list of lines outside the blocks and the blocks themselves."""
+    parts: list[str | Block] = []
+    blocks: list[Block] = []
+    block: Block | None = None
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         begin = BEGIN.match(line)
         if begin:
-            if inside is not None:
-                raise MarkerError(f"{name}:{number}: BEGIN SOLUTION inside the block opened at line {inside}")
-            inside = number
-            pointer = begin["pointer"] or "write this part"
-            out.append(f"{begin['indent']}raise NotImplementedError({pointer!r})\n")
+            if block is not None:
+                raise MarkerError(f"{name}:{number}: BEGIN SOLUTION inside the block opened at line {block.line}")
+            block = Block(number, begin["indent"], begin["pointer"] or "write this part")
+            parts.append(block)
+            blocks.append(block)
         elif END.match(line):
-            if inside is None:
+            if block is None:
                 raise MarkerError(f"{name}:{number}: END SOLUTION without a BEGIN SOLUTION")
-            inside = None
-        elif inside is None:
-            out.append(line)
-    if inside is not None:
-        raise MarkerError(f"{name}:{inside}: BEGIN SOLUTION is never closed")
+            block.end = number
+            block = None
+        elif block is None:
+            parts.append(line)
+        elif not block.code and CONSTRAINT.match(line):
+            block.constraints.append(CONSTRAINT.match(line)["text"])
+        else:
+            block.code.append(line)
+    if block is not None:
+        raise MarkerError(f"{name}:{block.line}: BEGIN SOLUTION is never closed")
+    return parts, blocks
+
+
+def make_stub(source: str, name: str = "<solution>") -> str:
+    """The stub for one solution file's text."""
+    out = []
+    for part in _parse(source, name)[0]:
+        if isinstance(part, Block):
+            out.extend(f"{part.indent}# - {constraint}\n" for constraint in part.constraints)
+            out.append(f"{part.indent}raise NotImplementedError({part.task!r})\n")
+        else:
+            out.append(part)
     return HEADER.format(name=name) + "".join(out)
+
+
+def code_tokens(code: str) -> list[str]:
+    """The significant tokens of a piece of Python code (names, numbers, strings, operators)."""
+    tokens = []
+    readline = io.StringIO(textwrap.dedent(code)).readline
+    for token in tokenize.generate_tokens(readline):
+        if token.type == tokenize.STRING:
+            tokens.append(_string_token(token.string))
+        elif token.type in (tokenize.NAME, tokenize.NUMBER, tokenize.OP):
+            tokens.append(token.string)
+    return tokens
+
+
+TEXT_TOKEN = re.compile(r'"[^"\n]*"|[A-Za-z_]\w*|\d+(?:\.\d*)?(?:e-?\d+)?'
+                        r"|\*\*=?|//=?|->|<<|>>|[-+*/%@&|^<>=!:]=|\S")
+
+
+def text_tokens(text: str) -> list[str]:
+    """A task text cut the way Python would cut it, so that code quoted in it shows up as code."""
+    return [_string_token(token) if token.startswith('"') else token for token in TEXT_TOKEN.findall(text)]
+
+
+def _string_token(literal: str) -> str:
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return literal
+    return f'"{value}"' if isinstance(value, str) else literal
+
+
+def copied_code(code: str, text: str, length: int = RUN_LENGTH, given: frozenset[str] = frozenset()) -> list[str]:
+    """Every run of `length` consecutive tokens of `code` found in `text` that tells something the stub does not.
+
+    A run tells something when it has an identifier that is not in `given` (the names the stub's
+    own code binds: its imports, definitions and their parameters), or any attribute (a name
+    after a dot): `(in_units, units)` only repeats a signature, `X.mean()` is code.
+    """
+    def runs(tokens: list[str]) -> list[tuple[str, ...]]:
+        return [tuple(tokens[i:i + length]) for i in range(len(tokens) - length + 1)]
+
+    tokens = code_tokens(code)
+
+    def tells(start: int) -> bool:
+        return any(_is_name(tokens[i]) and (tokens[i] not in given or (i > 0 and tokens[i - 1] == "."))
+                   for i in range(start, start + length))
+
+    in_code = {run for start, run in enumerate(runs(tokens)) if tells(start)}
+    found = []
+    for run in runs(text_tokens(text)):
+        shown = " ".join(run)
+        if run in in_code and shown not in found:
+            found.append(shown)
+    return found
+
+
+def _is_name(token: str) -> bool:
+    return token.isidentifier()
+
+
+def given_names(stub: str) -> frozenset[str]:
+    """The names a stub's own code binds: imports, classes, functions, their parameters, assignments."""
+    names = set()
+    for node in ast.walk(ast.parse(stub)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return frozenset(names)
+
+
+@dataclass
+class Prose:
+    """A docstring or comment of a solution file outside its blocks, which its stub keeps."""
+
+    line: int
+    text: str
+    blocks: list[Block]  # those of the definition it documents (the whole file's for the module)
+
+
+def stub_prose(source: str, name: str = "<solution>") -> list[Prose]:
+    """Every docstring and comment outside the blocks, with the blocks of what it documents."""
+    blocks = solution_blocks(source, name)
+    in_blocks = {number for block in blocks for number in range(block.line, block.end + 1)}
+    definitions = [node for node in ast.walk(ast.parse(source))
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+    def documented(first: int, last: int) -> list[Block]:
+        return [block for block in blocks if first <= block.line <= last]
+
+    def innermost(number: int) -> list[Block]:
+        around = [node for node in definitions if node.lineno <= number <= node.end_lineno]
+        if not around:
+            return blocks
+        node = max(around, key=lambda node: node.lineno)
+        return documented(node.lineno, node.end_lineno)
+
+    found = []
+    for node in [ast.parse(source), *definitions]:
+        if (docstring := ast.get_docstring(node, clean=False)) is not None:
+            scope = blocks if isinstance(node, ast.Module) else documented(node.lineno, node.end_lineno)
+            found.append(Prose(node.body[0].lineno, docstring, scope))
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT and token.start[0] not in in_blocks:
+            found.append(Prose(token.start[0], token.string, innermost(token.start[0])))
+    return sorted(found, key=lambda prose: prose.line)
+
+
+def copied_in_tasks(source: str, name: str = "<solution>") -> dict[str, list[str]]:
+    """`file:line` -> the runs of its block's code that a task or constraint line spells out."""
+    given = given_names(make_stub(source, name))
+    found = {}
+    for block in solution_blocks(source, name):
+        if runs := copied_code("".join(block.code), block.text, given=given):
+            found[f"{name}:{block.line}: {block.task!r}"] = runs
+    return found
+
+
+def copied_in_prose(source: str, name: str = "<solution>") -> dict[str, list[str]]:
+    """`file:line` -> the runs of code that a docstring or comment spells out, for the blocks it documents."""
+    given = given_names(make_stub(source, name))
+    found = {}
+    for prose in stub_prose(source, name):
+        runs = [run for block in prose.blocks for run in copied_code("".join(block.code), prose.text, given=given)]
+        if runs:
+            found[f"{name}:{prose.line}: {prose.text!r}"] = list(dict.fromkeys(runs))
+    return found
 
 
 def expected_stubs(solutions: Path = REPO / "solutions") -> dict[str, str]:

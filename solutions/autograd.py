@@ -5,14 +5,17 @@ import torch
 
 def vector_backward(y, v):
     """Back-propagate the non-scalar y with the vector v (same shape), adding into the leaves' .grad."""
-    # BEGIN SOLUTION: call backward on y, passing v (a non-scalar y needs the vector it is multiplied with)
+    # BEGIN SOLUTION: back-propagate the non-scalar y, with v as the gradient that flows into it
+    # - the gradients add into the leaves' .grad
     y.backward(v)
     # END SOLUTION
 
 
 def backward_twice(x):
-    """y = (x ** 2).sum(); backward twice on the same graph; return x.grad (then 4 * x)."""
-    # BEGIN SOLUTION: y = (x ** 2).sum(); call y.backward() twice (the first must keep the graph: retain_graph=True); return x.grad
+    """y, the sum of the squares of x, back-propagated twice through one graph; returns x's gradient (then 4 * x)."""
+    # BEGIN SOLUTION: build y as the sum of the squares of x, back-propagate it twice through the same graph, return the gradient of x
+    # - the first backward pass must leave the graph intact for the second
+    # - gradients accumulate over the two passes (the result is 4 * x)
     y = (x ** 2).sum()
     y.backward(retain_graph=True)  # keep the graph: the second backward needs it
     y.backward()  # gradients accumulate: x.grad is now 2 * (2 * x)
@@ -21,8 +24,9 @@ def backward_twice(x):
 
 
 def intermediate_grad(x):
-    """h = x * 3, y = (h ** 2).sum(); return dy/dh, the gradient at the non-leaf h (2 * h)."""
-    # BEGIN SOLUTION: h = x * 3 is not a leaf: call h.retain_grad() before y.backward(), then return h.grad
+    """With h three times x and y the sum of the squares of h: dy/dh, the gradient at the non-leaf h (2 * h)."""
+    # BEGIN SOLUTION: with h = 3x and y the sum of the squares of h, return the gradient of y with respect to h
+    # - h is not a leaf of the graph; the gradient asked for is at h (2 * h), not at x
     h = x * 3
     h.retain_grad()  # a non-leaf keeps its .grad only when asked to
     y = (h ** 2).sum()
@@ -33,7 +37,8 @@ def intermediate_grad(x):
 
 def record_activations(net, X):
     """Run net(X) once; return {dotted name: output} for every leaf module; leave no hook behind."""
-    # BEGIN SOLUTION: register a forward hook on each leaf module (no children) that stores its output, run net(X), then remove every hook (try/finally)
+    # BEGIN SOLUTION: run net on X once; return every leaf module's output (a module without children), keyed by its dotted name
+    # - no module may keep a hook afterwards, even when the forward pass raises
     activations = {}
     handles = []
 
@@ -56,7 +61,9 @@ def record_activations(net, X):
 
 def predict(net, X):
     """net(X) in eval mode without building a graph; the net's mode afterwards is what it was before."""
-    # BEGIN SOLUTION: remember net.training, net.eval(), compute net(X) under torch.no_grad(), then net.train(the remembered mode)
+    # BEGIN SOLUTION: return net's output for X, computed in evaluation mode without recording an autograd graph
+    # - the result does not require grad
+    # - the net is left in the mode (training or evaluation) it was in before, even when the forward pass raises
     was_training = net.training
     net.eval()
     try:
@@ -69,13 +76,15 @@ def predict(net, X):
 
 def numpy_view(a):
     """A tensor that shares memory with the NumPy array a: writing into one changes the other."""
-    # BEGIN SOLUTION: torch.from_numpy(a)
+    # BEGIN SOLUTION: return a tensor that shares its memory with the NumPy array a (no copy)
+    # - writing into one changes the other; the dtype is a's
     return torch.from_numpy(a)
     # END SOLUTION
 
 
 def numpy_copy(a):
     """A tensor with a's values and dtype that does not share memory with a."""
-    # BEGIN SOLUTION: torch.tensor(a) copies (torch.from_numpy would share)
+    # BEGIN SOLUTION: return a tensor with a's values and dtype that owns its own memory (a copy)
+    # - writing into a afterwards leaves the tensor unchanged
     return torch.tensor(a)
     # END SOLUTION

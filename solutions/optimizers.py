@@ -1,16 +1,17 @@
 """Topic 8, optimizers: the classic update rules by hand, each equal to its torch.optim twin.
 
-Every function updates `params` in place under torch.no_grad(), keeps its state in the
-lists it is given (one tensor per parameter, zeros at the start) and skips parameters
-whose .grad is None.
+Every function updates `params` in place without recording autograd history, keeps its
+state in the lists it is given (one tensor per parameter, zeros at the start) and skips
+parameters without a gradient.
 """
 
 import torch
 
 
 def sgd_update(params, lr):
-    """Plain SGD: p -= lr * grad, like torch.optim.SGD(params, lr)."""
-    # BEGIN SOLUTION: under torch.no_grad(), for every p whose .grad is not None: p -= lr * p.grad, in place
+    """Plain SGD, like torch.optim.SGD(params, lr)."""
+    # BEGIN SOLUTION: take one plain gradient-descent step of size lr on every parameter
+    # - in place and without autograd history; parameters without a gradient are skipped
     with torch.no_grad():
         for p in params:
             if p.grad is not None:
@@ -19,8 +20,9 @@ def sgd_update(params, lr):
 
 
 def sgd_momentum(params, vs, lr, gamma):
-    """SGD with momentum: v = gamma * v + lr * grad; p -= v, like torch.optim.SGD(params, lr, momentum=gamma)."""
-    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its v, in place: v = gamma * v + lr * p.grad; p -= v
+    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); each velocity in vs includes lr."""
+    # BEGIN SOLUTION: take one SGD step with momentum gamma, keeping each parameter's velocity in vs, exactly as torch.optim.SGD with momentum=gamma does
+    # - in place and without autograd history; parameters without a gradient are skipped
     with torch.no_grad():
         for p, v in zip(params, vs):
             if p.grad is not None:
@@ -30,8 +32,10 @@ def sgd_momentum(params, vs, lr, gamma):
 
 
 def sgd_adagrad(params, sqrs, lr, eps=1e-10):
-    """Adagrad: s += grad**2; p -= lr * grad / (sqrt(s) + eps), like torch.optim.Adagrad(params, lr, eps=eps)."""
-    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its s, in place: s += g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt
+    """Adagrad, like torch.optim.Adagrad(params, lr, eps=eps): eps is added to the square root, not under it."""
+    # BEGIN SOLUTION: take one Adagrad step, keeping each parameter's sum of squared gradients in sqrs, exactly as torch.optim.Adagrad does
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - eps where torch.optim puts it: added to the square root, not under it
     with torch.no_grad():
         for p, s in zip(params, sqrs):
             if p.grad is not None:
@@ -41,8 +45,11 @@ def sgd_adagrad(params, sqrs, lr, eps=1e-10):
 
 
 def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
-    """RMSprop: s = alpha * s + (1 - alpha) * grad**2; p -= lr * grad / (sqrt(s) + eps)."""
-    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad and its s, in place: s = alpha * s + (1 - alpha) * g * g; p -= lr * g / (sqrt(s) + eps), eps outside the sqrt
+    """RMSprop, like torch.optim.RMSprop(params, lr, alpha=alpha, eps=eps): eps is added to the square root."""
+    # BEGIN SOLUTION: take one RMSprop step, keeping each parameter's moving average of squared gradients in sqrs, exactly as torch.optim.RMSprop does
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - the state in sqrs must change from one call to the next
+    # - eps where torch.optim puts it: added to the square root, not under it
     with torch.no_grad():
         for p, s in zip(params, sqrs):
             if p.grad is not None:
@@ -52,9 +59,10 @@ def rmsprop(params, sqrs, lr, alpha, eps=1e-8):
 
 
 def adadelta(params, sqrs, deltas, rho, eps=1e-6):
-    """Adadelta with lr = 1: s = rho*s + (1-rho)*g**2; g' = sqrt(delta + eps) / sqrt(s + eps) * g;
-    p -= g'; delta = rho*delta + (1-rho)*g'**2."""
-    # BEGIN SOLUTION: under torch.no_grad(), for every p with a grad, in place: update s; g' = sqrt(delta + eps) / sqrt(s + eps) * g with the OLD delta; p -= g'; then delta = rho*delta + (1-rho)*g'**2
+    """Adadelta, like torch.optim.Adadelta(params, lr=1.0, rho=rho, eps=eps): no learning rate of its own."""
+    # BEGIN SOLUTION: take one Adadelta step (learning rate 1), keeping each parameter's moving averages of squared gradients in sqrs and of squared updates in deltas, exactly as torch.optim.Adadelta does
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - the update uses the average of squared updates from before this step; that average is refreshed afterwards
     with torch.no_grad():
         for p, s, delta in zip(params, sqrs, deltas):
             if p.grad is not None:
@@ -67,8 +75,10 @@ def adadelta(params, sqrs, deltas, rho, eps=1e-6):
 
 
 def adam(params, vs, sqrs, lr, t, beta1=0.9, beta2=0.999, eps=1e-8):
-    """Adam at step t (counted from 1): p -= lr * v_hat / (sqrt(s_hat) + eps) with bias-corrected moments."""
-    # BEGIN SOLUTION: under torch.no_grad(), in place: v = b1*v + (1-b1)*g; s = b2*s + (1-b2)*g*g; v_hat = v / (1 - b1**t); s_hat = s / (1 - b2**t); p -= lr * v_hat / (sqrt(s_hat) + eps)
+    """Adam at step t (counted from 1), like torch.optim.Adam(params, lr, betas=(beta1, beta2), eps=eps)."""
+    # BEGIN SOLUTION: take Adam step t (counted from 1), keeping each parameter's moving averages of the gradient in vs and of its square in sqrs, exactly as torch.optim.Adam does
+    # - in place and without autograd history; parameters without a gradient are skipped
+    # - correct both averages for their bias towards zero at step t
     with torch.no_grad():
         for p, v, s in zip(params, vs, sqrs):
             if p.grad is not None:
@@ -85,14 +95,18 @@ class MyAdam(torch.optim.Optimizer):
     """Adam as a real torch.optim.Optimizer: per-parameter state in self.state, each group's own settings."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        # BEGIN SOLUTION: put lr, betas and eps in a defaults dict and call super().__init__(params, defaults)
+        # BEGIN SOLUTION: set the optimizer up with lr, betas and eps as the default settings of every parameter group
+        # - a group given with its own lr keeps it
         defaults = dict(lr=lr, betas=betas, eps=eps)
         super().__init__(params, defaults)
         # END SOLUTION
 
     def step(self, closure=None):
         """One Adam step for every parameter that has a gradient; returns closure()'s loss when given one."""
-        # BEGIN SOLUTION: loss = closure() under torch.enable_grad() if given; then under torch.no_grad(), for each group and each p with a grad: keep step, exp_avg, exp_avg_sq in self.state[p] and use the GROUP's lr, betas, eps; return loss
+        # BEGIN SOLUTION: take one Adam step for every parameter with a gradient, in every group, with that group's own lr, betas and eps; return the closure's loss
+        # - call the closure first, when one is given, with autograd enabled (no closure: return None)
+        # - keep each parameter's step count and both averages in self.state, keyed by the parameter, so that state_dict() and load_state_dict() resume exactly
+        # - change the parameters in place, without autograd history
         loss = None
         if closure is not None:
             with torch.enable_grad():

@@ -5,22 +5,22 @@ from torch import nn
 
 
 def param_shapes(net) -> list[tuple[str, torch.Size]]:
-    """Every parameter's dotted name and shape, in net.named_parameters() order."""
-    # BEGIN SOLUTION: return [(name, p.shape) for each (name, p) of net.named_parameters()]
+    """Every parameter's dotted name and shape, in the order named_parameters() gives them."""
+    # BEGIN SOLUTION: return a list of (dotted name, shape) pairs, one per parameter, in the order the net names its parameters
     return [(name, parameter.shape) for name, parameter in net.named_parameters()]
     # END SOLUTION
 
 
 def block1() -> nn.Sequential:
-    """nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())."""
-    # BEGIN SOLUTION: return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())
+    """A Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU."""
+    # BEGIN SOLUTION: return a Sequential of: a linear layer from 4 features to 8, ReLU, a linear layer from 8 to 4, ReLU
     return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())
     # END SOLUTION
 
 
 def block2() -> nn.Sequential:
     """An nn.Sequential of four block1() added with add_module as "block 0" ... "block 3"."""
-    # BEGIN SOLUTION: start from nn.Sequential() and call net.add_module(f"block {i}", block1()) for i in 0..3
+    # BEGIN SOLUTION: return a Sequential holding four block1() blocks added one by one under the names "block 0", "block 1", "block 2" and "block 3"
     net = nn.Sequential()
     for i in range(4):
         net.add_module(f"block {i}", block1())
@@ -29,15 +29,16 @@ def block2() -> nn.Sequential:
 
 
 def rgnet() -> nn.Sequential:
-    """nn.Sequential(block2(), nn.Linear(4, 1))."""
-    # BEGIN SOLUTION: return nn.Sequential(block2(), nn.Linear(4, 1))
+    """A Sequential of a block2() followed by a linear layer from 4 features to 1."""
+    # BEGIN SOLUTION: return a Sequential of a block2() followed by a linear layer from 4 features to 1
     return nn.Sequential(block2(), nn.Linear(4, 1))
     # END SOLUTION
 
 
 def get_parameter(net, path: str) -> nn.Parameter:
     """The parameter itself (not a copy) at a dotted path like "0.block 1.0.bias"; KeyError naming the path if none."""
-    # BEGIN SOLUTION: look the path up in dict(net.named_parameters()); raise KeyError(path) when it is not there
+    # BEGIN SOLUTION: return the parameter at a dotted path such as "0.block 1.0.bias": the very object the net holds, not a copy
+    # - a path that names no parameter raises KeyError, with the path in its message
     parameters = dict(net.named_parameters())
     if path not in parameters:
         raise KeyError(f"no parameter named {path!r}")
@@ -47,21 +48,22 @@ def get_parameter(net, path: str) -> nn.Parameter:
 
 def count_parameters(net, trainable_only=False) -> int:
     """The number of scalar parameters, a shared one counted once; only requires_grad ones with trainable_only."""
-    # BEGIN SOLUTION: sum p.numel() over net.parameters() (which lists a shared parameter once), skipping frozen ones if asked
+    # BEGIN SOLUTION: return the number of scalar parameters of net; with trainable_only, count only those that require grad
+    # - a parameter shared by several layers counts once
     return sum(p.numel() for p in net.parameters() if p.requires_grad or not trainable_only)
     # END SOLUTION
 
 
 def linear_layers(net) -> list[nn.Linear]:
-    """Every nn.Linear at any depth, in net.modules() order, each once."""
-    # BEGIN SOLUTION: keep the modules of net.modules() (every depth, each once) that are nn.Linear
+    """Every nn.Linear at any depth, in the order modules() gives them, each once."""
+    # BEGIN SOLUTION: return every linear layer of net at any depth, in the order the net lists its modules, each once even when shared
     return [module for module in net.modules() if isinstance(module, nn.Linear)]
     # END SOLUTION
 
 
 def freeze(net, prefixes) -> None:
     """Set requires_grad=False on every parameter whose dotted name starts with one of prefixes (a str or a list)."""
-    # BEGIN SOLUTION: turn a single string into a one-item tuple; freeze the parameters whose name startswith one of them
+    # BEGIN SOLUTION: make every parameter whose dotted name starts with one of prefixes (a string or a list of strings) stop requiring grad; leave the others as they are
     prefixes = (prefixes,) if isinstance(prefixes, str) else tuple(prefixes)
     for name, parameter in net.named_parameters():
         if name.startswith(prefixes):

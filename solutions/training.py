@@ -6,7 +6,9 @@ from torch import nn
 
 def train(net, loader, loss_fn, optimizer, epochs) -> list[float]:
     """Train `net` for `epochs` passes over `loader`; return each epoch's mean batch loss as a float."""
-    # BEGIN SOLUTION: net.train(); per batch: move X, y to the net's device, zero_grad, forward, loss, backward, step; keep loss.item()
+    # BEGIN SOLUTION: train net in training mode for epochs passes over loader with loss_fn and optimizer; return each epoch's mean batch loss as a Python float
+    # - for each batch: clear the old gradients, forward, loss, backward, optimizer step
+    # - move each batch to the device the net's parameters are on
     device = next(net.parameters()).device
     net.train()
     epoch_losses = []
@@ -27,7 +29,9 @@ def train(net, loader, loss_fn, optimizer, epochs) -> list[float]:
 
 def evaluate(net, loader) -> float:
     """Classification accuracy of `net` on `loader`, in eval mode and without autograd; the mode is restored."""
-    # BEGIN SOLUTION: remember net.training, net.eval(), count correct argmax predictions under torch.no_grad(), restore the mode with net.train(was_training)
+    # BEGIN SOLUTION: return the fraction of loader's examples whose highest-scoring class is their label, computed in evaluation mode without autograd
+    # - the net is left in the mode it was in before
+    # - move each batch to the device the net's parameters are on
     device = next(net.parameters()).device
     was_training = net.training
     net.eval()
@@ -45,8 +49,8 @@ def evaluate(net, loader) -> float:
 
 
 def try_gpu(i=0) -> torch.device:
-    """torch.device(f"cuda:{i}") if that GPU exists, else torch.device("cpu")."""
-    # BEGIN SOLUTION: compare i with torch.cuda.device_count()
+    """The device of GPU number i if that GPU exists, else the CPU device."""
+    # BEGIN SOLUTION: return the device of GPU number i when that GPU exists, else the CPU device
     if i < torch.cuda.device_count():
         return torch.device(f"cuda:{i}")
     return torch.device("cpu")
@@ -54,8 +58,8 @@ def try_gpu(i=0) -> torch.device:
 
 
 def try_all_gpus() -> list[torch.device]:
-    """Every GPU as a torch.device, or [torch.device("cpu")] when there is none."""
-    # BEGIN SOLUTION: one torch.device(f"cuda:{i}") per GPU, or [torch.device("cpu")]
+    """Every GPU as a torch.device, in order; a list of the CPU device alone when there is none."""
+    # BEGIN SOLUTION: return one device per GPU present, in order, or a list holding only the CPU device when there is none
     devices = [torch.device(f"cuda:{i}") for i in range(torch.cuda.device_count())]
     return devices or [torch.device("cpu")]
     # END SOLUTION
@@ -63,7 +67,8 @@ def try_all_gpus() -> list[torch.device]:
 
 def to_device(obj, device):
     """Move every tensor inside nested lists, tuples and dicts to `device`; containers keep their types."""
-    # BEGIN SOLUTION: recurse into dicts, lists and tuples (rebuilding each as the same type); tensors get .to(device); anything else is returned as is
+    # BEGIN SOLUTION: return obj with every tensor in it moved to device, at any depth of nested dicts, lists and tuples
+    # - each container keeps its type (a tuple stays a tuple); any other value comes back as it is
     if isinstance(obj, torch.Tensor):
         return obj.to(device)
     if isinstance(obj, dict):
@@ -85,8 +90,10 @@ def make_regression_data(seed=0):
 
 
 def fit_regression(seed=0) -> tuple[nn.Module, float]:
-    """Fit Sequential(Linear(2, 4), Tanh(), Linear(4, 1)) with SGD to make_regression_data(seed); return (net, final MSE)."""
-    # BEGIN SOLUTION: torch.manual_seed(seed); full-batch SGD(lr=0.2, momentum=0.9) on nn.MSELoss() for 300 steps; return the net and its MSE on the data as a float
+    """Fit a net (2 inputs, 4 tanh hidden units, 1 output) by SGD to make_regression_data(seed); return (net, MSE)."""
+    # BEGIN SOLUTION: train a net with 2 inputs, 4 tanh hidden units and 1 output by SGD on the data make_regression_data makes for this seed, to a mean squared error below 0.05; return the net and that error as a float
+    # - seed the global random state with seed first, so that the same seed gives the same net
+    # - the error returned is the trained net's mean squared error on all of that data
     torch.manual_seed(seed)
     X, y = make_regression_data(seed)
     net = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))

@@ -29,6 +29,9 @@ def test_run_autograder_writes_results_json(tmp_path, uploaded):
     assert process.returncode == 0, process.stderr
     data = json.loads(results.read_text())
     jsonschema.validate(data, SCHEMA)
-    scores = {test["name"]: test["score"] for test in data["tests"]}
+    scores = {}
+    for test in data["tests"]:  # an exercise's public checks, and its hidden checks if it has any
+        exercise = test["name"].removesuffix(" (hidden checks)")
+        scores[exercise] = scores.get(exercise, 0) + test["score"]
     assert scores["layers.MyLinear"] == 3 and scores["blocks.MLP"] == 0
     assert data["score"] == 8

@@ -53,7 +53,7 @@ def grade(pytester, *args):
 
 def test_the_exercise_marker_is_registered_with_its_signature(pytester):
     result = pytester.runpytest_subprocess("-p", "grader.plugin", "--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points):*"])
+    result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points, hidden=False):*"])
 
 
 def test_a_check_without_an_exercise_marker_is_refused(pytester):

@@ -7,7 +7,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader import reports
+from grader import hint, i18n, reports
+from grader.i18n import _
 from grader.scoring import CheckOutcome, score
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -48,11 +49,110 @@ def test_the_gradescope_schema_rejects_what_gradescope_would():
 
 
 def test_the_table_shows_each_topic_each_exercise_why_and_the_total():
-    text = reports.table(score(OUTCOMES), "title")
-    assert "layers  1 / 3" in text and "blocks  0 / 0.5" in text
-    assert "why: MyLinear(5, 3)(X) differs" in text
-    assert "why: it did not finish within 10 s" in text
-    assert text.rstrip().endswith("Total  1 / 3.5")
+    text = reports.table(score(OUTCOMES), "title", everything=True, width=100)
+    assert "layers" in text and "1 / 3" in text and "blocks" in text and "0 / 0.5" in text
+    assert "MyLinear(5, 3)(X) differs" in text and "hint: relu" in text
+    assert "it did not finish within 10 s" in text
+    assert text.splitlines()[-2] == "Total  1 / 3.5"
+
+
+STUB_FRAME = "    layers.py, line 12, in forward: return X @ self.weight"
+PATH = [
+    CheckOutcome("blocks.MLP", "output", 1, "passed"),
+    CheckOutcome("blocks.NestMLP", "output", 1, "passed"),
+    CheckOutcome("layers.CenteredLayer", "output", 2, "passed"),
+    CheckOutcome("layers.MyLinear", "output", 2, "error", None, "\x1b[31mRuntimeError\x1b[0m: mat1 and mat2 shapes "
+                 "cannot be multiplied (5x3 and 4x2), a message long enough to need wrapping on a narrow terminal\n"
+                 + STUB_FRAME + "\n  hint: check in_features"),
+    CheckOutcome("layers.MyLinear", "gradients", 1, "failed", None, "the weight's gradient differs"),
+    CheckOutcome("layers.MyLinear", "dtype", 1, "failed", None, "the output's dtype differs"),
+    CheckOutcome("layers.TensorReduction", "output", 3, "failed", None, "not implemented yet: reduce"),
+    CheckOutcome("data.make_loader", "batches", 3, "failed", None, "not implemented yet: load"),
+]
+
+
+def test_the_default_table_is_a_path_to_the_next_exercise(tmp_path):
+    text = reports.table(score(PATH), "title", width=60, submission=tmp_path / "exercises")
+    lines = text.splitlines()
+    words = " ".join(text.split())
+    assert any(line.split() == ["blocks", "2", "/", "2", "done"] for line in lines)  # a finished topic: one line
+    assert "NestMLP" not in text
+    assert any(line.startswith("> MyLinear") for line in lines)  # the first unfinished exercise, expanded
+    assert "mat1 and mat2 shapes cannot be multiplied" in words and "hint: check in_features" in words
+    assert "exercises/layers.py:12, in forward" in words  # the student's own file and line
+    assert "X @ self.weight" not in text  # the code of a frame only with --all
+    assert "and 2 more problems" in text and "the weight's gradient differs" not in text
+    assert "not implemented yet: reduce" not in text  # only the first unfinished exercise is expanded
+    assert any(line.split()[:2] == ["data", "0"] for line in lines)
+    assert "next: make MyLinear pass" in words
+    assert max(map(len, lines)) <= 60 and "\x1b" not in text
+
+
+def test_everything_shows_every_problem_and_the_code_of_each_frame():
+    text = reports.table(score(PATH), "title", everything=True, width=200)
+    for piece in ("NestMLP", "the weight's gradient differs", "the output's dtype differs",
+                  "not implemented yet: reduce", "not implemented yet: load", "return X @ self.weight"):
+        assert piece in text
+    assert "more problems" not in text
+
+
+STUB = """def center(X):
+    # - X itself stays unchanged
+    # - the result is a new tensor
+    raise NotImplementedError('return X minus its mean')
+"""
+
+
+@pytest.mark.parametrize("language, constraint", [("en", "- X itself stays unchanged"), ("zh", "- X 本身保持不变")])
+def test_a_stub_not_yet_written_shows_its_constraints_in_the_students_language(tmp_path, language, constraint):
+    (tmp_path / "layers.py").write_text(STUB)
+    message = ("not implemented yet: return X minus its mean\n"
+               "    layers.py, line 4, in center: raise NotImplementedError('return X minus its mean')")
+    outcomes = [CheckOutcome("layers.center", "output", 2, "failed", None, message)]
+    for everything in (False, True):
+        lines = reports.table(score(outcomes), "title", tr=i18n.translator(language), everything=everything,
+                              width=100, submission=tmp_path).splitlines()
+        shown = [line.strip() for line in lines]
+        assert shown.index(constraint) == shown.index("not implemented yet: return X minus its mean") + 1
+        assert "- the result is a new tensor" in shown  # no msgid: as the stub says it
+        assert not any("raise NotImplementedError" in line for line in lines)  # it only repeats the task
+    (tmp_path / "layers.py").write_text(STUB.replace("raise NotImplementedError", "return X  #"))
+    changed = reports.table(score(outcomes), "title", width=100, submission=tmp_path)
+    assert "stays unchanged" not in changed  # only above the stub's own raise
+
+
+def test_the_table_shows_only_the_hint_levels_unlocked():
+    guide = hint.Guide(hints=("level one", "level two", "level three"), d2l="custom-layer")
+    shown = reports.table(score(PATH), "title", width=100, guides={"layers.MyLinear": guide},
+                          unlocked={"layers.MyLinear": 2})
+    assert "hint 1 of 3: level one" in shown and "hint 2 of 3: level two" in shown
+    assert "level three" not in shown and "d2l.ai" not in shown
+    assert "`make hint` shows hint 3 of 3" in shown
+    none = reports.table(score(PATH), "title", width=100, guides={"layers.MyLinear": guide})
+    assert "level one" not in none and "`make hint` shows hint 1 of 3" in none
+
+
+def test_the_chinese_table_wraps_by_display_width():
+    text = reports.table(score(PATH), _("not implemented yet: {task}", task="a title"), tr=i18n.translator("zh"), width=40)
+    assert "尚未实现" in text and "下一步" in text and "总分  4 / 14" in text
+    assert max(reports.display_width(line) for line in text.splitlines()) <= 40
+
+
+def test_wrapping_counts_wide_characters_twice_and_keeps_words_whole():
+    lines = reports.wrap("张量" * 30 + " tensor gradient parameter", 21, "  ", "    ")
+    assert all(reports.display_width(line) <= 21 for line in lines)
+    assert "".join(line.strip() for line in lines).startswith("张量" * 30)
+    assert reports.wrap("one two three", 8) == ["one two", "three"]
+
+
+def test_wrapping_keeps_chinese_punctuation_with_its_neighbour_and_urls_whole():
+    text = "返回" + "线性层、ReLU、shared、(最早的名字, 这个名字)" * 8 + "（共 3 个）。"
+    for width in range(12, 40):
+        lines = reports.wrap(text, width)
+        assert all(reports.display_width(line) <= width for line in lines)
+        assert not any(line[0] in reports.CLOSING or line[-1] in reports.OPENING for line in lines)
+    url = "https://zh.d2l.ai/chapter_deep-learning-computation/model-construction.html"
+    assert reports.wrap(f"read: {url}", 40, "", "  ") == ["read:", f"  {url}"]
 
 
 def test_an_atomic_write_replaces_the_file_and_leaves_nothing_behind(tmp_path):

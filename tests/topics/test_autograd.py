@@ -33,7 +33,7 @@ def vector_backward_gradients(autograd, device, existing_grad):
     return {"a.grad": a.grad, "b.grad": b.grad}
 
 
-@exercise("vector_backward", points=0.75)
+@exercise("vector_backward", points=0.5)
 def test_vector_backward_gradients(grade, device):
     expect_same_as_reference(grade, vector_backward_gradients, device, False,
                              what="the leaves' gradients after vector_backward(y, v)")
@@ -41,9 +41,10 @@ def test_vector_backward_gradients(grade, device):
 
 @exercise("vector_backward", points=0.75)
 def test_vector_backward_accumulates(grade, device):
+    fresh = grade.reference(vector_backward_gradients, device, False)
+
     def overwritten(got, want):
         """The hint when the gradients are those of leaves that had no .grad: the old one was dropped."""
-        fresh = grade.reference(vector_backward_gradients, device, False)
         return "the leaves' old .grad was replaced, not added to: backward adds into it" if close(got, fresh) else None
 
     expect_same_as_reference(grade, vector_backward_gradients, device, True,
@@ -383,3 +384,20 @@ def test_predict_follows_a_float64_input(grade):
     got = grade.student(predict_float64_output)
     expect(got == "torch.float64", f"predict of a float64 net on a float64 input gave a {got} result",
            hint="a tensor made without dtype= stays float32")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def vector_backward_other_shapes(autograd, device):
+    a = inputs(2, 5, seed=21, device=device).requires_grad_()
+    b = inputs(5, seed=22, device=device).requires_grad_()
+    autograd.vector_backward(torch.sin(a) * b + b, inputs(2, 5, seed=23, device=device))
+    return {"a.grad": a.grad, "b.grad": b.grad}
+
+
+@exercise("vector_backward", points=0.25, hidden=True)
+def test_vector_backward_on_other_shapes(grade, device):
+    expect_same_as_reference(grade, vector_backward_other_shapes, device,
+                             what="the leaves' gradients after vector_backward(y, v)")

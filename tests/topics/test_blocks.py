@@ -380,12 +380,12 @@ def test_lenet_parameters(grade):
     expect_equal(got, want, "LeNet's parameters")
 
 
-@exercise("LeNet", points=0.75)
+@exercise("LeNet", points=0.5)
 def test_lenet_output_and_gradients(grade, device):
     expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4")
 
 
-@exercise("LeNet", points=1)
+@exercise("LeNet", points=0.75)
 def test_lenet_single_sample(grade):
     got, want = grade.both(lenet_forward, "cpu", 1)
     squeezed = isinstance(got["output"], torch.Tensor) and got["output"].dim() < want["output"].dim()
@@ -482,3 +482,12 @@ def test_lenet_leaves_its_input_unchanged(grade):
 @exercise("LeNet", points=0.125)
 def test_lenet_follows_a_float64_input(grade):
     expect_follows_float64(grade, "LeNet")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+@exercise("LeNet", points=0.5, hidden=True)
+def test_lenet_on_another_batch_size(grade, device):
+    expect_same_as_reference(grade, lenet_forward, device, 3, what="LeNet on a batch of 3")

@@ -214,7 +214,7 @@ def params_loaded(checkpoints):
     return facts
 
 
-@exercise("load_params", points=1)
+@exercise("load_params", points=0.5)
 def test_load_params_restores_the_outputs(grade):
     got, want = grade.both(params_loaded)
     expect_close(got["output"], want["original_output"],
@@ -391,12 +391,12 @@ def checkpoint_file_loaded(checkpoints, scenario, data: bytes):
 def expect_load_checkpoint_right(grade, scenario, judge):
     """`judge(got, want)` on the submission's own round trip; where it fails, on the reference's file instead."""
     got, want = grade.both(checkpoint_round_trip, scenario)
+    reference_file = grade.reference(checkpoint_file, scenario)  # asked for always: so it is recorded
     try:
         judge(got, want)
         return
     except (CheckFailed, StudentFault):
         pass  # the submission's save_checkpoint may be at fault: that costs save_checkpoint's checks
-    reference_file = grade.reference(checkpoint_file, scenario)
     data = bytes(reference_file["file"].numpy())
     judge(grade.student(checkpoint_file_loaded, scenario, data), want)
 
@@ -620,3 +620,23 @@ def test_load_model_loads_a_whole_module(grade):
            hint if "Weights only" in str(got["error"]) else None)
     expect_equal(got["type"], want["type"], "the type of the module load_model returned")
     expect_close(got["output"], want["output"], "the outputs of the module load_model returned")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def params_loaded_other_weights(checkpoints):
+    original, target = small_net(dropout=True, seed=7).eval(), small_net(dropout=True, seed=8).train()
+    X = inputs(4, 6, seed=9)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "weights.pt")
+        torch.save(original.state_dict(), path)
+        checkpoints.load_params(target, path)
+    return {"output": target.eval()(X), "original_output": original(X)}
+
+
+@exercise("load_params", points=0.5, hidden=True)
+def test_load_params_restores_other_weights(grade):
+    got, want = grade.both(params_loaded_other_weights)
+    expect_close(got["output"], want["original_output"], "the outputs of the net load_params loaded into")

@@ -182,7 +182,7 @@ def squares_out_of_range(data):
     return {"raised": raised, "items_when_iterated": iterated}
 
 
-@exercise("SquaresDataset", points=0.75)
+@exercise("SquaresDataset", points=0.5)
 def test_squares_dataset_items(grade):
     got, want = grade.both(squares_items)
     expect_equal(got["len"], 6, "len(SquaresDataset(6))", hint="__len__ returns n")
@@ -316,3 +316,18 @@ def test_fake_mnist_different_seeds_different_data(grade):
     four = grade.student(fake_mnist_data, 6, 4, 1)
     expect(not torch.equal(three["images"], four["images"]), "fake_mnist(6, seed=3) and fake_mnist(6, seed=4) hold the same images",
            hint="let the seed choose the images: FakeData(..., random_offset=seed)")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def squares_items_other_size(data):
+    dataset = data.SquaresDataset(9)
+    return {"len": len(dataset), "items": {i: list(dataset[i]) for i in (0, 4, 8, -3)}}
+
+
+@exercise("SquaresDataset", points=0.25, hidden=True)
+def test_squares_dataset_of_another_size(grade):
+    got, want = grade.both(squares_items_other_size)
+    expect_close(got, want, "SquaresDataset(9)")

@@ -365,7 +365,7 @@ def test_xavier_leaves_bias_and_other_modules_alone(grade):
 
 # init_42
 
-@exercise("init_42", points=0.5)
+@exercise("init_42", points=0.25)
 def test_init_42_values(grade):
     got = grade.student(linear_parameters, "init_42")
     for key in LINEAR_WEIGHTS:
@@ -536,3 +536,20 @@ def test_init_from_numpy_keeps_dtype_and_device(grade, device):
 @exercise("init_from_numpy", points=0.25)
 def test_init_from_numpy_leaves_biases_and_other_modules_alone(grade):
     expect_others_untouched(grade, "init_from_numpy")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def init_42_other_net(init):
+    net = fill_parameters(nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)), seed=4)
+    initialize(init, "init_42", net)
+    return {"0.weight": net[0].weight, "2.weight": net[2].weight}
+
+
+@exercise("init_42", points=0.25, hidden=True)
+def test_init_42_values_on_another_net(grade):
+    got = grade.student(init_42_other_net)
+    for key, weight in got.items():
+        expect_close(weight, torch.full(weight.shape, 42.0), f"the weight {key!r} after init_42", **EXACTLY)

@@ -121,13 +121,13 @@ def my_linear_gradients(layers, device):
     return gradients(layer)
 
 
-@exercise("MyLinear", points=1)
+@exercise("MyLinear", points=0.75)
 def test_my_linear_parameters(grade):
     got, want = grade.both(my_linear_parameters)
     expect_equal(got, want, "MyLinear(5, 3)'s parameters")
 
 
-@exercise("MyLinear", points=0.75)
+@exercise("MyLinear", points=0.5)
 def test_my_linear_output(grade, device):
     expect_same_as_reference(grade, my_linear_output, device, what="MyLinear(5, 3)(X)")
 
@@ -163,13 +163,13 @@ def reduction_forward(layers, device):
     return {"output": out, "gradients": gradients(layer)}
 
 
-@exercise("TensorReduction", points=1)
+@exercise("TensorReduction", points=0.75)
 def test_tensor_reduction_parameters(grade):
     got, want = grade.both(reduction_parameters)
     expect_equal(got, want, "TensorReduction(4, 3)'s parameters")
 
 
-@exercise("TensorReduction", points=1.5)
+@exercise("TensorReduction", points=1.25)
 def test_tensor_reduction_output_and_gradients(grade, device):
     expect_same_as_reference(grade, reduction_forward, device, what="TensorReduction(4, 3)")
 
@@ -182,3 +182,29 @@ def test_tensor_reduction_leaves_its_input_unchanged(grade):
 @exercise("TensorReduction", points=0.25)
 def test_tensor_reduction_follows_a_float64_input(grade):
     expect_follows_float64(grade, "TensorReduction")
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def my_linear_output_other_shape(layers, device):
+    layer = fill_parameters(layers.MyLinear(7, 2), seed=3).to(device)
+    return layer(inputs(6, 7, seed=11, device=device))
+
+
+def reduction_forward_other_shape(layers, device):
+    layer = fill_parameters(layers.TensorReduction(3, 5), seed=2).to(device)
+    out = layer(inputs(7, 3, seed=13, device=device))
+    (out * inputs(7, 5, seed=14, device=device)).sum().backward()
+    return {"output": out, "gradients": gradients(layer)}
+
+
+@exercise("MyLinear", points=0.5, hidden=True)
+def test_my_linear_output_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, my_linear_output_other_shape, device, what="MyLinear(7, 2)(X)")
+
+
+@exercise("TensorReduction", points=0.5, hidden=True)
+def test_tensor_reduction_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, reduction_forward_other_shape, device, what="TensorReduction(3, 5)")

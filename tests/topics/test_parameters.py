@@ -156,7 +156,7 @@ def test_rgnet_parameters(grade):
     expect_equal(got, want, "rgnet()")
 
 
-@exercise("rgnet", points=0.25)
+@exercise("rgnet", points=0.125)
 def test_rgnet_output(grade):
     got, want = grade.both(rgnet_output)
     expect_close(got, want, "rgnet()(X)")
@@ -373,3 +373,17 @@ def test_freeze_leaves_other_parameters_unchanged(grade):
                              "'1.bias' were frozen already",
                       "only ever set requires_grad to False, and only on the matching parameters: the others "
                       "keep the flag they had", ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def rgnet_output_other_batch(parameters):
+    return output_with_values_by_position(parameters.rgnet(), 7, 4)
+
+
+@exercise("rgnet", points=0.125, hidden=True)
+def test_rgnet_output_on_another_batch(grade):
+    got, want = grade.both(rgnet_output_other_batch)
+    expect_close(got, want, "rgnet()(X) on a batch of 7")

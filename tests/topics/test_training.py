@@ -94,7 +94,7 @@ def modes_during_training(training):
     return seen
 
 
-@exercise("train", points=1)
+@exercise("train", points=0.5)
 def test_train_updates_parameters_like_the_reference(grade):
     got, want = grade.both(trained, "cpu", 3, 12)
     accumulated = not close(got, want) and not all(grade.student(gradients_fresh_at_each_step))
@@ -248,15 +248,28 @@ def all_gpus_found(training):
     return {"type": type(devices).__name__, "devices": [describe_device(d) for d in devices]}
 
 
+def devices_here():
+    """What try_gpu() and try_all_gpus() must give on this machine, worked out here: the reference's
+    results are recorded on a machine without a GPU."""
+    count = torch.cuda.device_count()
+
+    def device(i):
+        return describe_device(torch.device(f"cuda:{i}") if i < count else torch.device("cpu"))
+
+    gpus = {"try_gpu()": device(0), **{f"try_gpu({i})": device(i) for i in (0, 1, 7)}}
+    every = {"type": "list", "devices": [device(i) for i in range(count)] or [device(count)]}
+    return gpus, every
+
+
 @exercise("try_gpu", points=0.5)
 def test_try_gpu(grade):
-    got, want = grade.both(gpus_found)
+    got, want = grade.student(gpus_found), devices_here()[0]
     expect_equal(got, want, "try_gpu's torch.device for each i on this machine")
 
 
 @exercise("try_all_gpus", points=0.5)
 def test_try_all_gpus(grade):
-    got, want = grade.both(all_gpus_found)
+    got, want = grade.student(all_gpus_found), devices_here()[1]
     expect_equal(got, want, "try_all_gpus() on this machine")
 
 
@@ -378,3 +391,13 @@ def test_fit_regression_returns_its_final_mse(grade):
            "not a float", hint)
     expect_close(facts["returned_mse"], facts["mse"], "the MSE fit_regression(0) returned against the MSE of its net",
                  hint, rtol=1e-4, atol=1e-7)
+
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+@exercise("train", points=0.5, hidden=True)
+def test_train_with_other_epochs_and_batches(grade):
+    got, want = grade.both(trained, "cpu", 2, 8)
+    expect_close(got, want, "the parameters after train() (2 epochs of 6 batches, SGD with lr=0.1)")

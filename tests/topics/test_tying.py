@@ -235,11 +235,13 @@ def test_autoencoder_output(grade, device):
     expect_same_as_reference(grade, autoencoder_forward, device, what="TiedAutoencoder(6, 3)(X)")
 
 
-@exercise("TiedAutoencoder", points=1)
+@exercise("TiedAutoencoder", points=0.5)
 def test_autoencoder_gradients_reach_the_weight_from_both_uses(grade, device):
+    reference_output = grade.reference(autoencoder_forward, device)
+
     def cut_off(got, want):
         """The output is right but the gradients are not: one use of the weight is cut off from autograd."""
-        output, reference_output = grade.both(autoencoder_forward, device)
+        output = grade.student(autoencoder_forward, device)
         return ("the output is right but the gradients are not: one use of encoder.weight does not reach autograd "
                 "(.data, .detach() or a copy)") if close(output, reference_output) else None
 
@@ -272,3 +274,19 @@ def test_autoencoder_follows_a_float64_input(grade):
     got = grade.student(autoencoder_float64_output)
     expect(got == "torch.float64", f"TiedAutoencoder, moved to float64 with .double(), gave a {got} output for a "
            "float64 input", hint="a tensor made without dtype= (and device=) stays float32 on the CPU")
+
+# Hidden checks
+# The same behaviour on inputs the public checks never use: graded only by the course's
+# autograder (`hidden=True`), left out of the student release with the probes only they use.
+
+def autoencoder_gradients_other_sizes(tying, device):
+    model = fill_parameters(tying.TiedAutoencoder(5, 4), seed=6).to(device)
+    out = model(inputs(3, 5, seed=31, device=device))
+    (out * inputs(3, 5, seed=32, device=device)).sum().backward()
+    return gradients(model)
+
+
+@exercise("TiedAutoencoder", points=0.5, hidden=True)
+def test_autoencoder_gradients_on_other_sizes(grade, device):
+    expect_same_as_reference(grade, autoencoder_gradients_other_sizes, device,
+                             what="TiedAutoencoder(5, 4)'s gradients")

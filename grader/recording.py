@@ -1,0 +1,233 @@
+"""Recorded reference results: what the reference solution gives for every probe the checks ask of it.
+
+The checks compare a submission's probe results with the reference's. Those are computed
+once, on the CPU, by running a topic's checks with the reference solution as the
+submission, and saved as plain data (`torch.load(weights_only=True)` reads them back):
+
+    {"format": 1, "topic": "layers", "fingerprint": "...", "torch": "2.x",
+     "entries": [[probe file stem, probe name, args, value], ...]}
+
+In the instructor's repository they are a cache, `.cache/reference/<topic>.pt`, recorded again
+whenever the reference, the checks, the probe helpers or torch change. A student release
+ships `tests/recorded/<topic>.pt`, recorded from its public checks only, and no solutions.
+
+A probe that must run the reference on something only the submission produced cannot be
+recorded: mark it with `@live`; it runs in a reference worker, so only hidden checks (graded
+where the solutions are) may use it.
+
+    python -m grader.recording --reference DIR --out FILE CHECK_FILE   (records one topic)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / ".cache" / "reference"
+RELEASED = REPO / "tests" / "recorded"
+FORMAT = 1
+# What a recorded result depends on besides the reference and the check file.
+GRADER_INPUTS = ("grader/probing.py", "grader/worker.py", "grader/recording.py")
+
+
+class NotRecorded(Exception):
+    """The reference's result for a probe is not in the recording."""
+
+
+def live(probe):
+    """Mark `probe` as one that runs the reference on what the submission produced: never recorded."""
+    probe.live = True
+    return probe
+
+
+def is_live(probe) -> bool:
+    return bool(getattr(probe, "live", False))
+
+
+def key_of(probe, args: tuple) -> tuple:
+    """What identifies a recorded result: the probe's module (its file's stem), its name, its arguments."""
+    return (probe.__module__.rpartition(".")[2], probe.__name__, tuple(args))
+
+
+def fingerprint(topic: str, check_file: Path, reference: Path) -> str:
+    """A hash of everything a topic's recorded results depend on."""
+    import torch
+
+    digest = hashlib.sha256(f"format {FORMAT}; torch {torch.__version__}; topic {topic}\n".encode())
+    for path in (check_file, reference / f"{topic}.py", *(REPO / name for name in GRADER_INPUTS)):
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"<none>") + b"\0")
+    return digest.hexdigest()
+
+
+class Recording:
+    """One topic's recorded results, by `key_of`."""
+
+    def __init__(self, data: dict):
+        self.topic = data["topic"]
+        self.fingerprint = data.get("fingerprint")
+        self.values = {(stem, name, tuple(args)): value for stem, name, args, value in data["entries"]}
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        import torch
+
+        try:
+            return cls(torch.load(path, weights_only=True))
+        except Exception as error:  # noqa: BLE001 - a file that is not a recording
+            raise NotRecorded(f"{path} is not a readable recording ({type(error).__name__}: {error})") from None
+
+    def get(self, key: tuple, device: str | None = None):
+        """The recorded value for `key`. On another device than the CPU (the run's `device`), the
+        result recorded with "cpu" in that argument's place, its tensors moved to `device`."""
+        if key in self.values:
+            return self.values[key]
+        stem, name, args = key
+        if device and device != "cpu" and device in args:
+            on_cpu = (stem, name, tuple("cpu" if arg == device else arg for arg in args))
+            if on_cpu in self.values:
+                return to_device(self.values[on_cpu], device)
+        raise NotRecorded(f"the reference's result for {name}{args!r} was not recorded")
+
+
+def to_device(value, device: str):
+    """`value` with every tensor in it moved to `device`."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.to(device)
+    if isinstance(value, dict):
+        return {k: to_device(v, device) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_device(v, device) for v in value)
+    return value
+
+
+def save(path: Path, topic: str, fingerprint_: str | None, values: dict) -> None:
+    """Write the recorded `values` (by key) atomically, as plain data."""
+    import torch
+
+    data = {"format": FORMAT, "topic": topic, "fingerprint": fingerprint_, "torch": str(torch.__version__),
+            "entries": [[stem, name, list(args), value] for (stem, name, args), value in values.items()]}
+    buffer = io.BytesIO()
+    torch.save(data, buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(buffer.getvalue())
+    os.replace(temporary, path)
+
+
+def for_topics(check_files: dict[str, Path], reference: Path) -> dict:
+    """Each topic's recording (or the `NotRecorded` that says why there is none): the cache,
+    recorded again (all stale topics in one process) where `reference` has the topic; else
+    the released recording."""
+    found, stale = {}, {}
+    for topic, check_file in check_files.items():
+        if (reference / f"{topic}.py").is_file():
+            cached = CACHE / f"{topic}.pt"
+            with contextlib.suppress(NotRecorded):
+                recording = Recording.load(cached) if cached.is_file() else None
+                if recording and recording.fingerprint == fingerprint(topic, check_file, reference):
+                    found[topic] = recording
+                    continue
+            stale[topic] = check_file
+        elif (RELEASED / f"{topic}.pt").is_file():
+            found[topic] = _loaded(RELEASED / f"{topic}.pt")
+        else:
+            found[topic] = NotRecorded(f"no reference results for topic {topic}: neither "
+                                       f"{reference / (topic + '.py')} nor {RELEASED / (topic + '.pt')} exists")
+    if stale:
+        failure = record(list(stale.values()), reference, CACHE)
+        for topic in stale:
+            found[topic] = NotRecorded(failure) if failure else _loaded(CACHE / f"{topic}.pt")
+    return found
+
+
+def _loaded(path: Path):
+    try:
+        return Recording.load(path)
+    except NotRecorded as error:
+        return error
+
+
+def record(check_files: list[Path], reference: Path, out_dir: Path, fingerprints: bool = True) -> str | None:
+    """Record the topics' reference results (`out_dir/<topic>.pt`) in a fresh process, on the CPU;
+    return why it failed, or None."""
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="", PYTHONPATH=str(REPO))
+    for variable in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
+        env.pop(variable, None)
+    process = subprocess.run(
+        [sys.executable, "-m", "grader.recording", "--reference", str(reference), "--out-dir", str(out_dir),
+         *([] if fingerprints else ["--no-fingerprint"]), *map(str, check_files)],
+        env=env, capture_output=True, text=True)
+    if process.returncode != 0:
+        return (f"recording the reference's results failed:\n"
+                f"{(process.stdout + process.stderr).strip()[-3000:]}")
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.recording", description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", required=True, help="directory of the reference solutions")
+    parser.add_argument("--out-dir", required=True, help="where to write <topic>.pt")
+    parser.add_argument("--no-fingerprint", action="store_true", help="for a release: record no fingerprint")
+    parser.add_argument("check_files", nargs="+")
+    args = parser.parse_args(argv)
+    import pytest
+
+    check_files = [Path(f).resolve() for f in args.check_files]
+    reference = Path(args.reference).resolve()
+    recorder = Recorder()
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    status = pytest.main([
+        "-c", str(REPO / "grader" / "pytest.ini"), "--rootdir", str(check_files[0].parent),
+        "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider", "--assert=plain",
+        "-p", "no:logging", "-q", "--submission", str(reference), "--reference", str(reference),
+        "--record-reference", *map(str, check_files)], plugins=[recorder])
+    not_passed = [f"{o.exercise} {o.name}: {o.status} {o.message}" for o in recorder.outcomes
+                  if o.status not in ("passed", "skipped")]
+    if status not in (0, 1) or not_passed:
+        print("the reference does not pass every check, so its results are not recorded:\n"
+              + "\n".join(not_passed), file=sys.stderr)
+        return 1
+    for check_file in check_files:
+        topic = check_file.stem.removeprefix("test_")
+        values = {key: value for (of, key), value in recorder.values.items() if of == topic}
+        save(Path(args.out_dir) / f"{topic}.pt", topic,
+             None if args.no_fingerprint else fingerprint(topic, check_file, reference), values)
+    return 0
+
+
+def autograder_only(topics: list[str]) -> float:
+    """Points of hidden checks, absent here, of these topics (a student release lists them)."""
+    path = RELEASED / "autograder_only.json"
+    if not path.is_file():
+        return 0.0
+    points = json.loads(path.read_text())
+    return round(sum(value for exercise, value in points.items() if exercise.split(".")[0] in topics), 6)
+
+
+class Recorder:
+    """Collects, at the end of a recording session, the reference's results and the outcomes."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.outcomes: list = []
+
+    def pytest_sessionfinish(self, session):
+        from grader.plugin import grading_key
+
+        grading = session.config.stash[grading_key]
+        self.outcomes = list(grading.outcomes)
+        self.values = dict(grading.reference.recorded_now)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""`python -m grader release OUT`: what a course hands out, built from the instructor's repository.
+
+    OUT/student/      a repository for students: exercises/, grader/, the public checks, the
+                      reference's results for them recorded on the CPU (tests/recorded/), a
+                      Makefile, the pinned requirements, .ci/run, a README and a GitHub
+                      Classroom workflow. No solutions, no hidden checks, no golden cases.
+    OUT/autograder/   torchlings-autograder.zip for Gradescope (everything, the recorded
+                      results of every check included) and the GitHub Classroom workflow.
+
+Hidden checks (`@pytest.mark.exercise(..., hidden=True)`) are cut out of the check files by
+their syntax tree, with the probes and helpers only they used. In a student repository,
+`python -m grader.release check` (its `make test`) checks the release itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKS = Path("tests") / "topics"
+RECORDED = Path("tests") / "recorded"
+AUTOGRADER_ONLY = RECORDED / "autograder_only.json"
+CONTRIB = REPO / "contrib"
+# What a student repository holds, besides the stripped checks and the recordings.
+STUDENT_FILES = ("exercises", "grader", "requirements.txt", "docs/EXERCISES.md")
+# What no release holds: local state, and (for students) what only instructors need.
+NEVER = {".git", ".venv", ".cache", "__pycache__", ".pytest_cache", "OUT"}
+
+
+# Stripping hidden checks
+
+def _marker_call(decorator: ast.expr) -> ast.Call | None:
+    """The `exercise(...)` call of a decorator (`@exercise(...)` or `@pytest.mark.exercise(...)`)."""
+    if isinstance(decorator, ast.Call):
+        function = decorator.func
+        name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+        if name == "exercise":
+            return decorator
+    return None
+
+
+def _exercise_of(node: ast.AST) -> tuple[str, float, bool] | None:
+    """(symbol, points, hidden) of a check's marker, or None for anything else."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for decorator in node.decorator_list:
+        call = _marker_call(decorator)
+        if call is not None:
+            values = [ast.literal_eval(a) for a in call.args]
+            keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            symbol = values[0] if values else keywords.get("symbol")
+            points = values[1] if len(values) > 1 else keywords.get("points")
+            return symbol, float(points), bool(keywords.get("hidden", values[2] if len(values) > 2 else False))
+    return None
+
+
+def hidden_checks(source: str) -> dict[str, tuple[str, float]]:
+    """Every hidden check of a check file: name -> (symbol, points)."""
+    found = {}
+    for node in ast.parse(source).body:
+        marker = _exercise_of(node)
+        if marker and marker[2]:
+            found[node.name] = marker[:2]
+    return found
+
+
+def _defined_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _used_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def strip_hidden(source: str) -> str:
+    """The check file without its hidden checks, nor the module-level definitions that only they used.
+
+    Each removed statement takes along the comments and blank lines right above it.
+    """
+    body = ast.parse(source).body
+    removed = {index for index, node in enumerate(body) if (_exercise_of(node) or (0, 0, False))[2]}
+    wanted = set().union(*(_used_names(body[i]) for i in removed)) if removed else set()
+    while True:
+        kept_uses = set().union(*(_used_names(n) for i, n in enumerate(body) if i not in removed))
+        newly = {i for i, node in enumerate(body) if i not in removed and _defined_names(node)
+                 and _defined_names(node) <= wanted - kept_uses}
+        if not newly:
+            break
+        removed |= newly
+        wanted |= set().union(*(_used_names(body[i]) for i in newly))
+    lines = source.splitlines(keepends=True)
+    drop = set()
+    for index in removed:
+        node = body[index]
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        floor = body[index - 1].end_lineno if index else 0
+        while start - 1 > floor and (not lines[start - 2].strip() or lines[start - 2].lstrip().startswith("#")):
+            start -= 1
+        drop.update(range(start, node.end_lineno + 1))
+    text = "".join(line for number, line in enumerate(lines, start=1) if number not in drop)
+    text = re.sub(r"\n{3,}(?=\S|\Z)", "\n\n\n", text).rstrip("\n") + "\n"
+    ast.parse(text)  # what is left is still a module
+    return text
+
+
+# Building
+
+def _copy(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(*NEVER, "*.pyc"), symlinks=False)
+    elif source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def build_student(out: Path) -> dict:
+    """Write the student repository into `out`; return what it holds that the checks do not show."""
+    from grader import recording
+
+    out.mkdir(parents=True)
+    for name in STUDENT_FILES:
+        _copy(REPO / name, out / name)
+    autograder_only: dict[str, float] = {}
+    (out / CHECKS).mkdir(parents=True)
+    for path in sorted((REPO / CHECKS).iterdir()):
+        if path.name.startswith("test_") and path.suffix == ".py":
+            source = path.read_text()
+            topic = path.stem.removeprefix("test_")
+            for symbol, points in hidden_checks(source).values():
+                key = f"{topic}.{symbol}"
+                autograder_only[key] = round(autograder_only.get(key, 0) + points, 6)
+            (out / CHECKS / path.name).write_text(strip_hidden(source))
+        elif path.is_file():
+            _copy(path, out / CHECKS / path.name)
+    failure = recording.record(sorted((out / CHECKS).glob("test_*.py")), REPO / "solutions", out / RECORDED,
+                               fingerprints=False)
+    if failure:
+        raise RuntimeError(failure)
+    (out / AUTOGRADER_ONLY).write_text(json.dumps(autograder_only, indent=2, sort_keys=True) + "\n")
+    templates = CONTRIB / "release"
+    shutil.copy(templates / "Makefile", out / "Makefile")
+    shutil.copy(templates / "README.md", out / "README.md")
+    shutil.copy(templates / "pyproject.toml", out / "pyproject.toml")
+    shutil.copy(templates / "gitignore", out / ".gitignore")
+    _copy(REPO / ".ci" / "run", out / ".ci" / "run")
+    _copy(CONTRIB / "classroom" / "classroom.yml", out / ".github" / "workflows" / "classroom.yml")
+    _copy(CONTRIB / "classroom" / "classroom.py", out / ".github" / "classroom.py")
+    return {"autograder_only": autograder_only}
+
+
+def build_autograder(out: Path) -> Path:
+    """Write the Gradescope zip (the repository with setup.sh and run_autograder at its root, and
+    the recorded results of every check) and the GitHub Classroom workflow into `out`."""
+    from grader import cli, recording
+
+    check_files = {t: REPO / CHECKS / f"test_{t}.py" for t in cli.available_topics()}
+    problems = [str(r) for r in recording.for_topics(check_files, REPO / "solutions").values()
+                if isinstance(r, Exception)]
+    if problems:
+        raise RuntimeError("\n".join(problems))
+    out.mkdir(parents=True)
+    archive = out / "torchlings-autograder.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(REPO.rglob("*")):
+            relative = path.relative_to(REPO)
+            if path.is_file() and not (set(relative.parts) & NEVER) and path.suffix != ".pyc" \
+                    and not _inside(path, out):
+                bundle.write(path, relative.as_posix())
+        for path in sorted(recording.CACHE.glob("*.pt")):
+            if path.stem in check_files:
+                bundle.write(path, path.relative_to(REPO).as_posix())
+        for name in ("setup.sh", "run_autograder"):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o755 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, (CONTRIB / "gradescope" / name).read_bytes())
+    _copy(CONTRIB / "classroom" / "classroom.yml", out / "github-classroom" / ".github" / "workflows" / "classroom.yml")
+    _copy(CONTRIB / "classroom" / "classroom.py", out / "github-classroom" / ".github" / "classroom.py")
+    return archive
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+# Checking
+
+def published_text() -> str:
+    """What the course publishes on purpose: the stubs, the public checks and the grader."""
+    parts = [path.read_text() for path in (REPO / "exercises").glob("*.py")]
+    parts += [strip_hidden(path.read_text()) for path in (REPO / CHECKS).glob("test_*.py")]
+    parts += [path.read_text() for path in (REPO / "grader").rglob("*.py")]
+    return "\n".join(parts)
+
+
+def solution_lines(solutions: Path = REPO / "solutions", shortest: int = 8) -> set[str]:
+    """The lines of the solution blocks (stripped, at least `shortest` long, not comments) that the
+    published sources do not hold already (an idiom a probe uses too, `with torch.no_grad():`)."""
+    from grader.stubs import BEGIN, END
+
+    published = published_text()
+    found = set()
+    for path in solutions.glob("*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            if BEGIN.match(line):
+                inside = True
+            elif END.match(line):
+                inside = False
+            elif inside and len(line.strip()) >= shortest and not line.strip().startswith("#") \
+                    and line.strip() not in published:
+                found.add(line.strip())
+    return found
+
+
+def leaks(student: Path) -> list[str]:
+    """Every solution line and hidden check name that a file of `student` holds."""
+    secrets = {line: "solution line" for line in solution_lines()}
+    for path in (REPO / CHECKS).glob("test_*.py"):
+        secrets.update({name: "hidden check" for name in hidden_checks(path.read_text())})
+    found = []
+    for path in sorted(p for p in student.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        found += [f"{path.relative_to(student)}: {what} {secret!r}" for secret, what in secrets.items()
+                  if secret.encode() in content]
+    return found
+
+
+def check(root: Path = REPO) -> int:
+    """A student repository's self-test: recordings for every check file, no hidden check, and a
+    grade of an empty submission that the grader completes."""
+    from grader import recording
+
+    problems = []
+    for path in sorted((root / CHECKS).glob("test_*.py")):
+        topic = path.stem.removeprefix("test_")
+        if hidden_checks(path.read_text()):
+            problems.append(f"{path.name} holds hidden checks")
+        try:
+            recording.Recording.load(root / RECORDED / f"{topic}.pt")
+        except recording.NotRecorded as error:
+            problems.append(str(error))
+    with tempfile.TemporaryDirectory() as empty:
+        process = subprocess.run([sys.executable, "-m", "grader", "--submission", empty], cwd=root,
+                                 capture_output=True, text=True)
+    if process.returncode != 0:
+        problems.append(f"grading an empty submission failed (exit status {process.returncode}):\n"
+                        f"{process.stderr.strip()[-2000:]}")
+    for problem in problems:
+        print(f"release check: {problem}", file=sys.stderr)
+    print("release check: " + ("FAILED" if problems else "the grader, the checks and the recordings are complete"))
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader release", description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="the folder to write student/ and autograder/ into (must not exist yet, "
+                                    "or be empty); `check` checks this student repository instead")
+    args = parser.parse_args(argv)
+    if args.out == "check":
+        return check()
+    out = Path(args.out).resolve()
+    if out.exists() and any(out.iterdir()):
+        print(f"grader release: {out} is not empty", file=sys.stderr)
+        return 2
+    if not (REPO / "solutions").is_dir():
+        print("grader release: there is no solutions/ here (a student repository cannot be released)",
+              file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        student = build_student(out / "student")
+        archive = build_autograder(out / "autograder")
+    except RuntimeError as error:
+        print(f"grader release: {error}", file=sys.stderr)
+        return 3
+    found = leaks(out / "student")
+    if found:
+        print("grader release: the student release leaks:\n  " + "\n  ".join(found), file=sys.stderr)
+        return 3
+    hidden = sum(student["autograder_only"].values())
+    print(f"wrote {out / 'student'} (public checks; {hidden:g} points graded only by the autograder)")
+    print(f"wrote {archive} ({os.path.getsize(archive) >> 10} KiB) in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""`python -m grader watch`: grade everything once, then re-grade the topic of each saved file.
+
+The grader stays warm between saves: the fork server (torch imported once) and the shared
+reference (its loaded recordings, its live workers and every result they gave) live as long
+as the watch does. Each
+re-grade is a new pytest session with the shared reference `Side` as a plugin (as `--class`
+does), so the submission's workers are fresh and load the file as it was just saved.
+File events come from `watchfiles`, whose defaults group a burst of saves into one: it yields
+once no file has changed for 50 ms (and after 1.6 s at most).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import signal
+import sys
+import time
+from pathlib import Path
+
+from grader import cli
+
+# How long watchfiles waits for a change before it hands back an empty batch: the first one
+# says the watcher is ready; the later ones are skipped.
+READY_MS = 200
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m grader watch",
+                                     description="Grade once, then re-grade the topic of each saved file.")
+    parser.add_argument("--submission", default=str(cli.REPO / "exercises"),
+                        help="directory holding the <topic>.py files (default: exercises/)")
+    parser.add_argument("--topic", action="append", default=[], metavar="NAME",
+                        help="grade and watch only this topic (repeatable)")
+    parser.add_argument("--json", metavar="PATH", help="after each grade, write that grade as JSON")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
+    parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
+                        help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    parser.add_argument("--poll", action="store_true",
+                        help="poll for changes instead of waiting for the system's file events")
+    parser.add_argument("--reference", default=str(cli.REPO / "solutions"), help=argparse.SUPPRESS)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
+    cli.add_table_options(parser)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    """Watch until Ctrl-C, which ends the watch with status 0 and every worker stopped."""
+    args = parse_args(argv)
+    try:
+        status = watch(args)
+    except KeyboardInterrupt:  # before watching began: while torch was still importing, say
+        status = 0
+    if status == 0:
+        print("\nstopped watching", flush=True)
+    return status
+
+
+def watch(args: argparse.Namespace) -> int:
+    import watchfiles
+
+    from grader.pool import new_log_dir, warm_up
+
+    topics = cli.available_topics()
+    unknown = [t for t in args.topic if t not in topics]
+    if unknown:
+        print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
+        return 2
+    watched = [t for t in topics if t in args.topic] if args.topic else topics
+    submission = Path(args.submission).resolve()
+    if not submission.is_dir():
+        print(f"grader: {submission} is not a directory", file=sys.stderr)
+        return 2
+    # Ctrl-C in a terminal reaches the whole process group: the fork server, started now,
+    # ignores it (it exits with this process), even while it still imports torch.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        warm_up()  # the fork server imports torch while this process imports it too
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    from grader import reports
+    from grader.plugin import Side
+
+    topic_of = functools.partial(_topic_of, submission=submission, topics=watched)
+    reference = Side(Path(args.reference).resolve(), cli._limits(args), new_log_dir())
+    # Watching starts before the first grade, so that a save made while it runs is graded next.
+    changes = watchfiles.watch(submission, watch_filter=lambda _, path: bool(topic_of(path)),
+                               force_polling=args.poll or None, rust_timeout=READY_MS, yield_on_timeout=True)
+    try:
+        next(changes)
+        if grade(args, submission, watched, reference, cli._title(submission, reports.environment())):
+            print(f"\nwatching {submission} for saved topic files; Ctrl-C to stop", flush=True)
+            for batch in changes:
+                saved = [t for t in watched if t in {topic_of(path) for _, path in batch}]
+                title = f"saved: {', '.join(f'{t}.py' for t in saved)}"
+                if saved and not grade(args, submission, saved, reference, title):
+                    break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C may not leave workers behind
+        reference.close()
+    return 0
+
+
+def grade(args, submission: Path, topics: list[str], reference, title: str) -> bool:
+    """Grade `topics` and print their table; False when Ctrl-C stopped the grading."""
+    import pytest
+
+    from grader import reports
+    from grader.scoring import score
+
+    started = time.monotonic()
+    run = cli.run_checks(args, submission, topics, reference=reference)
+    if run.pytest_status == pytest.ExitCode.INTERRUPTED:
+        return False
+    exercises = score(run.outcomes)
+    print()
+    report = cli.show_grade(args, submission, topics, run, exercises, f"{title} ({time.monotonic() - started:.2f} s)",
+                            reports.environment())
+    if args.json:
+        reports.write_json(args.json, report)
+    return True
+
+
+def _topic_of(path: str, submission: Path, topics: list[str]) -> str | None:
+    """The topic whose file `path` is, if it is `<topic>.py` right in `submission`."""
+    path = Path(path)
+    if path.parent == submission and path.suffix == ".py" and path.stem in topics:
+        return path.stem
+    return None

@@ -1,0 +1,118 @@
+"""The exercise guide (tests/topics/guide_<topic>.toml) and docs/EXERCISES.md generated from it."""
+
+import textwrap
+
+import pytest
+
+from grader import guide, stubs
+
+TOPICS = guide.topics()
+# The catalogue's points per topic; 100 in all.
+CATALOGUE_POINTS = {"blocks": 14, "parameters": 8, "initialization": 10, "tying": 8, "layers": 8,
+                    "checkpoints": 12, "autograd": 10, "optimizers": 14, "data": 8, "training": 8}
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_graded_exercise_has_its_guide_and_nothing_else_has_one(topic):
+    assert sorted(guide.load_guide(topic)) == sorted(e.symbol for e in guide.exercises(topic))
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_guide_table_has_three_hint_levels_and_a_known_d2l_section(topic):
+    for symbol, table in guide.load_guide(topic).items():
+        assert set(table) <= {"hints", "d2l", "book"}, (symbol, set(table))
+        assert len(table["hints"]) == guide.HINT_LEVELS and all(h.strip() for h in table["hints"]), symbol
+        assert table["d2l"] in guide.D2L_SECTIONS, (symbol, table["d2l"])
+        assert table.get("book", "the book").startswith("the book"), symbol
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_first_two_hint_levels_do_not_spell_out_the_solution(topic):
+    """Levels 1 and 2 give the idea and the API to look up; only level 3 comes close to code.
+
+    A dotted name alone (`torch.cuda.device_count`) names the API to look up; a run with a call,
+    an argument or an operator in it is code.
+    """
+    blocks = guide.blocks_by_symbol((guide.SOLUTIONS / f"{topic}.py").read_text())
+    copied = {}
+    for symbol, table in guide.load_guide(topic).items():
+        code = "".join(line for _, block in blocks.get(symbol, []) for line in block.code)
+        for level, hint in enumerate(table["hints"][:2], start=1):
+            if runs := [run for run in stubs.copied_code(code, hint) if not _dotted_name(run)]:
+                copied[f"{symbol} level {level}"] = runs
+    assert not copied, copied
+
+
+def _dotted_name(run: str) -> bool:
+    return all(token == "." or token.isidentifier() for token in run.split())
+
+
+def test_points_add_up_to_the_catalogue():
+    points = {topic: sum(e.points.shown + e.points.hidden for e in guide.exercises(topic)) for topic in TOPICS}
+    assert points == CATALOGUE_POINTS and sum(points.values()) == 100
+
+
+def test_points_are_summed_per_symbol_from_the_markers_and_hidden_ones_kept_apart():
+    source = textwrap.dedent("""\
+        import pytest
+        exercise = pytest.mark.exercise
+
+        @exercise("Layer", points=1)
+        def test_a(grade): ...
+
+        @pytest.mark.exercise("Layer", 0.5)
+        def test_b(grade): ...
+
+        @exercise("Layer", points=2, hidden=True)
+        def test_c(grade): ...
+
+        @exercise("other", points=0.25)
+        @pytest.mark.parametrize("x", [1, 2])
+        def test_d(grade, x): ...
+        """)
+    points = guide.exercise_points(source)
+    assert (points["Layer"].shown, points["Layer"].hidden) == (1.5, 2.0)
+    assert (points["other"].shown, points["other"].hidden) == (0.25, 0.0)
+
+
+def test_blocks_are_told_apart_by_symbol_and_method():
+    source = textwrap.dedent("""\
+        class Layer:
+            def __init__(self):
+                # BEGIN SOLUTION: make it
+                self.x = 1
+                # END SOLUTION
+
+            def forward(self, X):
+                # BEGIN SOLUTION: use it
+                return X
+                # END SOLUTION
+
+
+        def helper():
+            # BEGIN SOLUTION: help
+            return 1
+            # END SOLUTION
+        """)
+    found = {symbol: [(method, block.task) for method, block in blocks]
+             for symbol, blocks in guide.blocks_by_symbol(source).items()}
+    assert found == {"Layer": [("__init__", "make it"), ("forward", "use it")], "helper": [(None, "help")]}
+
+
+def test_d2l_links_point_at_both_editions():
+    assert guide.d2l_links("custom-layer") == {
+        "en": "https://d2l.ai/chapter_builders-guide/custom-layer.html",
+        "zh": "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html",
+    }
+
+
+def test_the_exercise_list_is_up_to_date(repo):
+    assert (repo / "docs" / "EXERCISES.md").read_text() == guide.exercises_markdown(), \
+        "docs/EXERCISES.md is out of date: run `make stubs`"
+
+
+def test_the_exercise_list_names_every_exercise_with_its_points_and_links():
+    text = guide.exercises_markdown()
+    assert "Total: 100 points" in text
+    assert "| `MyLinear` | 3 (" in text and "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html" in text
+    assert all(f"`{e.symbol}`" in text for topic in TOPICS for e in guide.exercises(topic))

@@ -1,0 +1,120 @@
+"""`python -m grader hint`: hint levels on demand, kept per exercise, from the last grade."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from grader import hint
+
+GUIDE = """
+[MyLinear]
+hints = ["the idea", "the API to look up", "close to code"]
+d2l = "custom-layer"
+book = "the book uses .data; here the parameters themselves"
+
+[CenteredLayer]
+hints = ["subtract the mean"]
+d2l = "model-construction"
+"""
+GRADE = {"exercises": [
+    {"id": "layers.CenteredLayer", "score": 2, "max_score": 2, "checks": []},
+    {"id": "layers.MyLinear", "score": 1, "max_score": 3, "checks": []},
+    {"id": "layers.TensorReduction", "score": 0, "max_score": 3, "checks": []},
+]}
+
+
+@pytest.fixture
+def where(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the hints are wrapped to the terminal
+    checks, state = tmp_path / "checks", tmp_path / "state"
+    checks.mkdir()
+    (checks / "guide_layers.toml").write_text(GUIDE)
+    return ["--checks", str(checks), "--state", str(state), "--lang", "en"], state
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    status = hint.main(list(argv))
+    return status, capsys.readouterr().out
+
+
+def test_each_call_reveals_the_next_level_of_the_first_unfinished_exercise(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    status, out = run(capsys, *options)
+    assert status == 0 and "layers.MyLinear" in out and "hint 1 of 3: the idea" in out
+    assert "hint 2" not in out and "d2l.ai" not in out
+    _, out = run(capsys, *options)
+    assert "hint 1 of 3" in out and "hint 2 of 3: the API to look up" in out and "hint 3" not in out
+    _, out = run(capsys, *options)
+    assert "hint 3 of 3: close to code" in out
+    assert "the book: the book uses .data" in out
+    assert "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html" in out
+    assert "https://d2l.ai/chapter_builders-guide/custom-layer.html" in out
+    _, out = run(capsys, *options)
+    assert "that was the last hint" in out
+    assert json.loads((state / hint.HINTS_FILE).read_text()) == {"layers.MyLinear": 3}
+
+
+def test_a_named_exercise_gets_its_own_levels(where, capsys):
+    options, state = where
+    status, out = run(capsys, "CenteredLayer", *options)
+    assert status == 0 and "hint 1 of 1: subtract the mean" in out
+    assert "read in d2l:\n  https://d2l.ai/chapter_builders-guide/model-construction.html\n" \
+           "  https://zh.d2l.ai/chapter_deep-learning-computation/model-construction.html\n" in out
+    assert hint.unlocked(state) == {"layers.CenteredLayer": 1}
+
+
+def test_an_exercise_without_a_guide_entry_is_told_so(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    status, out = run(capsys, "layers.TensorReduction", *options)
+    assert status == 0 and "layers.TensorReduction has no hints yet" in out
+    assert hint.unlocked(state) == {}
+
+
+def test_without_a_grade_the_student_is_asked_to_grade_first(where, capsys):
+    options, _ = where
+    status, out = run(capsys, *options)
+    assert status == 1 and "make grade" in out
+    status, out = run(capsys, "NoSuchExercise", *options)
+    assert status == 2 and "no exercise is called NoSuchExercise" in out
+
+
+def test_hints_come_in_chinese_with_lang_zh(where, capsys):
+    options, state = where
+    hint.save_last_grade(GRADE, state)
+    _, out = run(capsys, *options, "--lang", "zh")
+    assert "提示 1/3：the idea" in out  # the template is translated; a text without msgid stays
+
+
+def test_a_student_grades_asks_twice_and_the_next_grade_shows_both_levels(tmp_path):
+    """The whole loop, as a student runs it: grade the stubs, `hint`, `hint`, grade again."""
+    submission, state = tmp_path / "exercises", tmp_path / "state"
+    submission.mkdir()
+    shutil.copy(REPO / "exercises" / "layers.py", submission)
+    environment = {**os.environ, "COLUMNS": "200"}
+
+    def grader(*argv: str) -> str:
+        process = subprocess.run([sys.executable, "-m", "grader", *argv, "--state", str(state), "--lang", "en"],
+                                 cwd=REPO, capture_output=True, text=True, timeout=600, env=environment)
+        assert process.returncode == 0, process.stdout + process.stderr
+        return process.stdout
+
+    before = grader("--submission", str(submission), "--topic", "layers")
+    first = hint.first_unfinished(json.loads((state / hint.LAST_GRADE_FILE).read_text()))
+    levels = hint.load_guides()[first].hints
+    shown = [f"hint {level} of {len(levels)}: {text}" for level, text in enumerate(levels, start=1)]
+    assert f"> {first.split('.')[1]}" in before and f"`make hint` shows hint 1 of {len(levels)}" in before
+    assert shown[0] not in before
+    once = grader("hint")
+    assert shown[0] in once and shown[1] not in once
+    twice = grader("hint")
+    assert shown[0] in twice and shown[1] in twice and shown[2] not in twice
+    after = grader("--submission", str(submission), "--topic", "layers")
+    assert shown[0] in after and shown[1] in after and shown[2] not in after
+    assert f"`make hint` shows hint 3 of {len(levels)}" in after

@@ -1,0 +1,216 @@
+"""The student release, the recorded reference results and the course bundles (Gradescope, GitHub Classroom)."""
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+import torch
+
+from conftest import REPO
+from test_golden import CASES, GOLDEN, build_submission
+
+from grader import recording, release, reports
+from grader.scoring import CheckOutcome, score
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gradescope_results.json").read_text())
+
+CHECKS = '''
+import pytest
+from grader.checks import expect_close
+
+exercise = pytest.mark.exercise
+
+
+def shared(toy):
+    return toy.f(1)
+
+
+def only_hidden(toy):
+    return helper(toy)
+
+
+def helper(toy):
+    return toy.f(2)
+
+
+@exercise("f", points=1)
+def test_public(grade):
+    got, want = grade.both(shared)
+    expect_close(got, want)
+
+
+# Hidden checks
+
+@exercise("f", points=0.5, hidden=True)
+def test_secret_check(grade):
+    got, want = grade.both(only_hidden)
+    expect_close(got, want)
+    expect_close(*grade.both(shared))
+'''
+
+
+def test_strip_hidden_removes_hidden_checks_and_what_only_they_use():
+    stripped = release.strip_hidden(CHECKS)
+    assert "def test_public" in stripped and "def shared" in stripped
+    for gone in ("test_secret_check", "only_hidden", "helper", "hidden=True", "# Hidden checks"):
+        assert gone not in stripped
+    assert release.hidden_checks(CHECKS) == {"test_secret_check": ("f", 0.5)}
+    assert release.hidden_checks(stripped) == {}
+
+
+def test_a_missing_recorded_result_is_an_error_not_a_pass():
+    found = recording.Recording({"topic": "toy", "entries": [["test_toy", "shared", ["cpu"], torch.ones(2)]]})
+    assert torch.equal(found.get(("test_toy", "shared", ("cpu",))), torch.ones(2))
+    with pytest.raises(recording.NotRecorded, match="not recorded"):
+        found.get(("test_toy", "shared", ("cpu", 2)))
+
+
+def test_on_another_device_the_cpu_recording_is_used_on_that_device(monkeypatch):
+    """No GPU here: the move to the device is faked; the lookup and the tolerance are real."""
+    found = recording.Recording({"topic": "toy", "entries": [["test_toy", "out", ["cpu", 3], {"y": torch.ones(2)}]]})
+    moved = []
+    monkeypatch.setattr(torch.Tensor, "to", lambda self, device: moved.append(device) or self.clone())
+    assert torch.equal(found.get(("test_toy", "out", ("cuda", 3)), "cuda")["y"], torch.ones(2)) and moved == ["cuda"]
+    with pytest.raises(recording.NotRecorded):
+        found.get(("test_toy", "out", ("cuda", 3)))  # a run on the CPU never stands in for itself
+
+    from grader.checks import CheckFailed, expect_same_as_reference
+
+    class Grade:
+        def both(self, probe, device, *args):
+            return torch.ones(2) + 5e-5, found.get(("test_toy", "out", (device, *args)), device)["y"]
+
+    expect_same_as_reference(Grade(), None, "cuda", 3)  # within CUDA's tolerance of the CPU result
+    with pytest.raises(CheckFailed):
+        expect_same_as_reference(Grade(), None, "cpu", 3)  # not within the CPU's
+
+
+def test_recordings_load_as_plain_data_only(tmp_path):
+    recording.save(tmp_path / "toy.pt", "toy", None, {("test_toy", "f", ("cpu",)): {"x": torch.ones(1), "n": 2}})
+    assert torch.load(tmp_path / "toy.pt", weights_only=True)["entries"][0][:3] == ["test_toy", "f", ["cpu"]]
+
+
+def test_gradescope_shows_hidden_checks_once_published():
+    outcomes = [CheckOutcome("layers.MyLinear", "output", 1, "passed"),
+                CheckOutcome("layers.MyLinear", "other_sizes", 0.5, "failed", message="no", hidden=True)]
+    data = reports.to_gradescope(score(outcomes), 1.5)
+    jsonschema.validate(data, SCHEMA)
+    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in data["tests"]] == [
+        ("layers.MyLinear", 1, 1, "visible"), ("layers.MyLinear (hidden checks)", 0, 0.5, "after_published")]
+    assert data["stdout_visibility"] == "hidden" and data["output_format"] and data["execution_time"] == 1.5
+    failure = reports.gradescope_failure("boom", 2)
+    jsonschema.validate(failure, SCHEMA)
+    assert failure["score"] == 0 and "boom" in failure["output"]
+
+
+def test_classroom_result_is_what_the_grading_reporter_reads(tmp_path):
+    report = {"score": 1, "max_score": 3, "complete": True, "exercises": [
+        {"id": "layers.MyLinear", "score": 1, "max_score": 1, "checks": [{"status": "passed", "message": ""}]},
+        {"id": "layers.TensorReduction", "score": 0, "max_score": 2,
+         "checks": [{"status": "failed", "message": "wrong | shape\n  hint: einsum"}]}]}
+    (tmp_path / "grade.json").write_text(json.dumps(report))
+    env = dict(os.environ, GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_STEP_SUMMARY=str(tmp_path / "summary"))
+    subprocess.run([sys.executable, str(REPO / "contrib" / "classroom" / "classroom.py"), str(tmp_path / "grade.json")],
+                   env=env, check=True)
+    name, _, encoded = (tmp_path / "out").read_text().strip().partition("=")
+    result = json.loads(base64.b64decode(encoded))
+    assert name == "result" and result["max_score"] == 3 and result["status"] == "fail"
+    assert [(t["name"], t["status"], t["score"]) for t in result["tests"]] == [
+        ("layers.MyLinear", "pass", 1), ("layers.TensorReduction", "fail", 0)]
+    summary = (tmp_path / "summary").read_text()
+    assert "| `layers.TensorReduction` | 0 / 2 | wrong \\| shape |" in summary
+
+
+# The release itself: built once for the tests below.
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "out"
+    process = subprocess.run([sys.executable, "-m", "grader", "release", str(out)], cwd=REPO,
+                             capture_output=True, text=True, timeout=900)
+    assert process.returncode == 0, process.stderr
+    return out
+
+
+def grade_with(root: Path, *args: str) -> dict:
+    report = root.parent / f"report-{os.urandom(4).hex()}.json"
+    process = subprocess.run([sys.executable, "-m", "grader", *args, "--json", str(report)], cwd=root,
+                             capture_output=True, text=True, timeout=900)
+    assert process.returncode == 0, process.stderr
+    return json.loads(report.read_text())
+
+
+def test_the_student_release_leaks_no_answer_and_no_hidden_check(built):
+    student = built / "student"
+    assert release.solution_lines(), "no solution line to look for"
+    assert release.leaks(student) == []
+    assert not (student / "solutions").exists() and not (student / "tests" / "golden").exists()
+    for path in (student / "tests" / "topics").glob("test_*.py"):
+        assert release.hidden_checks(path.read_text()) == {}
+
+
+def test_the_student_release_grades_solutions_full_and_stubs_zero(built, tmp_path):
+    student = built / "student"
+    shutil.copytree(REPO / "solutions", tmp_path / "answers")
+    hidden = json.loads((student / "tests" / "recorded" / "autograder_only.json").read_text())
+    full = grade_with(student, "--submission", str(tmp_path / "answers"))
+    instructor = grade_with(REPO, "--submission", str(tmp_path / "answers"))
+    assert hidden and full["score"] == full["max_score"] == instructor["max_score"] - sum(hidden.values())
+    stubs = grade_with(student, "--submission", str(student / "exercises"))
+    assert stubs["score"] == 0 and stubs["max_score"] == full["max_score"]
+    assert subprocess.run([sys.executable, "-m", "grader.release", "check"], cwd=student).returncode == 0
+
+
+def public_scores(report: dict) -> dict[str, float]:
+    """Each exercise's score on its public checks alone."""
+    outcomes = [CheckOutcome(e["id"], c["name"], c["points"], c["status"], c["device"])
+                for e in report["exercises"] for c in e["checks"] if not c["hidden"]]
+    return {result.exercise: result.score for result in score(outcomes)}
+
+
+@pytest.mark.timeout(1800)  # two class grades of every golden case
+def test_every_golden_case_scores_the_same_in_the_student_release(built, tmp_path):
+    """Graded with the release's public checks and recorded results, and by the instructor's grader
+    on the public checks, exercise by exercise (the cases that need no grader options of their own)."""
+    cases = [name for name in CASES if not json.loads((GOLDEN / name / "case.json").read_text()).get("grader_args")]
+    for name in cases:
+        (tmp_path / "class" / name).mkdir(parents=True)
+        build_submission(GOLDEN / name, tmp_path / "class" / name)
+    reports_by = {}
+    for label, root in (("student", built / "student"), ("instructor", REPO)):
+        data = grade_with(root, "--class", str(tmp_path / "class"))
+        reports_by[label] = {s["name"]: s for s in data["submissions"]}
+    for name in cases:
+        student = {e["id"]: e["score"] for e in reports_by["student"][name]["exercises"]}
+        assert student == public_scores(reports_by["instructor"][name]), name
+
+
+def test_run_autograder_grades_from_the_bundle_on_a_dry_run_layout(built, tmp_path):
+    autograder = tmp_path / "autograder"
+    with zipfile.ZipFile(built / "autograder" / "torchlings-autograder.zip") as bundle:
+        bundle.extractall(autograder / "source")
+        assert {"setup.sh", "run_autograder", "solutions/layers.py", ".cache/reference/layers.pt"} <= set(bundle.namelist())
+    run_autograder = autograder / "source" / "run_autograder"
+    run_autograder.chmod(0o755)
+    (autograder / "submission" / "exercises").mkdir(parents=True)
+    shutil.copy(REPO / "solutions" / "layers.py", autograder / "submission" / "exercises")
+    results = autograder / "results" / "results.json"
+    env = dict(os.environ, TORCHLINGS_SOURCE=str(autograder / "source"), TORCHLINGS_PYTHON=sys.executable,
+               TORCHLINGS_SUBMISSION=str(autograder / "submission"), TORCHLINGS_RESULTS=str(results))
+    process = subprocess.run([str(run_autograder)], env=env, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    data = json.loads(results.read_text())
+    jsonschema.validate(data, SCHEMA)
+    tests = {t["name"]: t for t in data["tests"]}
+    assert tests["layers.MyLinear"]["visibility"] == "visible"
+    assert tests["layers.MyLinear (hidden checks)"]["visibility"] == "after_published"
+    assert tests["layers.MyLinear"]["score"] + tests["layers.MyLinear (hidden checks)"]["score"] == 3
+    if os.geteuid() == 0:  # the workers drop to uid 65534: it must be able to read the submission
+        assert (autograder / "submission" / "exercises" / "layers.py").stat().st_mode & 0o004
