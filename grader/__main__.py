@@ -1,7 +1,12 @@
 import os
 import sys
 
-from grader.cli import main
+# The grader and its fork server write no bytecode into the repository (workers cannot write
+# there at all under the sandbox; see README, "The sandbox").
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+from grader.cli import main  # noqa: E402
 
 status = main()
 # Every report is written and every worker stopped by now; skip the interpreter's teardown,

@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
     parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
                         help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        help="refuse to grade (exit 3) unless workers are fully confined here")
     parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well (and --all)")
     add_table_options(parser)
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                    topics=", ".join(topics))), file=sys.stderr)
         return 2
     selected = [t for t in topics if t in args.topic] if args.topic else topics
+    if not _sandbox_acceptable(args):
+        return 3
     if args.class_dir:
         if args.junit or args.gradescope:
             print(tr(_("grader: --class writes --json only")), file=sys.stderr)
@@ -218,6 +222,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         "-c", str(REPO / "grader" / "pytest.ini"),
         "--rootdir", str(REPO),
         "--confcutdir", str(CHECKS),
+        "--noconftest",  # no file a worker could have written is ever imported here
         "-p", "grader.plugin",
         "-p", "pytest_timeout",
         "-p", "no:cacheprovider",
@@ -277,5 +282,25 @@ def _title(submission: Path, env: dict):
 
     cuda = (_("CUDA {version} on {device}", version=env["cuda"], device=env["cuda_device"]) if env["cuda_available"]
             else _("no CUDA: CUDA checks skipped"))
-    return _("torchlings: grading {submission} (torch {torch}, {cuda})", submission=str(submission),
-             torch=env["torch"], cuda=cuda)
+    return _("torchlings: grading {submission} (torch {torch}, {cuda}; sandbox: {sandbox})",
+             submission=str(submission), torch=env["torch"], cuda=cuda, sandbox=env["sandbox"])
+
+
+def _sandbox_acceptable(args) -> bool:
+    """Whether grading may go on; says once when the submission's code runs unconfined."""
+    from grader.i18n import _, translator
+    from grader.pool import protection
+
+    level, tr = protection(), translator(getattr(args, "lang", None))
+    if level.full:
+        return True
+    if args.require_sandbox:
+        print(tr.render(_("grader: --require-sandbox: workers here are not fully confined ({level})",
+                    level=level.summary())), file=sys.stderr)
+        return False
+    if not (level.fs or level.seccomp):
+        print(tr.render(_("grader: the code you grade runs unconfined here ({level}): it can do whatever "
+                    "you can; grade only code you trust", level=level.summary())), file=sys.stderr)
+    return True
+
+

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
+import functools
 import inspect
 import io
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import re
+import select
+import shutil
 import signal
+import struct
 import tempfile
+import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import sandbox
 from grader.hints import hint_for
 from grader.i18n import Message, _
 
@@ -26,6 +35,14 @@ _context.set_forkserver_preload(["grader.worker_preload"])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
+MAX_TEXT = 4000  # longest string kept from a reply
+MAX_NODES = 200_000  # most values (containers and leaves, each visit counted) in one reply
+MAX_DEPTH = 40
+STACK_WAIT = 0.2  # seconds a stuck worker gets to write its stack before it is killed
+SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
+
+# What confines workers here: probed once per process (it does not change while it runs).
+protection = functools.cache(sandbox.probe)
 
 
 @dataclass(frozen=True)
@@ -50,9 +67,12 @@ def warm_up() -> None:
     """Start the fork server now, so that it imports torch while this process does too.
 
     This process also becomes a child subreaper: whatever a worker starts and abandons
-    (a daemon, a double fork) is re-parented here, so that `stop_abandoned` finds it.
+    (a daemon, a double fork) is re-parented here, so that `stop_abandoned` finds it. It
+    and the fork server (see worker_preload) are made non-dumpable: no process of their
+    uid may ptrace them or open their memory.
     """
     _become_subreaper()
+    sandbox.harden_trusted_process()
     multiprocessing.forkserver.ensure_running()
 
 
@@ -64,36 +84,56 @@ def _become_subreaper() -> None:
         pass  # not Linux: abandoned processes go to init, as usual
 
 
-def stop_abandoned() -> None:
-    """Kill what workers left behind: processes re-parented here that live in another session.
+def stop_abandoned(time_limit: float = SWEEP_TIME) -> None:
+    """Kill what workers left behind: processes re-parented here that live in another session,
+    and all their descendants, until none is left (or `time_limit` has passed).
 
     Every worker runs in a session of its own, so whatever it starts does too; the fork
     server and multiprocessing's resource tracker share this process's session and stay.
+    Each round stops every such process first (SIGSTOP), so that none can fork meanwhile.
     """
+    if not Path("/proc").is_dir():
+        return  # not Linux: nothing was re-parented here either
     me, session = os.getpid(), os.getsid(0)
-    for _ in range(10):  # a killed process's own children are re-parented here in turn
-        abandoned = [pid for pid, sid in _children(me) if sid != session]
+    deadline = time.monotonic() + time_limit
+    while time.monotonic() < deadline:
+        table = _process_table()
+        abandoned = [pid for pid, (parent, sid) in table.items() if parent == me and sid != session]
         if not abandoned:
             return
-        for pid in abandoned:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        doomed = _descendants(abandoned, table)
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in doomed:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, sig)
         for pid in abandoned:
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(pid, 0)
 
 
-def _children(parent: int) -> list[tuple[int, int]]:
-    """(pid, session id) of every child of `parent`."""
-    found = []
+def _process_table() -> dict[int, tuple[int, int]]:
+    """(parent pid, session id) of every process, by pid."""
+    table = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == parent:
-                found.append((int(entry.name), int(fields[3])))
+            table[int(entry.name)] = (int(fields[1]), int(fields[3]))
+    return table
+
+
+def _descendants(roots: list[int], table: dict[int, tuple[int, int]]) -> list[int]:
+    """`roots` and every process below them."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
     return found
 
 
@@ -102,12 +142,16 @@ class Worker:
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path):
         self.topic = topic
+        self.directory = directory
         self.limits = limits
         self.log_path = log_dir / f"{topic}-{os.urandom(4).hex()}.log"
         from grader import worker as worker_module  # imports torch: not before the fork server starts
 
+        self.private_dir = Path(tempfile.mkdtemp(prefix="torchlings-worker-"))
         self._conn, child_conn = _context.Pipe(duplex=True)
-        settings = worker_module.WorkerSettings(memory_limit=limits.memory, log_path=str(self.log_path))
+        settings = worker_module.WorkerSettings(
+            memory_limit=limits.memory, log_path=str(self.log_path),
+            private_dir=str(self.private_dir), protection=worker_protection(directory))
         self._process = _context.Process(
             target=worker_module.serve,
             args=(child_conn, str(directory), topic, settings),
@@ -128,7 +172,7 @@ class Worker:
             raise self._died() from None
 
     def receive(self) -> dict:
-        return self._receive(self.limits.timeout)
+        return self._receive(self.limits.timeout, where=True)
 
     def ask(self, request: dict) -> dict:
         self.send(request)
@@ -146,30 +190,52 @@ class Worker:
         self._process.join(5)
         self._conn.close()
         self.log_path.unlink(missing_ok=True)
+        shutil.rmtree(self.private_dir, ignore_errors=True)
 
-    def _receive(self, timeout: float) -> dict:
+    def _receive(self, timeout: float, where: bool = False) -> dict:
+        """The next reply, read whole within `timeout` seconds, checked before it is used."""
         try:
-            if not self._conn.poll(timeout):
-                self.stop()
-                raise Fault(
-                    "timeout",
-                    _("it did not finish within {seconds:g} s and was stopped (an endless loop, "
-                      "or far too much work?)", seconds=timeout),
-                )
-            data = self._conn.recv_bytes(self.limits.reply)
+            data = read_message(self._conn.fileno(), time.monotonic() + timeout, self.limits.reply)
+        except TimeoutError:
+            stuck = self._where_stuck() if where else ""
+            self.stop()
+            message = _("it did not finish within {seconds:g} s and was stopped (an endless loop, "
+                        "or far too much work?)", seconds=timeout)
+            if stuck:
+                message = _("it did not finish within {seconds:g} s and was stopped, stuck in {where} (an endless "
+                            "loop, or far too much work?)", seconds=timeout, where=stuck)
+            raise Fault("timeout", message) from None
         except (EOFError, OSError):
             raise self._died() from None
-        import torch
-
+        except ValueError as exc:
+            self.stop()
+            raise Fault("error", _("the worker sent back something unreadable ({error})", error=str(exc))) from None
         try:
-            reply = torch.load(io.BytesIO(data), weights_only=True)
+            reply = load_reply(data, self.limits.reply)
         except Exception as exc:  # noqa: BLE001 - whatever was sent, it is not a reply
             self.stop()
-            raise Fault("error", _("the worker sent back something unreadable ({error})", error=type(exc).__name__)) from None
-        if not isinstance(reply, dict):
-            self.stop()
-            raise Fault("error", _("the worker sent back something unreadable"))
+            raise Fault("error", _("the worker sent back something unreadable ({error})",
+                                   error=_clip(str(exc), 200))) from None
         return reply
+
+    def _where_stuck(self) -> str:
+        """"layers.py, line 12, in forward": where the submission's code was running ("" if unknown).
+
+        The worker writes its stack to its log on STACK_SIGNAL; only frames of files in the
+        submission's directory are named.
+        """
+        from grader.worker import STACK_SIGNAL
+
+        try:
+            os.kill(self._process.pid, STACK_SIGNAL)
+        except (OSError, TypeError):
+            return ""
+        time.sleep(STACK_WAIT)
+        frames = stack_frames(_tail(self.log_path, lines=200, joined=False))
+        for file, line, function in frames:
+            if _inside(file, self.directory):
+                return f"{Path(file).name}, line {line}, in {_clip(function, 80)}"
+        return ""
 
     def _died(self) -> Fault:
         self._process.join(5)
@@ -192,12 +258,120 @@ class Worker:
         return Fault("error", what)
 
 
-def _tail(path: Path, lines: int = 3) -> str:
+def _tail(path: Path, lines: int = 3, joined: bool = True):
+    """The last `lines` lines of a worker's log (read from its last 64 KiB only)."""
     try:
-        text = path.read_text(errors="replace")
+        with open(path, "rb") as stream:
+            stream.seek(max(0, stream.seek(0, os.SEEK_END) - (64 << 10)))
+            text = stream.read().decode(errors="replace")
     except OSError:
-        return ""
-    return " | ".join(text.strip().splitlines()[-lines:])[-500:]
+        return "" if joined else []
+    last = text.strip().splitlines()[-lines:]
+    return " | ".join(last)[-500:] if joined else last
+
+
+_STACK_HEADER = re.compile(r"^(Current thread|Thread) 0x[0-9a-f]+ \(most recent call first\):$")
+_STACK_FRAME = re.compile(r'^  File "(.+)", line (\d+) in (.+)$')
+
+
+def stack_frames(lines: list[str]) -> list[tuple[str, int, str]]:
+    """(file, line, function) of the frames of the last stack faulthandler wrote, innermost
+    first: the current thread's if it wrote several."""
+    blocks: list[tuple[str, list]] = []
+    for line in lines:
+        header = _STACK_HEADER.match(line)
+        if header:
+            blocks.append((header.group(1), []))
+        elif blocks and (frame := _STACK_FRAME.match(line)):
+            blocks[-1][1].append((frame.group(1), int(frame.group(2)), frame.group(3)))
+    current = [frames for kind, frames in blocks if kind == "Current thread"]
+    return current[-1] if current else (blocks[-1][1] if blocks else [])
+
+
+def _inside(filename: str, directory: Path) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(directory.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def read_message(fd: int, deadline: float, limit: int) -> bytes:
+    """One message of multiprocessing's framing (a 4-byte length, or -1 and an 8-byte one,
+    then the payload) read whole from `fd` by `deadline`: TimeoutError if it is not all
+    there by then, ValueError if it is longer than `limit`, EOFError if the pipe closed."""
+    size = struct.unpack("!i", _read_exactly(fd, 4, deadline))[0]
+    if size == -1:
+        size = struct.unpack("!Q", _read_exactly(fd, 8, deadline))[0]
+    if size < 0 or size > limit:
+        raise ValueError(f"a reply of {size} bytes, more than the {limit} allowed")
+    return _read_exactly(fd, size, deadline)
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    chunks, left = [], size
+    ready = select.poll()  # not select(): descriptors past 1023 are fine
+    ready.register(fd, select.POLLIN)
+    while left:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not ready.poll(wait * 1000):
+            raise TimeoutError
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def load_reply(data: bytes, limit: int) -> dict:
+    """A reply's value, from `torch.save` bytes: only stored (uncompressed) records, at most
+    `limit` bytes unpacked, read with weights_only, and walked within a budget (strings
+    clipped, shared containers copied) before anything prints or compares it."""
+    import torch
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        records = archive.infolist()
+        if any(r.compress_type != zipfile.ZIP_STORED or r.file_size != r.compress_size for r in records):
+            raise ValueError("compressed records")
+        if sum(r.file_size for r in records) > limit:
+            raise ValueError("too large")
+    reply = torch.load(io.BytesIO(data), weights_only=True)
+    if not isinstance(reply, dict):
+        raise ValueError("not a reply")
+    return bounded(reply, [MAX_NODES])
+
+
+def bounded(value, budget: list[int], depth: int = 0):
+    """A copy of `value` with every string clipped; ValueError past MAX_DEPTH or past
+    `budget[0]` values (each visit counts, so a structure sharing its parts pays for every
+    path through them)."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise ValueError("a reply too large or too deeply nested")
+    if isinstance(value, str):
+        return _clip(value)
+    if isinstance(value, list):
+        return [bounded(v, budget, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(bounded(v, budget, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {bounded(k, budget, depth + 1): bounded(v, budget, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 15] + "\n...(cut short)"
+
+
+def worker_protection(directory: Path) -> sandbox.Protection:
+    """How a worker for `directory` is confined: as this machine allows, except that a
+    worker started as root stays uid 0 (without capabilities) where uid 65534 could not read
+    `directory` and every file in it."""
+    level = protection()
+    if level.uid == sandbox.NOBODY and not all(map(sandbox.readable_by_others, [directory, *directory.iterdir()])):
+        return dataclasses.replace(level, uid=0, note=f"uid {sandbox.NOBODY} cannot read {directory}")
+    return level
 
 
 class TopicRunner:
@@ -212,17 +386,21 @@ class TopicRunner:
         self._worker: Worker | None = None
         self._load_fault: Fault | None = None
         self._worker_loaded = False
+        self._sources: dict[str, str] = {}
 
     def start(self) -> None:
         """Fork the worker and have it import the topic file, without waiting for either."""
-        if self._worker is None and self._load_fault is None and self.path.is_file():
+        if self._worker is None and self._load_fault is None and _regular_file(self.path):
             self._worker = Worker(self.directory, self.topic, self.limits, self.log_dir)
             self._worker_loaded = False
 
     def submit(self, probe, args: tuple) -> None:
         """Send a probe to the worker; `result()` collects its answer."""
         self._ensure_loaded()
-        request = {"kind": "probe", "file": _source_of(probe), "name": probe.__name__, "args": args}
+        file = _source_of(probe)
+        if file not in self._sources:
+            self._sources[file] = Path(file).read_text()
+        request = {"kind": "probe", "file": file, "source": self._sources[file], "name": probe.__name__, "args": args}
         try:
             self._worker.send(request)
         except Fault:
@@ -246,6 +424,10 @@ class TopicRunner:
 
     def _ensure_loaded(self) -> None:
         if self._load_fault is not None:
+            raise self._load_fault
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            self._load_fault = Fault("failed", _("{file} is a symbolic link or not a regular file: "
+                                                 "submit the file itself", file=f"{self.topic}.py"))
             raise self._load_fault
         if not self.path.is_file():
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
@@ -275,6 +457,10 @@ class TopicRunner:
             raise
 
 
+def _regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
 def _source_of(probe) -> str:
     return str(Path(inspect.getsourcefile(probe)).resolve())
 
@@ -284,13 +470,14 @@ def format_error(error, output) -> Message:
     (four spaces: the submission's own frames; two: a hint, what the code printed)."""
     if not isinstance(error, dict):
         return _("it failed without saying why")
-    kind = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
+    kind = _clip(error.get("type", "Exception"), 100)
+    message = _clip(error.get("message", ""))
     if kind == "NotImplementedError":
         text = _("not implemented yet: {task}", task=message) if message else _("not implemented yet")
     else:
         text = Message("{kind}: {message}", {"kind": kind, "message": message}) if message else kind
-    frames = [str(f) for f in error.get("frames", []) if isinstance(f, str)]
+    frames = error.get("frames", [])
+    frames = [_clip(f, 300) for f in frames[-8:] if isinstance(f, str)] if isinstance(frames, list) else []
     if frames:
         text = Message("{text}\n    {frames}", {"text": text, "frames": "\n    ".join(frames)})
     hint = hint_for(kind, message)
@@ -298,7 +485,7 @@ def format_error(error, output) -> Message:
         text = Message("{text}\n  {hint}", {"text": text, "hint": _("hint: {hint}", hint=hint)})
     if isinstance(output, str) and output.strip():
         text = Message("{text}\n  {printed}", {"text": text, "printed": _("your code printed: {output}",
-                                                                          output=output.strip()[-300:])})
+                                                                          output=output[-MAX_TEXT:].strip()[-300:])})
     return text
 
 

@@ -21,6 +21,7 @@ def environment() -> dict:
     """Versions and settings a grade depends on."""
     import torch
 
+    from grader.pool import protection
     from grader.worker import DETERMINISM
 
     cuda = torch.cuda.is_available()
@@ -31,6 +32,8 @@ def environment() -> dict:
         "cuda_available": cuda,
         "cuda_device": torch.cuda.get_device_name(0) if cuda else None,
         "determinism": DETERMINISM,
+        "sandbox": protection().summary(),
+        "sandbox_features": protection().as_dict(),
     }
 
 

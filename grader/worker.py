@@ -9,10 +9,12 @@ sends is ever unpickled.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import importlib.util
 import io
 import os
 import resource
+import signal
 import sys
 import traceback
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+from grader import sandbox
 
 # The settings every worker applies before running a probe, recorded in every report.
 DETERMINISM = {
@@ -43,6 +47,12 @@ class WorkerSettings:
 
     memory_limit: int  # bytes of data segment the topic code may add; 0 for no limit
     log_path: str  # where the process's own stdout and stderr go
+    private_dir: str = ""  # the only directory it may write: its TMPDIR and HOME
+    protection: sandbox.Protection | None = None  # what to confine it with; None: not at all
+
+
+# The signal on which a worker writes every thread's stack to its log (where it is stuck).
+STACK_SIGNAL = signal.SIGUSR1
 
 
 def configure_torch() -> None:
@@ -66,9 +76,18 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
     """Answer the trusted process's requests until it hangs up or kills us."""
     os.setsid()  # our own process group, so that the trusted side can kill all we start
     _isolate_output(settings.log_path)
+    faulthandler.register(STACK_SIGNAL, file=sys.__stderr__, all_threads=True)
     _limit_memory(settings.memory_limit)
     with contextlib.suppress(OSError):
         Path("/proc/self/oom_score_adj").write_text("1000")  # the kernel's first victim
+    if settings.protection is not None:
+        os.chdir(settings.private_dir)
+        read = [Path(directory)] + ([Path(sys.pycache_prefix)] if sys.pycache_prefix else [])
+        applied = sandbox.confine(settings.protection, read=read, write=Path(settings.private_dir),
+                                  keep_fds=[conn.fileno()])
+        if applied != settings.protection:  # fail closed: never run less confined than reported
+            print(f"the sandbox could not be applied here: {applied.note}", file=sys.stderr, flush=True)
+            os._exit(70)
     configure_torch()
     server = _Server(Path(directory), topic)
     conn.send_bytes(encode({"ready": True}))
@@ -102,7 +121,7 @@ class _Server:
                     self.module = self._load_topic()
                     value = None
                 else:
-                    probe = self._probe(request["file"], request["name"])
+                    probe = self._probe(request["file"], request["source"], request["name"])
                     value = sanitize(probe(self.module, *request["args"]))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
             return {"ok": False, "error": describe_exception(exc, self.directory), "output": _clip(output.getvalue())}
@@ -118,12 +137,15 @@ class _Server:
         spec.loader.exec_module(module)
         return module
 
-    def _probe(self, file: str, name: str):
+    def _probe(self, file: str, source: str, name: str):
+        """The probe `name` of the check file `file`, whose text the trusted side sent along:
+        the worker cannot read the checks (nor the trusted side's copy of them change)."""
         module = self.probe_modules.get(file)
         if module is None:
-            spec = importlib.util.spec_from_file_location(f"_probes_{Path(file).stem}", file)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            module = type(sys)(f"_probes_{Path(file).stem}")
+            module.__file__ = file
+            sys.modules[module.__name__] = module
+            exec(compile(source, file, "exec"), module.__dict__)  # noqa: S102 - the grader's own checks
             self.probe_modules[file] = module
         return getattr(module, name)
 
@@ -190,6 +212,9 @@ def _isolate_output(log_path: str) -> None:
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
+    os.close(fd)
+    fd = os.open(os.devnull, os.O_RDONLY)  # nor read the grader's terminal
+    os.dup2(fd, 0)
     os.close(fd)
 
 

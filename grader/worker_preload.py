@@ -4,6 +4,15 @@ import pytest  # noqa: F401 - check files import it; loading it once saves every
 import torch  # noqa: F401
 import torch._dynamo  # noqa: F401 - the first torch.optim optimizer imports it: a second or more per worker
 
+import contextlib
+
 import grader.checks  # noqa: F401
 import grader.probing  # noqa: F401
+import grader.sandbox
 import grader.worker  # noqa: F401
+
+with contextlib.suppress(ImportError, OSError):  # what workers confine themselves with, where present
+    import landlockpy  # noqa: F401
+    import pyseccomp  # noqa: F401
+
+grader.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from grader import guide, stubs
+from grader import guide, i18n, release, stubs
 
 TOPICS = guide.topics()
 # The catalogue's points per topic; 100 in all.
@@ -45,6 +45,36 @@ def test_the_first_two_hint_levels_do_not_spell_out_the_solution(topic):
 
 def _dotted_name(run: str) -> bool:
     return all(token == "." or token.isidentifier() for token in run.split())
+
+
+@pytest.fixture(scope="module")
+def solution_lines() -> set[str]:
+    return release.solution_lines()
+
+
+def _leaking_lines(text: str, solution_lines: set[str]) -> list[str]:
+    return sorted(line for line in solution_lines if line in text)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_hint_level_or_book_note_holds_a_solution_line(topic, solution_lines):
+    """Answers never ship: the release's own rule (`release.solution_lines`) applied to every hint
+    level and note on the book, and to each of their translations, before any release is built."""
+    catalogs = {locale: i18n.read_catalog(locale) for locale in i18n.available_locales()}
+    leaks = {}
+    for symbol, table in guide.load_guide(topic).items():
+        for text in i18n.guide_texts(table):
+            shown = {"en": text} | {locale: message.string for locale, catalog in catalogs.items()
+                                    if (message := catalog.get(text)) is not None}
+            for language, words in shown.items():
+                if found := _leaking_lines(words, solution_lines):
+                    leaks[f"{symbol} ({language}): {text[:40]}..."] = found
+    assert not leaks, leaks
+
+
+def test_the_leak_rule_finds_a_solution_line_inside_a_hint(solution_lines):
+    line = max(solution_lines, key=len)
+    assert line in _leaking_lines(f"Close to code: {line}; then return it.", solution_lines)
 
 
 def test_points_add_up_to_the_catalogue():

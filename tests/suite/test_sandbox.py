@@ -1,0 +1,514 @@
+"""The sandbox: what `grader.sandbox` probes, what a real worker can no longer reach, and what
+the trusted side refuses to wait for or to unpack.
+
+Probes of this file run in workers, which compile it from the text the trusted side sends:
+its module level imports only what a worker has.
+"""
+
+import contextlib
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import torch
+
+from grader import pool, sandbox
+from grader.pool import Fault, Limits, TopicRunner
+
+REPO = Path(__file__).resolve().parents[2]
+
+confined = pytest.mark.skipif(not pool.protection().full, reason="workers are not fully confined on this machine")
+
+
+# --- probing -----------------------------------------------------------------------------
+
+
+def test_the_summary_names_every_layer_and_what_is_missing():
+    everything = sandbox.Protection("Linux", 7, fs=True, net=True, signals=True, unix=True, seccomp=True, uid=65534)
+    assert everything.summary() == "landlock 7 (files, network, signals), seccomp, uid 65534"
+    assert everything.full
+    assert sandbox.Protection("Darwin").summary() == "none (macOS)"
+    assert sandbox.Protection("Linux").summary() == "no landlock, no seccomp"
+    older = sandbox.Protection("Linux", 4, fs=True, net=True, seccomp=True, uid=0)
+    assert older.summary() == "landlock 4 (files, network), seccomp (signals too), uid 0 without capabilities"
+    assert older.full
+    assert not sandbox.Protection("Linux", 7, fs=True, net=True, signals=True, unix=True).full
+    assert not sandbox.Protection("Linux", seccomp=True).full
+
+
+def _kernel_claiming_abi_6(monkeypatch, refused_scope=0, refused_fs=0):
+    """A kernel that claims ABI 6 but refuses some flags of it (its flags lag its number)."""
+    import landlockpy
+
+    class Ruleset:
+        def __init__(self, *, handled_fs, handled_net, scoped=landlockpy.Scope.NONE, best_effort=True):
+            if scoped & refused_scope or handled_fs & refused_fs:
+                raise landlockpy.LandlockError(22, "Invalid argument")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(landlockpy, "abi_version", lambda: 6)
+    monkeypatch.setattr(landlockpy, "Ruleset", Ruleset)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
+def test_each_landlock_feature_is_probed_on_its_own(monkeypatch):
+    import landlockpy
+
+    _kernel_claiming_abi_6(monkeypatch, refused_scope=landlockpy.Scope.SIGNAL)
+    found = sandbox.probe()
+    assert (found.landlock_abi, found.fs, found.net, found.signals, found.unix) == (6, True, True, False, True)
+    assert "landlock 6 (files, network)" in found.summary()
+    _kernel_claiming_abi_6(monkeypatch, refused_fs=landlockpy.AccessFS.IOCTL_DEV)
+    found = sandbox.probe()
+    assert (found.fs, found.net, found.signals) == (False, True, True) and not found.full
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux's")
+def test_no_landlock_at_all_degrades_to_the_rest(monkeypatch):
+    import landlockpy
+
+    monkeypatch.setattr(landlockpy, "abi_version", lambda: 0)
+    found = sandbox.probe()
+    assert not (found.fs or found.net or found.signals) and found.summary().startswith("no landlock")
+
+
+def test_readable_by_others_follows_every_parent(tmp_path):
+    shared = Path(tempfile.mkdtemp())
+    try:
+        shared.chmod(0o755)
+        assert sandbox.readable_by_others(shared)
+        (shared / "private").write_text("")
+        (shared / "private").chmod(0o600)
+        assert not sandbox.readable_by_others(shared / "private")
+    finally:
+        (shared / "private").unlink()
+        shared.rmdir()
+    hidden = tmp_path / "open"  # pytest's temporary directories are 0700
+    hidden.mkdir(mode=0o755)
+    assert not sandbox.readable_by_others(hidden) or os.stat(tmp_path).st_mode & 0o001
+
+
+def test_require_sandbox_refuses_to_grade_unconfined(monkeypatch, capsys):
+    from grader import cli
+
+    monkeypatch.setattr(pool, "protection", lambda: sandbox.Protection("Darwin"))
+    assert cli.main(["--require-sandbox", "--submission", str(REPO / "solutions"), "--topic", "layers"]) == 3
+    assert "not fully confined (none (macOS))" in capsys.readouterr().err
+    assert cli._sandbox_acceptable(cli.parse_args([]))  # without the option it grades, and says so
+    assert "runs unconfined here" in capsys.readouterr().err
+
+
+# --- replies, read on the trusted side ---------------------------------------------------
+
+
+def _pipe_with(data: bytes) -> int:
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+    return read
+
+
+def test_a_whole_message_is_read():
+    fd = _pipe_with(b"\x00\x00\x00\x05hello")
+    try:
+        assert pool.read_message(fd, time.monotonic() + 5, 100) == b"hello"
+    finally:
+        os.close(fd)
+
+
+def test_half_a_message_then_silence_times_out():
+    read, write = os.pipe()
+    os.write(write, b"\x00\x00\x03\xe8" + b"0123456789")  # announces 1000 bytes, sends 10
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeoutError):
+            pool.read_message(read, time.monotonic() + 0.3, 1 << 20)
+    finally:
+        os.close(read)
+        os.close(write)
+    assert time.monotonic() - started < 2
+
+
+def test_an_oversized_or_cut_message_is_refused():
+    fd = _pipe_with(b"\xff\xff\xff\xff" + (1 << 40).to_bytes(8, "big"))
+    with pytest.raises(ValueError):
+        pool.read_message(fd, time.monotonic() + 5, 1 << 20)
+    os.close(fd)
+    fd = _pipe_with(b"\x00\x00\x00\x05hel")
+    with pytest.raises(EOFError):
+        pool.read_message(fd, time.monotonic() + 5, 100)
+    os.close(fd)
+
+
+def _saved(value) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+def test_a_reply_with_compressed_records_is_not_unpacked():
+    plain = _saved({"ok": True, "value": torch.zeros(1000)})
+    squeezed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(squeezed, "w", zipfile.ZIP_DEFLATED) as out:
+        for record in source.infolist():
+            out.writestr(record.filename, source.read(record))
+    assert pool.load_reply(plain, 1 << 20)["ok"]
+    with pytest.raises(ValueError, match="compressed"):
+        pool.load_reply(squeezed.getvalue(), 1 << 30)
+
+
+def test_a_reply_sharing_its_parts_is_walked_within_a_budget():
+    shared: list = [0]
+    for _ in range(60):  # a few hundred bytes saved; 2**60 paths to walk
+        shared = [shared, shared]
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="too large"):
+        pool.load_reply(_saved({"ok": True, "value": shared}), 1 << 20)
+    assert time.monotonic() - started < 5
+
+
+def test_strings_are_clipped_where_they_are_read():
+    reply = pool.load_reply(_saved({"ok": True, "value": ["x" * 100_000], "output": "y" * 100_000}), 1 << 24)
+    assert len(reply["value"][0]) <= pool.MAX_TEXT and len(reply["output"]) <= pool.MAX_TEXT
+    message = pool.format_error({"type": "E" * 10_000, "message": "m" * 10**6, "frames": ["f" * 10**5] * 100}, "")
+    assert len(str(message)) < 10_000
+
+
+def test_the_stack_of_the_current_thread_is_read_from_the_log():
+    log = """noise printed by the student
+Thread 0x00007f0000000001 (most recent call first):
+  File "/x/threading.py", line 1 in wait
+
+Current thread 0x00007f0000000002 (most recent call first):
+  File "/home/student/layers.py", line 12 in forward
+  File "/repo/tests/topics/test_layers.py", line 40 in probe
+""".splitlines()
+    assert pool.stack_frames(log) == [("/home/student/layers.py", 12, "forward"),
+                                      ("/repo/tests/topics/test_layers.py", 40, "probe")]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="prctl is Linux's")
+def test_the_trusted_processes_are_not_dumpable(attacker):
+    import ctypes
+
+    pool.warm_up()
+    assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0  # PR_GET_DUMPABLE, in the grader
+    assert attacker.run(attempt, "dumpable")[1] == 0  # inherited from the fork server
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_process_count_includes_threads():
+    assert sandbox.tasks_of(os.getuid()) >= len(os.listdir("/proc/self/task")) >= 1
+
+
+# --- cleanup -----------------------------------------------------------------------------
+
+CHAIN = """
+import os, sys, time
+os.setsid()
+def chain(depth):
+    if depth and os.fork() == 0:
+        os.setsid()
+        chain(depth - 1)
+        with open(sys.argv[1], "a") as stream:
+            stream.write(f"{os.getpid()}\\n")
+        time.sleep(60)
+        os._exit(0)
+chain(12)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the sweep reads /proc")
+def test_a_deep_chain_of_sessions_is_swept_away(tmp_path):
+    pool._become_subreaper()  # what the grader does when it warms up
+    pids = tmp_path / "pids"
+    subprocess.run([sys.executable, "-c", CHAIN, str(pids)], check=True, timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(pids.read_text().split() if pids.exists() else []) < 12:
+        time.sleep(0.05)
+    chain = [int(pid) for pid in pids.read_text().split()]
+    assert len(chain) == 12
+    pool.stop_abandoned()
+    alive = [pid for pid in chain if Path(f"/proc/{pid}").exists()]
+    for pid in alive:  # never leave them behind, even when the test fails
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert not alive
+
+
+# --- a real worker -----------------------------------------------------------------------
+
+ATTACKS = '''
+import os, resource, socket, sys, tempfile, time
+
+def read(path):
+    return open(path).read()
+
+def import_reference(repo):
+    sys.path.insert(0, repo)
+    from solutions import layers
+    return layers
+
+def create(path):
+    with open(path, "x"):
+        pass
+    os.unlink(path)
+
+def signal_process(pid):
+    os.kill(pid, 0)
+
+def signal_group(pid):
+    os.killpg(os.getpgid(pid), 0)
+
+def open_memory(pid):
+    os.close(os.open(f"/proc/{pid}/mem", os.O_RDWR))
+
+def limit_other(pid):
+    resource.prlimit(pid, resource.RLIMIT_FSIZE)
+
+def tcp_connect(port):
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+def udp_send(port):
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"torchlings", ("127.0.0.1", port))
+
+def unix_connect(path):
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(path)
+
+def big_file():
+    with open(os.path.join(tempfile.gettempdir(), "big"), "wb") as stream:
+        for _ in range(80):
+            stream.write(b"\\0" * (1 << 20))
+            stream.flush()
+
+def write_private():
+    with open(os.path.join(tempfile.gettempdir(), "mine"), "w") as stream:
+        stream.write("allowed")
+    return tempfile.gettempdir()
+
+def environment():
+    return sorted(os.environ), len(open("/proc/self/environ", "rb").read().strip(b"\\0"))
+
+def descriptors():
+    return sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+
+def identity():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+    return os.getuid(), status["CapEff"].strip()
+
+def dumpable():
+    import ctypes
+    return ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
+
+def spin():
+    while True:
+        pass
+'''
+
+
+def attempt(module, name, *args):
+    """A probe: run one attack of the topic file; what it returned, or the exception's name."""
+    try:
+        return ("ok", module.__dict__[name](*args))
+    except BaseException as exc:  # noqa: BLE001
+        return (type(exc).__name__, None)
+
+
+@pytest.fixture(scope="module")
+def attacker(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("attacker")
+    (directory / "attacks.py").write_text(ATTACKS)
+    runner = TopicRunner(directory, "attacks", Limits(timeout=20), pool.new_log_dir())
+    yield runner
+    runner.stop()
+
+
+def outcome(runner, name, *args):
+    return runner.run(attempt, name, *args)[0]
+
+
+@confined
+@pytest.mark.parametrize("name, argument", [
+    ("read", str(REPO / "solutions" / "layers.py")),
+    ("read", str(REPO / "tests" / "topics" / "test_layers.py")),
+    ("import_reference", str(REPO)),
+    ("create", str(REPO / "grader" / "planted_by_a_test.py")),
+    ("create", str(REPO / "tests" / "topics" / "conftest.py")),
+    ("create", str(REPO / "solutions" / "layers.pyc")),
+    ("create", "/tmp/torchlings-planted-by-a-test"),
+    ("signal_process", os.getpid()),
+    ("signal_group", os.getpid()),
+    ("open_memory", os.getpid()),
+    ("limit_other", os.getpid()),
+    ("read", f"/proc/{os.getpid()}/environ"),
+])
+def test_a_worker_reaches_nothing_outside(attacker, name, argument):
+    refused = {"PermissionError"} | ({"ImportError", "ModuleNotFoundError"} if name == "import_reference" else set())
+    assert outcome(attacker, name, argument) in refused
+
+
+@confined
+def test_a_worker_has_no_network_not_even_loopback(attacker, tmp_path):
+    with socket.socket() as tcp, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, \
+            socket.socket(socket.AF_UNIX) as unix:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen(1)
+        udp.bind(("127.0.0.1", 0))
+        unix.bind(str(tmp_path / "listener"))
+        unix.listen(1)
+        assert outcome(attacker, "tcp_connect", tcp.getsockname()[1]) == "PermissionError"
+        assert outcome(attacker, "udp_send", udp.getsockname()[1]) == "PermissionError"
+        assert outcome(attacker, "unix_connect", str(tmp_path / "listener")) == "PermissionError"
+        udp.settimeout(0.2)
+        with pytest.raises(TimeoutError):
+            udp.recv(100)
+
+
+@confined
+def test_a_worker_writes_only_its_private_directory_and_only_so_much(attacker):
+    status, private = attacker.run(attempt, "write_private")
+    assert status == "ok" and Path(private).name.startswith("torchlings-worker-")
+    assert outcome(attacker, "big_file") == "OSError"  # RLIMIT_FSIZE: File too large
+
+
+@confined
+def test_a_worker_keeps_only_its_pipe_and_a_scrubbed_environment(attacker):
+    names, initial = attacker.run(attempt, "environment")[1]
+    assert set(names) <= set(sandbox.KEPT_VARIABLES) | {"HOME", "TMPDIR", "TMP", "TEMP"}
+    assert initial == 0
+    descriptors = attacker.run(attempt, "descriptors")[1]
+    assert len(descriptors) <= 5  # stdin, stdout, stderr, its pipe, and the one listing /proc/self/fd
+
+
+@confined
+def test_a_worker_has_no_capability_and_as_root_runs_as_nobody_where_it_can(attacker, monkeypatch):
+    uid, capabilities = attacker.run(attempt, "identity")[1]
+    assert int(capabilities, 16) == 0
+    if os.geteuid() != 0:
+        return
+    shared = Path(tempfile.mkdtemp())  # a submission uid 65534 may read
+    try:
+        shared.chmod(0o755)
+        (shared / "attacks.py").write_text(ATTACKS)
+        (shared / "attacks.py").chmod(0o644)
+        forced = sandbox.Protection(**{**pool.protection().__dict__, "uid": sandbox.NOBODY, "note": ""})
+        monkeypatch.setattr(pool, "protection", lambda: forced)
+        runner = TopicRunner(shared, "attacks", Limits(timeout=20), pool.new_log_dir())
+        try:
+            assert runner.run(attempt, "identity")[1] == (sandbox.NOBODY, "0000000000000000")
+            status, private = runner.run(attempt, "write_private")
+            assert status == "ok"
+        finally:
+            runner.stop()
+        assert not Path(private).exists()  # the private folder goes with its worker
+    finally:
+        (shared / "attacks.py").unlink()
+        shared.rmdir()
+
+
+@pytest.mark.skipif(not pool.protection().seccomp, reason="no seccomp here")
+def test_without_landlock_signal_scoping_seccomp_keeps_signals_in(tmp_path, monkeypatch):
+    (tmp_path / "attacks.py").write_text(ATTACKS)
+    older = sandbox.Protection(**{**pool.protection().__dict__, "signals": False, "unix": False})
+    monkeypatch.setattr(pool, "protection", lambda: older)
+    runner = TopicRunner(tmp_path, "attacks", Limits(timeout=20), pool.new_log_dir())
+    try:
+        assert runner.run(attempt, "signal_process", os.getpid())[0] == "PermissionError"
+        assert runner.run(attempt, "signal_group", os.getpid())[0] == "PermissionError"
+        assert runner.run(attempt, "descriptors")[0] == "ok"  # and it still works
+    finally:
+        runner.stop()
+
+
+def test_a_symlinked_topic_file_is_refused(tmp_path):
+    (tmp_path / "layers.py").symlink_to(REPO / "solutions" / "layers.py")
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=20), pool.new_log_dir())
+    with pytest.raises(Fault, match="symbolic link") as fault:
+        runner.run(attempt, "read", "x")
+    assert fault.value.status == "failed"
+    runner.stop()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="faulthandler's stack dump is read from the worker's log")
+def test_a_timeout_names_where_the_submission_was_stuck(tmp_path):
+    (tmp_path / "attacks.py").write_text(ATTACKS)
+    runner = TopicRunner(tmp_path, "attacks", Limits(timeout=2), pool.new_log_dir())
+    runner.run(attempt, "descriptors")  # loaded: the next probe's two seconds are its own
+    with pytest.raises(Fault) as fault:
+        runner.run(attempt, "spin")
+    first = ATTACKS.splitlines().index("def spin():") + 1
+    assert fault.value.status == "timeout"
+    assert any(f"stuck in attacks.py, line {line}, in spin" in str(fault.value.message) for line in (first + 1, first + 2))
+    assert "test_sandbox" not in str(fault.value.message)  # the checks' own frames are never named
+    runner.stop()
+
+
+# --- a class with hostile students ---------------------------------------------------------
+
+
+def _children() -> set[int]:
+    """This process's living children (the dead ones, re-parented here, are reaped)."""
+    me = os.getpid()
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == me:
+                if fields[0] == "Z":
+                    os.waitpid(int(stat.parent.name), os.WNOHANG)
+                else:
+                    found.add(int(stat.parent.name))
+    return found
+
+
+def _repository_state() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+                          cwd=REPO, capture_output=True, text=True, check=True).stdout
+
+
+@confined
+def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_path):
+    """Honest students graded before and after every hostile golden case get full marks; the
+    repository and this process's children are as they were."""
+    from conftest import run_grader
+    from test_golden import GOLDEN, build_submission
+
+    class_dir = tmp_path / "class"
+    class_dir.mkdir()
+    hostile = sorted(p.name for p in GOLDEN.glob("hostile-*") if (p / "layers.py").is_file())
+    for name in hostile:
+        (class_dir / name).mkdir()
+        build_submission(GOLDEN / name, class_dir / name)
+    for honest in ("aaa-honest", "zzz-honest"):
+        (class_dir / honest).mkdir()
+        (class_dir / honest / "layers.py").write_text((REPO / "solutions" / "layers.py").read_text())
+    pool._become_subreaper()  # whatever escapes the grader is re-parented here, to be seen
+    before_children, before_files = _children(), _repository_state()
+    try:
+        process, report = run_grader("--class", str(class_dir), "--topic", "layers", "--timeout", "3")
+        time.sleep(1)
+        leftovers = _children() - before_children
+    finally:
+        pool.stop_abandoned()
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert report["environment"]["sandbox"] == pool.protection().summary()
+    scores = {s["name"]: s["score"] for s in report["submissions"]}
+    full = report["submissions"][0]["max_score"]
+    assert scores["aaa-honest"] == scores["zzz-honest"] == full, scores
+    assert all(report["submissions"][i]["complete"] for i in range(len(scores)))
+    assert all(scores[name] < full for name in hostile)
+    assert _repository_state() == before_files
+    assert not leftovers, {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in leftovers}
+    assert json.loads((REPO / "tests" / "suite" / "schemas" / "report.json").read_text())
