@@ -191,9 +191,11 @@ def test_the_student_release_grades_solutions_full_and_stubs_zero(built, tmp_pat
 
 
 def public_scores(report: dict) -> dict[str, float]:
-    """Each exercise's score on its public checks alone."""
-    outcomes = [CheckOutcome(e["id"], c["name"], c["points"], c["status"], c["device"])
-                for e in report["exercises"] for c in e["checks"] if not c["hidden"]]
+    """Each exercise's score on its public checks alone (the runs of a parametrized check, named
+    `check[run]` in the report, are one check)."""
+    outcomes = [CheckOutcome(e["id"], check, c["points"], c["status"], c["device"], run=run.removesuffix("]"))
+                for e in report["exercises"] for c in e["checks"] if not c["hidden"]
+                for check, _, run in [c["name"].partition("[")]]
     return {result.exercise: result.score for result in score(outcomes)}
 
 
