@@ -44,15 +44,30 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
     raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)), hint))
 
 
-def expect_same_as_reference(grade, probe, device: str, *args, what: str = N_("the result"), hint: str | None = None):
+def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | None = None) -> None:
+    """Fail unless `after`, the input tensor as a call left it, still equals `before`, the input as made here."""
+    same = isinstance(after, torch.Tensor) and after.shape == before.shape and after.dtype == before.dtype
+    change = (after.double() - before.double()).abs().max().item() if same else math.inf
+    expect(change == 0, _("{call} changed its input X (by up to {change:.3g}): the caller's tensor must come back "
+                          "as it was", call=call, change=change), hint)
+
+
+def expect_same_as_reference(grade, probe, device: str, *args, what: str = N_("the result"), hint=None):
     """Run `probe(module, device, *args)` on both sides and compare. The reference's results are
-    recorded on the CPU: on another device, they are compared at that device's tolerance."""
+    recorded on the CPU: on another device, they are compared at that device's tolerance.
+
+    `hint` is a string, or a function of (got, want) that diagnoses the mistake and returns
+    the hint for it, or None when the data shows no mistake it knows.
+    """
     got, want = grade.both(probe, device, *args)
+    rtol, atol = (None, None) if device == "cpu" else (1e-4, 1e-5)
+    if callable(hint):
+        hint = None if close(got, want, rtol=rtol, atol=atol) else hint(got, want)
     if device == "cpu":
         expect_close(got, want, what, hint)
     else:
         expect_close(got, want, _("{what} (on {device}, against the reference on the CPU)", what=what, device=device),
-                     hint, rtol=1e-4, atol=1e-5)
+                     hint, rtol=rtol, atol=atol)
     return got
 
 
@@ -76,6 +91,11 @@ def expect_close(
     problem = _difference(got, want, what, rtol, atol, check_device, against)
     if problem:
         raise CheckFailed(_with_hint(problem, hint))
+
+
+def close(got, want, *, rtol: float | None = None, atol: float | None = None) -> bool:
+    """Whether `expect_close(got, want)` would pass: for a check that picks its message from the data."""
+    return _difference(got, want, "", rtol, atol, True) is None
 
 
 def _difference(got, want, where, rtol, atol, check_device, against=N_("the reference")) -> str | None:

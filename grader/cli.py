@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def grade_one(args, submission: Path, topics: list[str]) -> int:
-    from grader import reports
+    from grader import i18n, reports
     from grader.scoring import score
 
     started = time.monotonic()

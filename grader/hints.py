@@ -10,8 +10,8 @@ KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (
      N_("the tensor you called backward() on is not connected to any parameter: "
         "did you use .data, .detach(), torch.no_grad() or build a new tensor from .item() values?")),
     (None, "Expected all tensors to be on the same device",
-     N_("create new tensors on the input's device (device=X.device), and register fixed tensors "
-        "as buffers so that .to(device) moves them")),
+     N_("two tensors of one operation live on different devices: a tensor made without device= stays on "
+        "the CPU, and a plain tensor attribute does not move with .to(device) (a buffer does)")),
     (None, "cannot assign module before Module.__init__() call",
      N_("call super().__init__() first thing in your __init__, before assigning any layer")),
     (None, "cannot assign parameter before Module.__init__() call",

@@ -12,7 +12,8 @@ topic file (so it only needs the symbols it redefines) and the topics named in
 as they stand. Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
 An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
-`messages` maps an exercise to a piece of text its first such run's message must contain;
+`messages` maps an exercise to a piece of text its first such run's message must contain,
+and `messages_without` to a piece of text (a wrong hint, say) that none of its messages may contain;
 `settle_seconds` waits that long after the grader exits before the report is read (for a
 case that tries to overwrite the report afterwards); `"sandboxed": true` marks a hostile case
 that only the sandbox holds back: it is not even run where workers are not fully confined. Every exercise of the graded topics must score what `expected` says, or,
@@ -107,3 +108,5 @@ def test_golden_case(name, golden_reports):
         assert failing[exercise] and {c["status"] for c in failing[exercise]} == {status}, failing[exercise]
     for exercise, text in spec.get("messages", {}).items():
         assert text in failing[exercise][0]["message"], failing[exercise][0]["message"]
+    for exercise, text in spec.get("messages_without", {}).items():
+        assert all(text not in c["message"] for c in failing[exercise]), failing[exercise]

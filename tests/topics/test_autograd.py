@@ -12,7 +12,8 @@ import pytest
 import torch
 from torch import nn
 
-from grader.checks import expect, expect_close, expect_equal, expect_same_as_reference
+from grader.checks import (close, expect, expect_close, expect_equal, expect_input_unchanged,
+                           expect_same_as_reference)
 from grader.probing import fill_buffers, fill_parameters, inputs
 
 exercise = pytest.mark.exercise
@@ -35,16 +36,20 @@ def vector_backward_gradients(autograd, device, existing_grad):
 @exercise("vector_backward", points=0.5)
 def test_vector_backward_gradients(grade, device):
     expect_same_as_reference(grade, vector_backward_gradients, device, False,
-                             what="the leaves' gradients after vector_backward(y, v)",
-                             hint="y.backward(v): the gradient of the weighted sum (y * v).sum(); "
-                                  "y.sum().backward() would ignore v")
+                             what="the leaves' gradients after vector_backward(y, v)")
 
 
 @exercise("vector_backward", points=0.75)
 def test_vector_backward_accumulates(grade, device):
+    fresh = grade.reference(vector_backward_gradients, device, False)
+
+    def overwritten(got, want):
+        """The hint when the gradients are those of leaves that had no .grad: the old one was dropped."""
+        return "the leaves' old .grad was replaced, not added to: backward adds into it" if close(got, fresh) else None
+
     expect_same_as_reference(grade, vector_backward_gradients, device, True,
                              what="the leaves' gradients after vector_backward(y, v), when they already had a .grad",
-                             hint="backward adds into the existing .grad; do not zero or overwrite it")
+                             hint=overwritten)
 
 
 # backward_twice
@@ -59,13 +64,19 @@ def backward_twice_results(autograd, device):
     return results
 
 
+def one_backward_hint(got, want):
+    """The hint when `got` is half of `want`: one backward's gradient, 2 * x, not two that accumulated."""
+    if isinstance(got, torch.Tensor) and isinstance(want, torch.Tensor) and close(got * 2, want):
+        return "this is 2 * x, the gradient of one backward call: the second call's must add to it in x.grad"
+    return None
+
+
 @exercise("backward_twice", points=1)
 def test_backward_twice_returns_accumulated_gradient(grade, device):
     got, want = grade.both(backward_twice_results, device)
     for label in want:
         expect_close(got[label]["returned"], want[label]["returned"], f"backward_twice's result for {label} (4 * x)",
-                     hint="call y.backward(retain_graph=True) then y.backward() on the same y, without zeroing "
-                          "x.grad between: the two gradients 2 * x add up to 4 * x")
+                     hint=one_backward_hint(got[label]["returned"], want[label]["returned"]))
 
 
 @exercise("backward_twice", points=0.5)
@@ -73,7 +84,7 @@ def test_backward_twice_leaves_gradient_in_x(grade, device):
     got, want = grade.both(backward_twice_results, device)
     for label in want:
         expect_close(got[label]["x.grad"], want[label]["x.grad"], f"x.grad after backward_twice, for {label}",
-                     hint="the gradients accumulate in x.grad itself: return x.grad after the second backward")
+                     hint=one_backward_hint(got[label]["x.grad"], want[label]["x.grad"]))
 
 
 # intermediate_grad
@@ -87,20 +98,28 @@ def intermediate_gradient(autograd, kind):
     return autograd.intermediate_grad(x)
 
 
+def intermediate_hint(got, want, existing=None):
+    """The hint for a result that is None (h's gradient was not kept) or x's gradient (3 times h's)."""
+    if got is None:
+        return "a non-leaf tensor keeps no .grad unless asked to before backward (retain_grad)"
+    if isinstance(got, torch.Tensor) and isinstance(want, torch.Tensor) and got.shape == want.shape:
+        if close(got, want * 3) or (existing is not None and close(got, want * 3 + existing)):
+            return "this is the gradient with respect to x (3 times the one at h): return the one at h"
+    return None
+
+
 @exercise("intermediate_grad", points=0.75)
 def test_intermediate_grad(grade):
     got, want = grade.both(intermediate_gradient, "vector")
     expect_close(got, want, "intermediate_grad(x), the gradient of y with respect to h (2 * h = 6 * x)",
-                 hint="call h.retain_grad() before y.backward() and return h.grad (x.grad is the gradient with "
-                      "respect to x, 18 * x); a hook on h or torch.autograd.grad(y, h) work too")
+                 hint=intermediate_hint(got, want))
 
 
 @exercise("intermediate_grad", points=0.25)
 def test_intermediate_grad_of_a_matrix_with_existing_grad(grade):
     got, want = grade.both(intermediate_gradient, "matrix")
     expect_close(got, want, "intermediate_grad(x) for a float64 matrix x that already has a .grad",
-                 hint="return the gradient at h itself (h.retain_grad(), then h.grad), not something derived "
-                      "from x.grad, which may already hold an earlier gradient")
+                 hint=intermediate_hint(got, want, inputs(2, 3, seed=2, dtype=torch.float64)))
 
 
 # record_activations
@@ -153,19 +172,29 @@ def record_activations_facts(autograd):
             "global_hooks": global_hooks}
 
 
-@exercise("record_activations", points=1.25)
+@exercise("record_activations", points=1.125)
 def test_record_activations_outputs(grade):
     got, want = grade.both(record_activations_facts)
     expect(isinstance(got["activations"], dict),
            f"record_activations returned {type(got['activations']).__name__}, not a dict of name -> output")
+    containers = set(got["activations"]) - set(want["activations"])
     expect_equal(sorted(got["activations"]), sorted(want["activations"]),
                  "the names record_activations returns (the dotted names of the leaf modules)",
-                 hint="record only modules without children (next(m.children(), None) is None), under their "
-                      "names from net.named_modules(); containers and the net itself are not leaves")
-    expect_close(got["activations"], want["activations"], "the recorded activations",
-                 hint="store each leaf module's output from a forward hook: hook(module, inputs, output)")
+                 hint="modules that have children (and the net itself) are not leaves" if containers else None)
+    expect_close(got["activations"], want["activations"], "the recorded activations")
     expect_equal(got["calls"], 1, "how many times record_activations ran the network",
                  hint="run net(X) once and collect every output from the hooks during that run")
+
+
+def hooks_hint(got, want):
+    """The hint for hooks left behind (more than before) or the user's hooks deleted (fewer)."""
+    def total(hooks):
+        return sum(sum(counts.values()) for counts in hooks.values())
+    if total(got) > total(want):
+        return "remove each hook you added, with the handle its register_... call returned"
+    if total(got) < total(want):
+        return "the user's own hooks were deleted too: remove only the hooks you added, by their handles"
+    return None
 
 
 @exercise("record_activations", points=0.75)
@@ -179,8 +208,7 @@ def test_record_activations_leaves_no_hook_behind(grade):
     expect(not wrong,
            "the hooks on the modules after record_activations differ from before the call (the net came with "
            f"one forward pre-hook on itself and one forward hook on net[0]): {'; '.join(wrong)}",
-           hint="keep the handle register_forward_hook returns and call handle.remove() on each when done, "
-                "in a finally block; clearing the hook dictionaries would also delete the user's own hooks")
+           hint=hooks_hint(got["module_hooks"], want["module_hooks"]))
     expect_equal(got["global_hooks"], want["global_hooks"], "the global module hooks after record_activations",
                  hint="remove a global hook with the handle register_module_forward_hook returns")
 
@@ -194,10 +222,13 @@ def predict_net(device):
 
 
 def predict_output(autograd, device):
+    """predict's output for a net in training mode, and whether the net was in eval mode when it ran."""
     net = predict_net(device)
     net.train()
+    modes = []
+    net.register_forward_pre_hook(lambda module, args: modes.append(module.training))
     torch.manual_seed(0)
-    return autograd.predict(net, inputs(5, 6, device=device))
+    return {"output": autograd.predict(net, inputs(5, 6, device=device)), "ran_in_eval_mode": modes == [False]}
 
 
 def predict_facts(autograd, training):
@@ -212,21 +243,24 @@ def predict_facts(autograd, training):
     return facts
 
 
-@exercise("predict", points=0.75)
+@exercise("predict", points=0.5)
 def test_predict_output_in_eval_mode(grade, device):
     expect_same_as_reference(grade, predict_output, device,
                              what="predict(net, X) for a net with BatchNorm1d and Dropout that was training",
-                             hint="call net.eval() before the forward pass: Dropout then keeps every value and "
-                                  "BatchNorm uses its running statistics")
+                             hint=lambda got, want: None if got["ran_in_eval_mode"] else (
+                                 "the net ran in training mode: Dropout dropped values and BatchNorm used the "
+                                 "batch's statistics"))
 
 
 @exercise("predict", points=0.5)
 def test_predict_builds_no_graph(grade):
     facts = grade.student(predict_facts, True)
     expect(facts["is_tensor"], "predict(net, X) did not return a tensor")
-    expect(not facts["requires_grad"] and not facts["has_history"],
-           "predict(net, X)'s result requires grad: autograd recorded a graph during inference",
-           hint="run the forward pass inside `with torch.no_grad():` (or torch.inference_mode())")
+    hint = "run the forward pass inside `with torch.no_grad():` (or torch.inference_mode())"
+    expect(not facts["requires_grad"], "predict(net, X)'s result requires grad: autograd recorded a graph during "
+           "inference", hint)
+    expect(not facts["has_history"], "predict(net, X)'s result has a grad_fn: autograd recorded how it was computed",
+           hint)
     expect(not any(facts["parameter_grads"]), "predict gave the net's parameters gradients",
            hint="inference needs no backward pass")
 
@@ -278,7 +312,7 @@ def test_numpy_view_values(grade):
     got, want = grade.both(numpy_facts, "numpy_view")
     expect_tensors(got, "numpy_view")
     expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
-                 "numpy_view(a)", hint="torch.from_numpy(a) keeps the values, the shape and the dtype")
+                 "numpy_view(a)")
 
 
 @exercise("numpy_view", points=0.5)
@@ -286,10 +320,11 @@ def test_numpy_view_shares_memory(grade):
     facts = grade.student(numpy_facts, "numpy_view")
     expect_tensors(facts, "numpy_view")
     for label, fact in facts.items():
-        expect(fact["numpy_write_shows"] and fact["tensor_write_shows"],
-               f"numpy_view(a) for a {label} array does not share memory with a: a write into one "
-               "does not show in the other",
-               hint="torch.from_numpy(a) (or torch.as_tensor(a)) shares memory; torch.tensor(a) copies")
+        hint = "torch.from_numpy(a) (or torch.as_tensor(a)) shares memory; torch.tensor(a) copies"
+        expect(fact["numpy_write_shows"], f"numpy_view(a) for a {label} array does not share memory with a: "
+               "a write into a does not show in the tensor", hint)
+        expect(fact["tensor_write_shows"], f"numpy_view(a) for a {label} array does not share memory with a: "
+               "a write into the tensor does not show in a", hint)
 
 
 @exercise("numpy_copy", points=0.5)
@@ -297,8 +332,8 @@ def test_numpy_copy_values(grade):
     got, want = grade.both(numpy_facts, "numpy_copy")
     expect_tensors(got, "numpy_copy")
     expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
-                 "numpy_copy(a)",
-                 hint="torch.tensor(a) keeps the values, the shape and the dtype (float64 stays float64)")
+                 "numpy_copy(a)", hint="a copy keeps the array's dtype (float64 stays float64)" if any(
+                     got[k]["values"].dtype != want[k]["values"].dtype for k in want) else None)
 
 
 @exercise("numpy_copy", points=0.5)
@@ -306,9 +341,49 @@ def test_numpy_copy_does_not_share_memory(grade):
     facts = grade.student(numpy_facts, "numpy_copy")
     expect_tensors(facts, "numpy_copy")
     for label, fact in facts.items():
-        expect(not fact["numpy_write_shows"] and not fact["tensor_write_shows"],
-               f"numpy_copy(a) for a {label} array shares memory with a: a write into one shows in the other",
-               hint="torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory")
+        hint = "torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory"
+        expect(not fact["numpy_write_shows"], f"numpy_copy(a) for a {label} array shares memory with a: "
+               "a write into a shows in the tensor", hint)
+        expect(not fact["tensor_write_shows"], f"numpy_copy(a) for a {label} array shares memory with a: "
+               "a write into the tensor shows in a", hint)
+
+
+# Every function given an input X must leave it as it was; predict must follow a float64 input.
+
+def input_after_call(autograd, name):
+    """X as `name`(net, X) left it (judged against a fresh copy in the trusted process)."""
+    net = predict_net("cpu") if name == "predict" else fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU()))
+    X = inputs(5, 6, seed=4)
+    getattr(autograd, name)(net, X)
+    return X
+
+
+def expect_keeps_input(grade, name):
+    expect_input_unchanged(grade.student(input_after_call, name), inputs(5, 6, seed=4), f"{name}(net, X)",
+                           hint="an in-place operation on X writes into the caller's tensor")
+
+
+def predict_float64_output(autograd):
+    """The dtype of predict's result for a float64 net and a float64 input."""
+    out = autograd.predict(predict_net("cpu").double(), inputs(5, 6, seed=4, dtype=torch.float64))
+    return str(out.dtype) if isinstance(out, torch.Tensor) else type(out).__name__
+
+
+@exercise("record_activations", points=0.125)
+def test_record_activations_leaves_its_input_unchanged(grade):
+    expect_keeps_input(grade, "record_activations")
+
+
+@exercise("predict", points=0.125)
+def test_predict_leaves_its_input_unchanged(grade):
+    expect_keeps_input(grade, "predict")
+
+
+@exercise("predict", points=0.125)
+def test_predict_follows_a_float64_input(grade):
+    got = grade.student(predict_float64_output)
+    expect(got == "torch.float64", f"predict of a float64 net on a float64 input gave a {got} result",
+           hint="a tensor made without dtype= stays float32")
 
 
 # Hidden checks

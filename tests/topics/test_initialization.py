@@ -40,7 +40,7 @@ import pytest
 import torch
 from torch import nn
 
-from grader.checks import expect, expect_close, expect_equal
+from grader.checks import close, expect, expect_close, expect_equal
 from grader.probing import fill_buffers, fill_parameters
 
 exercise = pytest.mark.exercise
@@ -165,15 +165,18 @@ def expect_in_place(grade, name, device, *, objects=True, dtypes=True):
         for key, fact in facts.items():
             what = f"{name}: parameter {key!r}"
             if objects:
-                expect(fact["is_leaf"] and not fact["has_history"],
-                       f"{what} now has autograd history (it was computed from other tensors)",
-                       hint="initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
-                            "parameter stays a leaf")
-                expect(fact["same_object"] and fact["is_parameter"],
+                history_hint = ("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
+                                "parameter stays a leaf")
+                expect(not fact["has_history"], f"{what} now has autograd history (it was computed from other tensors)",
+                       hint=history_hint)
+                expect(fact["is_leaf"], f"{what} is no longer a leaf tensor", hint=history_hint)
+                new_object_hint = ("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
+                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                expect(fact["same_object"],
                        f"{what} is a new object after the call: an optimizer built before the call "
-                       "still holds the old one, and would not train the model",
-                       hint="change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
-                            "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                       "still holds the old one, and would not train the model", hint=new_object_hint)
+                expect(fact["is_parameter"], f"{what} is no longer an nn.Parameter after the call",
+                       hint="change the values of the parameter in place; do not assign a plain tensor to it")
                 expect(fact["requires_grad"], f"{what} no longer requires grad: it would not be trained",
                        hint="do not switch requires_grad off; change the values under torch.no_grad() instead")
                 expect(fact["moved_by_optimizer"],
@@ -224,26 +227,39 @@ def expect_weight_tensor(weight, shape, what):
     expect(bool(torch.isfinite(weight).all()), f"{what} holds NaN or infinite values")
 
 
-def expect_normal(weight, std, what, hint):
+def expect_normal(weight, std, what):
     """Mean 0 and standard deviation `std` within SIGMAS standard errors, and the normal shape (KS)."""
     w = weight.detach().double().flatten()
     n = w.numel()
     mean, spread = w.mean().item(), w.std().item()
     # The standard error of a normal sample's std is std / sqrt(2 (n - 1)); of its mean std / sqrt(n).
     expect(abs(spread - std) <= SIGMAS * std / math.sqrt(2 * (n - 1)),
-           f"{what}: standard deviation {spread:.4g}, expected {std:g}", hint)
-    expect(abs(mean) <= SIGMAS * std / math.sqrt(n), f"{what}: mean {mean:.4g}, expected 0", hint)
+           f"{what}: standard deviation {spread:.4g}, expected {std:g}",
+           hint=f"{spread:.4g} is the square root of {std:g}: {std:g} was taken for the variance; N(0, {std:g}²) "
+                f"has variance {std * std:g}" if abs(spread - math.sqrt(std)) <= 0.05 * math.sqrt(std) else None)
+    expect(abs(mean) <= SIGMAS * std / math.sqrt(n), f"{what}: mean {mean:.4g}, expected 0")
     distance = ks_distance(w, normal_cdf(std))
+    looks_uniform = ks_distance(w, uniform_cdf(std * math.sqrt(3))) <= ks_limit(n)
     expect(distance <= ks_limit(n),
            f"{what}: the values are not normally distributed (Kolmogorov-Smirnov distance to N(0, {std:g}²) "
-           f"is {distance:.4f}, more than {ks_limit(n):.4f})", hint)
+           f"is {distance:.4f}, more than {ks_limit(n):.4f})",
+           hint="the values are uniformly distributed with the right standard deviation: draw from a normal "
+                "distribution" if looks_uniform else None)
 
 
-def expect_uniform(weight, bound, what, hint):
-    """All within [-bound, bound], reaching the bound, and uniformly spread (KS)."""
+def expect_uniform(weight, bound, what, other_bounds=()):
+    """All within [-bound, bound], reaching the bound, and uniformly spread (KS).
+
+    `other_bounds` are (bound, the mistake that gives it) pairs: a sample that reaches one of
+    them gets that mistake as its hint.
+    """
     w = weight.detach().double().flatten()
     n = w.numel()
     largest = w.abs().max().item()
+    looks_normal = ks_distance(w, normal_cdf(bound / math.sqrt(3))) <= ks_limit(n)
+    hint = ("the values are normally distributed with the right standard deviation: Xavier's uniform variant "
+            "draws from [-a, a]") if looks_normal else next(
+        (mistake for other, mistake in other_bounds if abs(largest - other) <= 0.01 * other), None)
     expect(largest <= bound * (1 + 1e-6),
            f"{what}: an entry of absolute value {largest:.4g} lies outside [-{bound:.4g}, {bound:.4g}]", hint)
     expect(largest >= bound * (1 - 25 / n),
@@ -269,8 +285,10 @@ def linear_parameters(init, name):
     return {key: value for key, value in net.state_dict().items() if key in LINEAR_WEIGHTS + ("0.bias", "3.bias")}
 
 
-XAVIER_HINT = ("nn.init.xavier_uniform_(m.weight): uniform on [-a, a] with a = sqrt(6 / (fan_in + fan_out)); "
-               "xavier_normal_ draws from a normal distribution instead")
+def xavier_mistakes(fan_in, fan_out):
+    """The bounds a Xavier draw reaches when one of the fans is left out, and what was left out."""
+    return ((math.sqrt(6 / fan_in), "the bound is sqrt(6 / fan_in): fan_out is left out of it"),
+            (math.sqrt(6 / fan_out), "the bound is sqrt(6 / fan_out): fan_in is left out of it"))
 
 
 # init_normal
@@ -280,9 +298,7 @@ def test_init_normal_weight_distribution(grade):
     weight = grade.student(large_linear_weight, "init_normal", 1000, 1000)
     what = "the weight of nn.Linear(1000, 1000) after init_normal"
     expect_weight_tensor(weight, (1000, 1000), what)
-    expect_normal(weight, 0.01, what,
-                  hint="nn.init.normal_(m.weight, mean=0, std=0.01): N(0, 0.01²) has standard deviation 0.01 "
-                       "(a variance of 0.01 would be a standard deviation of 0.1)")
+    expect_normal(weight, 0.01, what)
 
 
 @exercise("init_normal", points=0.25)
@@ -334,7 +350,7 @@ def test_xavier_weight_distribution(grade):
     weight = grade.student(large_linear_weight, "xavier", 600, 1400)
     what = "the weight of nn.Linear(600, 1400) after xavier"
     expect_weight_tensor(weight, (1400, 600), what)
-    expect_uniform(weight, math.sqrt(6 / (600 + 1400)), what, XAVIER_HINT)
+    expect_uniform(weight, math.sqrt(6 / (600 + 1400)), what, xavier_mistakes(600, 1400))
 
 
 @exercise("xavier", points=0.25)
@@ -381,15 +397,15 @@ def test_init_mixed_first_layer_is_xavier(grade):
     weight = grade.student(mixed_first_weight)
     what = "net[0].weight (nn.Linear(300, 500)) after init_mixed"
     expect_weight_tensor(weight, (500, 300), what)
-    expect_uniform(weight, math.sqrt(6 / (300 + 500)), what, "apply xavier to net[0]; " + XAVIER_HINT)
+    expect_uniform(weight, math.sqrt(6 / (300 + 500)), what, xavier_mistakes(300, 500))
 
 
 @exercise("init_mixed", points=0.5)
 def test_init_mixed_third_layer_is_42_and_the_rest_unchanged(grade):
     got, want = grade.both(state_left_alone, "init_mixed")
+    changed = [key for key in want if key != "2.weight" and not close(got.get(key), want[key])]
     expect_close(got, want, "init_mixed: net[2].weight (42) and everything else (unchanged)",
-                 hint="net[2] gets init_42 and nothing else changes: not the biases, not net[3] or net[4] "
-                      "(net.apply(...) would reach every layer; apply to net[0] and net[2] only)")
+                 hint=f"{changed} changed too: init_42 reached more layers than net[2]" if changed else None)
     expect_in_place(grade, "init_mixed", "cpu", dtypes=False)
 
 
@@ -408,24 +424,22 @@ def my_init_cdf(x):
 def test_my_init_weight_distribution(grade):
     weight = grade.student(my_init_weight)
     what = "the weight of nn.Linear(1000, 1000) after my_init"
-    hint = "nn.init.uniform_(m.weight, -10, 10), then, under torch.no_grad(), zero the entries with |w| < 5 " \
-           "(keep those with |w| >= 5)"
     expect_weight_tensor(weight, (1000, 1000), what)
     w = weight.detach().double().flatten()
     n = w.numel()
     zeros = (w == 0).double().mean().item()
     # Hoeffding: a correct draw's zero fraction leaves 1/2 by more than this with probability <= ALPHA.
     expect(abs(zeros - 0.5) <= math.sqrt(math.log(2 / ALPHA) / (2 * n)),
-           f"{what}: {zeros:.1%} of the entries are 0, expected about half (those with |w| < 5)", hint)
+           f"{what}: {zeros:.1%} of the entries are 0, expected about half (those with |w| < 5)")
     kept = w[w != 0]
     smallest, largest = kept.abs().min().item(), kept.abs().max().item()
     expect(5 <= smallest and largest <= 10 * (1 + 1e-6),
            f"{what}: the nonzero entries' absolute values span [{smallest:.4g}, {largest:.4g}], expected [5, 10]",
-           hint)
+           hint="the small entries were kept: it is those with |w| < 5 that become 0" if largest <= 5 else None)
     distance = ks_distance(kept, my_init_cdf)
     expect(distance <= ks_limit(kept.numel()),
            f"{what}: the nonzero entries are not uniform on [-10, -5] and [5, 10] (Kolmogorov-Smirnov "
-           f"distance {distance:.4f}, more than {ks_limit(kept.numel()):.4f})", hint)
+           f"distance {distance:.4f}, more than {ks_limit(kept.numel()):.4f})")
 
 
 @exercise("my_init", points=0.25)
@@ -453,9 +467,10 @@ def test_conv_init_weight_distribution(grade):
     what = "the weight of nn.Conv2d(64, 96, 5) after conv_init"
     expect_weight_tensor(got["weight"], (96, 64, 5, 5), what)
     # fan_in = 64 * 5 * 5 and fan_out = 96 * 5 * 5: the kernel's size counts in both.
-    expect_uniform(got["weight"], math.sqrt(6 / (64 * 25 + 96 * 25)), what,
-                   XAVIER_HINT + "; for a convolution, fan_in = in_channels * kernel height * kernel width "
-                                 "(and fan_out likewise)")
+    expect_uniform(got["weight"], math.sqrt(6 / (64 * 25 + 96 * 25)), what, (
+        *xavier_mistakes(64 * 25, 96 * 25),
+        (math.sqrt(6 / (64 + 96)), "the bound leaves the kernel out: a convolution's fan_in is in_channels times "
+                                   "the kernel's height and width, and fan_out likewise")))
 
 
 @exercise("conv_init", points=0.25)
@@ -494,10 +509,18 @@ def test_init_from_numpy_values(grade):
             got = {key: value.to(want[key].dtype) if isinstance(value, torch.Tensor) and key in want else value
                    for key, value in got.items()}
         call = "init_from_numpy(net" + "".join(f", {k}={v}" for k, v in arguments) + ")"
-        expect_close(got, want, f"the Linear weights after {call}",
-                     hint="make ONE rng = np.random.default_rng(seed) before the loop (not one per layer), and "
-                          "draw rng.normal(0, std, size=weight.shape) for each nn.Linear in net.modules() order, "
-                          "weights only")
+        expect_close(got, want, f"the Linear weights after {call}", hint=reseeded_hint(got))
+
+
+def reseeded_hint(got):
+    """The hint when the layers' weights begin with the same draws: a new generator for every layer."""
+    weights = [value.flatten() for key, value in sorted(got.items()) if isinstance(value, torch.Tensor)] \
+        if isinstance(got, dict) else []
+    if len(weights) > 1:
+        size = min(weights[0].numel(), weights[1].numel())
+        if torch.equal(weights[0][:size], weights[1][:size]):
+            return "every layer starts with the same draws: one generator must serve all the layers in turn"
+    return None
 
 
 @exercise("init_from_numpy", points=0.25)

@@ -1,12 +1,47 @@
 """Checks for topic `layers`: custom layers, with and without parameters."""
 
 import pytest
+import torch
 from torch import nn
 
-from grader.checks import expect_equal, expect_same_as_reference
+from grader.checks import expect, expect_equal, expect_input_unchanged, expect_same_as_reference
 from grader.probing import fill_parameters, gradients, inputs, parameter_facts
 
 exercise = pytest.mark.exercise
+
+# Each layer's constructor arguments and an input shape, for the checks every layer gets:
+# its input comes back unchanged, and a float64 layer on a float64 input gives a float64 output.
+LAYERS = {"CenteredLayer": ((), (4, 8)), "MyLinear": ((5, 3), (4, 5)), "TensorReduction": ((4, 3), (5, 4))}
+
+
+def input_after_forward(layers, name):
+    """The input X as a forward pass left it (judged against a fresh copy in the trusted process)."""
+    arguments, shape = LAYERS[name]
+    layer = fill_parameters(getattr(layers, name)(*arguments))
+    X = inputs(*shape, seed=4)
+    layer(X)
+    return X
+
+
+def float64_output(layers, name):
+    """The dtype of what the layer, moved to float64, gives for a float64 input."""
+    arguments, shape = LAYERS[name]
+    layer = fill_parameters(getattr(layers, name)(*arguments)).double()
+    return str(layer(inputs(*shape, seed=4, dtype=torch.float64)).dtype)
+
+
+def expect_keeps_input(grade, name):
+    expect_input_unchanged(grade.student(input_after_forward, name), inputs(*LAYERS[name][1], seed=4),
+                           f"{name}'s forward",
+                           hint="an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
+                                "tensor; compute a new tensor instead")
+
+
+def expect_follows_float64(grade, name):
+    got = grade.student(float64_output, name)
+    expect(got == "torch.float64", f"a float64 {name} on a float64 input gave a {got} output",
+           hint="a tensor made inside forward without dtype= (and device=) is float32 on the CPU: "
+                "make it like the input (torch.zeros_like, new_zeros, dtype=X.dtype, device=X.device)")
 
 
 # CenteredLayer
@@ -35,18 +70,36 @@ def test_centered_layer_has_no_parameters(grade):
                  hint="CenteredLayer computes X - X.mean() and holds nothing to learn")
 
 
-@exercise("CenteredLayer", points=1)
+@exercise("CenteredLayer", points=0.75)
 def test_centered_layer_output(grade, device):
-    expect_same_as_reference(grade, centered_output, device, what="CenteredLayer()(X)",
-                             hint="subtract the mean of all entries, X.mean() with no dim; "
-                                  "a mean over one dimension centres rows or columns instead")
+    expect_same_as_reference(grade, centered_output, device, what="CenteredLayer()(X)", hint=centring_diagnosis)
 
 
-@exercise("CenteredLayer", points=0.5)
+def centring_diagnosis(got, want):
+    """The hint for an output whose rows or columns each have mean 0: a mean over one dimension."""
+    output = got.get("2d") if isinstance(got, dict) else None
+    if not isinstance(output, torch.Tensor) or output.dim() != 2 or not output.is_floating_point():
+        return None
+    for dim, which in ((1, "row"), (0, "column")):
+        if torch.allclose(output.mean(dim=dim), torch.zeros((), dtype=output.dtype, device=output.device), atol=1e-5):
+            return f"each {which} of your output has mean 0: subtract the mean of all entries instead"
+    return None
+
+
+@exercise("CenteredLayer", points=0.25)
 def test_centered_layer_in_a_network(grade, device):
     expect_same_as_reference(grade, centered_in_a_network, device,
-                             what="nn.Sequential(nn.Linear(8, 16), CenteredLayer())",
-                             hint="keep forward differentiable: plain tensor operations on X")
+                             what="nn.Sequential(nn.Linear(8, 16), CenteredLayer())")
+
+
+@exercise("CenteredLayer", points=0.25)
+def test_centered_layer_leaves_its_input_unchanged(grade):
+    expect_keeps_input(grade, "CenteredLayer")
+
+
+@exercise("CenteredLayer", points=0.25)
+def test_centered_layer_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "CenteredLayer")
 
 
 # MyLinear
@@ -68,24 +121,33 @@ def my_linear_gradients(layers, device):
     return gradients(layer)
 
 
-@exercise("MyLinear", points=1)
+@exercise("MyLinear", points=0.75)
 def test_my_linear_parameters(grade):
     got, want = grade.both(my_linear_parameters)
-    expect_equal(got, want, "MyLinear(5, 3)'s parameters",
-                 hint="weight = nn.Parameter(torch.randn(in_units, units)), bias = nn.Parameter(torch.randn(units))")
+    expect_equal(got, want, "MyLinear(5, 3)'s parameters")
 
 
 @exercise("MyLinear", points=0.5)
 def test_my_linear_output(grade, device):
-    expect_same_as_reference(grade, my_linear_output, device, what="MyLinear(5, 3)(X)",
-                             hint="relu(X @ weight + bias)")
+    expect_same_as_reference(grade, my_linear_output, device, what="MyLinear(5, 3)(X)")
 
 
-@exercise("MyLinear", points=1)
+@exercise("MyLinear", points=0.75)
 def test_my_linear_gradients_reach_parameters(grade, device):
     expect_same_as_reference(grade, my_linear_gradients, device, what="the gradients of MyLinear's parameters",
-                             hint="use self.weight and self.bias themselves in forward: .data (or .detach()) "
-                                  "cuts them off from autograd, and no gradient reaches them")
+                             hint=lambda got, want: None if any(g is not None for g in got.values()) else (
+                                 "no gradient reached the parameters: .data (or .detach()) in forward cuts them "
+                                 "off from autograd; use self.weight and self.bias themselves"))
+
+
+@exercise("MyLinear", points=0.25)
+def test_my_linear_leaves_its_input_unchanged(grade):
+    expect_keeps_input(grade, "MyLinear")
+
+
+@exercise("MyLinear", points=0.25)
+def test_my_linear_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "MyLinear")
 
 
 # TensorReduction
@@ -101,18 +163,25 @@ def reduction_forward(layers, device):
     return {"output": out, "gradients": gradients(layer)}
 
 
-@exercise("TensorReduction", points=1)
+@exercise("TensorReduction", points=0.75)
 def test_tensor_reduction_parameters(grade):
     got, want = grade.both(reduction_parameters)
-    expect_equal(got, want, "TensorReduction(4, 3)'s parameters",
-                 hint="one parameter, weight, of shape (units, in_units, in_units)")
+    expect_equal(got, want, "TensorReduction(4, 3)'s parameters")
 
 
-@exercise("TensorReduction", points=1.5)
+@exercise("TensorReduction", points=1.25)
 def test_tensor_reduction_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, reduction_forward, device, what="TensorReduction(4, 3)",
-                             hint="y[n, k] = sum over i, j of weight[k, i, j] * X[n, i] * X[n, j]; "
-                                  "torch.einsum('kij,ni,nj->nk', weight, X, X) is one way")
+    expect_same_as_reference(grade, reduction_forward, device, what="TensorReduction(4, 3)")
+
+
+@exercise("TensorReduction", points=0.25)
+def test_tensor_reduction_leaves_its_input_unchanged(grade):
+    expect_keeps_input(grade, "TensorReduction")
+
+
+@exercise("TensorReduction", points=0.25)
+def test_tensor_reduction_follows_a_float64_input(grade):
+    expect_follows_float64(grade, "TensorReduction")
 
 
 # Hidden checks
@@ -133,8 +202,7 @@ def reduction_forward_other_shape(layers, device):
 
 @exercise("MyLinear", points=0.5, hidden=True)
 def test_my_linear_output_on_other_sizes(grade, device):
-    expect_same_as_reference(grade, my_linear_output_other_shape, device, what="MyLinear(7, 2)(X)",
-                             hint="relu(X @ weight + bias)")
+    expect_same_as_reference(grade, my_linear_output_other_shape, device, what="MyLinear(7, 2)(X)")
 
 
 @exercise("TensorReduction", points=0.5, hidden=True)

@@ -78,9 +78,10 @@ def param_shapes_of(parameters):
 def test_param_shapes_names_and_shapes(grade):
     got, want = grade.both(param_shapes_of)
     for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+        extra = set(dict(got_pairs)) - set(dict(want_pairs))
+        buffers = any("running_" in name or "num_batches" in name for name in extra)
         expect_equal(dict(got_pairs), dict(want_pairs), f"param_shapes({net}) as a name -> shape table",
-                     hint="use the dotted names of net.named_parameters() (e.g. '0.block 1.0.bias'); "
-                          "state_dict() would add buffers such as BatchNorm's running_mean")
+                     hint="buffers such as BatchNorm's running_mean are not parameters" if buffers else None)
 
 
 @exercise("param_shapes", points=0.5)
@@ -89,7 +90,8 @@ def test_param_shapes_order(grade):
     for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
         expect_equal([name for name, _ in got_pairs], [name for name, _ in want_pairs],
                      f"the names param_shapes({net}) lists, in order",
-                     hint="keep net.named_parameters() order: do not sort the names")
+                     hint="the names come sorted; the order asked for is the network's own"
+                     if got_pairs != want_pairs and got_pairs == sorted(got_pairs) else None)
 
 
 # block1, block2, rgnet
@@ -124,39 +126,40 @@ def rgnet_output(parameters):
 @exercise("block1", points=0.25)
 def test_block1_layers(grade):
     got, want = grade.both(block1_structure)
-    expect_equal(got, want, "block1()", hint="nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU())")
+    expect_equal(got, want, "block1()")
 
 
 @exercise("block1", points=0.25)
 def test_block1_output(grade):
     got, want = grade.both(block1_output)
-    expect_close(got, want, "block1()(X)", hint="Linear(4, 8), ReLU, Linear(8, 4), ReLU, in that order")
+    expect_close(got, want, "block1()(X)")
 
 
 @exercise("block2", points=0.5)
 def test_block2_names(grade):
     got, want = grade.both(block2_structure)
+    numbered = [name for name, _ in got["children"]] == ["0", "1", "2", "3"]
     expect_equal(got, want, "block2()'s children (name, layers)",
-                 hint="net = nn.Sequential(), then net.add_module(f'block {i}', block1()) for i in range(4): "
-                      "nn.Sequential(*blocks) would name them '0' ... '3'")
+                 hint="the blocks got nn.Sequential's own names '0' ... '3'; each needs the name it is given "
+                      "when added" if numbered else None)
 
 
 @exercise("block2", points=0.25)
 def test_block2_output(grade):
     got, want = grade.both(block2_output)
-    expect_close(got, want, "block2()(X)", hint="four block1() one after the other")
+    expect_close(got, want, "block2()(X)")
 
 
 @exercise("rgnet", points=0.25)
 def test_rgnet_parameters(grade):
     got, want = grade.both(rgnet_structure)
-    expect_equal(got, want, "rgnet()", hint="nn.Sequential(block2(), nn.Linear(4, 1))")
+    expect_equal(got, want, "rgnet()")
 
 
 @exercise("rgnet", points=0.125)
 def test_rgnet_output(grade):
     got, want = grade.both(rgnet_output)
-    expect_close(got, want, "rgnet()(X)", hint="nn.Sequential(block2(), nn.Linear(4, 1))")
+    expect_close(got, want, "rgnet()(X)")
 
 
 # get_parameter
@@ -177,9 +180,14 @@ def get_parameter_values(parameters):
 
 
 def get_parameter_identity(parameters):
+    """For each good path: whether get_parameter gave the parameter itself, else how what it gave relates to it."""
     nets = networks_by_name()
-    return [parameters.get_parameter(nets[net], path) is dict(nets[net].named_parameters())[path]
-            for net, path in GOOD_PATHS]
+    facts = []
+    for net, path in GOOD_PATHS:
+        own, got = dict(nets[net].named_parameters())[path], parameters.get_parameter(nets[net], path)
+        facts.append({"same": got is own,
+                      "shares_memory": isinstance(got, torch.Tensor) and got.data_ptr() == own.data_ptr()})
+    return facts
 
 
 def get_parameter_missing(parameters):
@@ -200,17 +208,21 @@ def get_parameter_missing(parameters):
 @exercise("get_parameter", points=0.25)
 def test_get_parameter_values(grade):
     got, want = grade.both(get_parameter_values)
-    expect_close(got, want, "get_parameter(net, path) for " + ", ".join(repr(p) for _, p in GOOD_PATHS),
-                 hint="return the parameter at that dotted path: dict(net.named_parameters())[path] finds it")
+    expect_close(got, want, "get_parameter(net, path) for " + ", ".join(repr(p) for _, p in GOOD_PATHS))
 
 
 @exercise("get_parameter", points=0.5)
 def test_get_parameter_returns_the_parameter_itself(grade):
-    same = grade.student(get_parameter_identity)
-    wrong = [path for (_, path), is_same in zip(GOOD_PATHS, same) if is_same is not True]
-    expect(not wrong, f"get_parameter(net, path) is not the network's own parameter for {wrong}",
-           hint="return the nn.Parameter object itself: .clone(), .data, .detach() or copy.deepcopy give a "
-                "different tensor, and changing it would not change the network")
+    facts = grade.student(get_parameter_identity)
+    wrong = [(path, fact) for (_, path), fact in zip(GOOD_PATHS, facts) if fact["same"] is not True]
+    views = [path for path, fact in wrong if fact["shares_memory"]]
+    copies = [path for path, fact in wrong if not fact["shares_memory"]]
+    hint = "return the nn.Parameter object itself, so that changing it changes the network"
+    expect(not views, f"get_parameter(net, path) is not the network's own parameter for {views}: it is another "
+           "tensor that shares the parameter's memory (it has no .grad of its own, and an optimizer given it "
+           "trains nothing)", hint)
+    expect(not copies, f"get_parameter(net, path) is not the network's own parameter for {copies}: it is a copy, "
+           "so changing it leaves the network as it was", hint)
 
 
 @exercise("get_parameter", points=0.5)
@@ -220,8 +232,8 @@ def test_get_parameter_missing_path_raises_key_error(grade):
                hint="a path that names no parameter must raise KeyError")
         expect(result["raised"] == "KeyError",
                f"get_parameter(net, {path!r}) raised {result['raised']} ({result['message']}) instead of KeyError",
-               hint="catch the lookup's error and raise KeyError(...) instead (nn.Module.get_parameter raises "
-                    "AttributeError)")
+               hint="nn.Module.get_parameter raises AttributeError: turn it into a KeyError"
+               if result["raised"] == "AttributeError" else None)
         expect(path in result["message"],
                f"the KeyError's message {result['message']!r} does not name the path {path!r}",
                hint="put the path in the message, e.g. raise KeyError(f'no parameter named {path!r}')")
@@ -254,9 +266,11 @@ def count_trainable(parameters):
 @exercise("count_parameters", points=0.5)
 def test_count_parameters(grade):
     got, want = grade.both(count_plain)
+    buffers = isinstance(got, list) and len(got) == 3 and got[0] == want[0] and got[2] == want[2] and (
+        isinstance(got[1], int) and got[1] > want[1])
     expect_equal(got, want, "count_parameters of rgnet(), a module with a BatchNorm, and an MLP",
-                 hint="add up p.numel() over net.parameters(); buffers (BatchNorm's running_mean...) are not "
-                      "parameters")
+                 hint="only the module with a BatchNorm is over: its buffers (running_mean...) are not parameters"
+                 if buffers else None)
 
 
 @exercise("count_parameters", points=0.5)
@@ -264,16 +278,17 @@ def test_count_parameters_counts_shared_once(grade):
     got, want = grade.both(count_shared)
     expect_equal(got, want, "count_parameters of a network using one Linear twice, and of one where two Linears "
                             "hold the same weight",
-                 hint="a shared parameter is one tensor: count it once. net.parameters() lists it once; "
-                      "named_parameters(remove_duplicate=False) or adding up module by module counts it again")
+                 hint="a shared parameter is one tensor: count it once" if isinstance(got, list) and len(got) == 2
+                 and all(isinstance(g, int) and g > w for g, w in zip(got, want) if g != w) else None)
 
 
 @exercise("count_parameters", points=0.5)
 def test_count_parameters_trainable_only(grade):
     got, want = grade.both(count_trainable)
+    ignored = isinstance(got, dict) and got.get("trainable_only=True") == got.get("trainable_only=False")
     expect_equal(got, want, "count_parameters of a partly frozen rgnet()",
-                 hint="with trainable_only=True skip the parameters whose requires_grad is False; "
-                      "without it count them all")
+                 hint="trainable_only=True counts the same as trainable_only=False: the flag is ignored"
+                 if ignored else None)
 
 
 # linear_layers
@@ -297,17 +312,18 @@ def linear_layers_shared(parameters):
 @exercise("linear_layers", points=0.75)
 def test_linear_layers_at_every_depth(grade):
     got, want = grade.both(linear_layers_nested)
+    top_level_only = isinstance(got, list) and all(
+        isinstance(names, list) and all("." not in str(name) for name in names) for names in got)
     expect_equal(got, want, "the names of the Linear layers linear_layers finds in three nested networks",
-                 hint="net.children() only sees the top level: net.modules() walks every depth, "
-                      "and keep the modules themselves (isinstance(m, nn.Linear))")
+                 hint="only top-level layers were found: the search must reach every depth" if top_level_only else None)
 
 
 @exercise("linear_layers", points=0.5)
 def test_linear_layers_lists_a_shared_layer_once(grade):
     got, want = grade.both(linear_layers_shared)
     expect_equal(got, want, "the Linear layers of nn.Sequential(Linear, ReLU, shared, ReLU, shared, ReLU, Linear)",
-                 hint="a layer used twice is one module: list it once (net.modules() does; walking _modules "
-                      "by hand does not)")
+                 hint="a layer used twice is one module: list it once"
+                 if isinstance(got, list) and len(set(map(str, got))) < len(got) else None)
 
 
 # freeze
