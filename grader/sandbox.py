@@ -11,6 +11,10 @@ after the worker has imported what it needs and before it imports any topic file
   processes (ptrace, process_vm_*, prlimit on another pid, ...): they fail with EPERM.
   Where Landlock cannot scope signals, seccomp lets a worker signal only its own group.
 - limits (core dumps, file size, processes) and, when started as root, uid/gid 65534.
+- the private temporary directory: a tmpfs of at most PRIVATE_DIR_LIMIT bytes, mounted in a
+  mount namespace of the worker's own (a user namespace too when not root) where the kernel
+  lets it make one; elsewhere only each file's size is capped (RLIMIT_FSIZE): nothing the
+  kernel offers an unprivileged process bounds how many files it creates.
 
 Everything degrades: a missing feature is left out and `Protection.summary()` says so.
 """
@@ -33,6 +37,7 @@ with contextlib.suppress(ImportError):  # not on Windows, where nothing is confi
 
 NOBODY = 65534  # the uid and gid workers drop to when started as root
 FILE_SIZE_LIMIT = 64 << 20  # bytes any one file a worker writes may reach
+PRIVATE_DIR_LIMIT = 256 << 20  # bytes a worker's private directory may hold in all, where a tmpfs can cap it
 PROCESS_MARGIN = 256  # processes (threads included) a worker may add to its uid's count
 PR_SET_DUMPABLE = 4  # from <linux/prctl.h>
 
@@ -67,6 +72,7 @@ class Protection:
     unix: bool = False  # Landlock abstract Unix socket scoping (ABI 6)
     seccomp: bool = False  # the seccomp filter of DENIED_CALLS
     uid: int | None = None  # when started as root: the uid workers run as (0: root without capabilities)
+    tmp_size: int = 0  # bytes the private directory may hold in all (a tmpfs); 0: each file capped only
     note: str = ""  # why something is missing, when that needs saying
 
     @property
@@ -89,6 +95,10 @@ class Protection:
             parts.append("seccomp" if self.signals else "seccomp (signals too)")
         else:
             parts.append("no seccomp")
+        if self.tmp_size:
+            parts.append(f"tmp {self.tmp_size >> 20} MiB")
+        else:
+            parts.append(f"tmp per file {FILE_SIZE_LIMIT >> 20} MiB")
         if self.uid is not None:
             parts.append(f"uid {self.uid}" + (" without capabilities" if self.uid == 0 else ""))
         text = ", ".join(parts)
@@ -132,7 +142,25 @@ def probe() -> Protection:
             uid, note = 0, f"uid {NOBODY} cannot read {unreadable[0]}"
         else:
             uid = NOBODY
-    return Protection(system, abi, fs, net, signals, unix, _seccomp_works(), uid, note)
+    tmp_size = PRIVATE_DIR_LIMIT if _private_mount_works() else 0
+    return Protection(system, abi, fs, net, signals, unix, _seccomp_works(), uid, tmp_size, note)
+
+
+def _private_mount_works() -> bool:
+    """Whether a new process can mount a size-capped tmpfs in a namespace of its own (tried in
+    a child: this process may have threads, and must keep its own namespaces)."""
+    import subprocess
+    import tempfile
+
+    code = ("import sys, pathlib; sys.path.insert(0, sys.argv[1]); from grader.sandbox import mount_private_dir;"
+            " mount_private_dir(pathlib.Path(sys.argv[2]), 1 << 20)")
+    with tempfile.TemporaryDirectory(prefix="torchlings-probe-") as place:
+        try:
+            done = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(Path(__file__).parent.parent), place],
+                                  capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return False
+    return done.returncode == 0
 
 
 def _seccomp_works() -> bool:
@@ -199,6 +227,12 @@ def confine(protection: Protection, *, read: list[Path], write: Path, keep_fds: 
     _set_limits(protection.uid)
     _scrub_environment(write)
     applied, rules = protection, None
+    if protection.tmp_size:
+        try:
+            mount_private_dir(write, protection.tmp_size)  # before Landlock's rules open `write`
+        except OSError as exc:
+            applied = replace(applied, tmp_size=0, note=f"private tmpfs failed: {exc}")
+        os.chdir(write)  # the tmpfs, not the directory beneath it
     if protection.fs or protection.net or protection.signals:
         try:
             rules = _landlock_rules(protection, read, write)  # opens the paths: before dropping root
@@ -222,6 +256,41 @@ def confine(protection: Protection, *, read: list[Path], write: Path, keep_fds: 
         except Exception as exc:  # noqa: BLE001
             applied = replace(applied, seccomp=False, note=f"seccomp failed: {exc}")
     return applied
+
+
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000  # from <linux/sched.h>
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18  # from <linux/mount.h>
+
+
+def mount_private_dir(path: Path, size: int) -> None:
+    """Mount a tmpfs of at most `size` bytes on `path`, seen by this process and its children
+    alone: in a new mount namespace (and, unless root, a new user namespace, whose capabilities
+    are given up once mounted). This process must have a single thread."""
+    if _threads() != 1:
+        raise OSError(errno.EINVAL, "a namespace of its own needs a single thread")
+    libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.geteuid(), os.getegid()
+    _check(libc.unshare(CLONE_NEWNS if uid == 0 else CLONE_NEWNS | CLONE_NEWUSER), "unshare")
+    if uid != 0:
+        Path("/proc/self/setgroups").write_text("deny")
+        Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+        Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+    # no mount of ours may reach the namespace we came from
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+    options = f"size={size},nr_inodes={max(size >> 12, 1024)},mode=0700".encode()
+    _check(libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", MS_NOSUID | MS_NODEV, options), "mount tmpfs")
+    if uid != 0:
+        drop_capabilities()  # those the new user namespace gave
+
+
+def _check(result: int, call: str) -> None:
+    if result != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, f"{call}: {os.strerror(number)}")
+
+
+def _threads() -> int:
+    return int(Path("/proc/self/status").read_text().split("\nThreads:", 1)[1].split()[0])
 
 
 def _close_fds_except(keep: list[int]) -> None:

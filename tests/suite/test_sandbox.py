@@ -34,12 +34,15 @@ confined = pytest.mark.skipif(not pool.protection().full, reason="workers are no
 
 def test_the_summary_names_every_layer_and_what_is_missing():
     everything = sandbox.Protection("Linux", 7, fs=True, net=True, signals=True, unix=True, seccomp=True, uid=65534)
-    assert everything.summary() == "landlock 7 (files, network, signals), seccomp, uid 65534"
+    assert everything.summary() == "landlock 7 (files, network, signals), seccomp, tmp per file 64 MiB, uid 65534"
+    capped = sandbox.Protection("Linux", 7, fs=True, seccomp=True, tmp_size=256 << 20)
+    assert capped.summary() == "landlock 7 (files), seccomp (signals too), tmp 256 MiB"
     assert everything.full
     assert sandbox.Protection("Darwin").summary() == "none (macOS)"
-    assert sandbox.Protection("Linux").summary() == "no landlock, no seccomp"
+    assert sandbox.Protection("Linux").summary() == "no landlock, no seccomp, tmp per file 64 MiB"
     older = sandbox.Protection("Linux", 4, fs=True, net=True, seccomp=True, uid=0)
-    assert older.summary() == "landlock 4 (files, network), seccomp (signals too), uid 0 without capabilities"
+    assert older.summary() == ("landlock 4 (files, network), seccomp (signals too), tmp per file 64 MiB, "
+                               "uid 0 without capabilities")
     assert older.full
     assert not sandbox.Protection("Linux", 7, fs=True, net=True, signals=True, unix=True).full
     assert not sandbox.Protection("Linux", seccomp=True).full
@@ -293,6 +296,23 @@ def big_file():
             stream.write(b"\\0" * (1 << 20))
             stream.flush()
 
+def many_files(count, megabytes):
+    """Write `count` files of `megabytes` MiB each; the errno that stopped it, or None. It
+    removes them afterwards."""
+    block, written = b"\\0" * (1 << 20), []
+    try:
+        for index in range(count):
+            written.append(os.path.join(tempfile.gettempdir(), f"part-{index}"))
+            with open(written[-1], "wb") as stream:
+                for _ in range(megabytes):
+                    stream.write(block)
+    except OSError as exc:
+        return exc.errno
+    finally:
+        for path in written:
+            os.unlink(path)
+    return None
+
 def write_private():
     with open(os.path.join(tempfile.gettempdir(), "mine"), "w") as stream:
         stream.write("allowed")
@@ -381,6 +401,18 @@ def test_a_worker_writes_only_its_private_directory_and_only_so_much(attacker):
     status, private = attacker.run(attempt, "write_private")
     assert status == "ok" and Path(private).name.startswith("torchlings-worker-")
     assert outcome(attacker, "big_file") == "OSError"  # RLIMIT_FSIZE: File too large
+    if pool.protection().tmp_size:  # its own tmpfs: what it writes is not even seen outside
+        assert not (Path(private) / "mine").exists()
+
+
+@pytest.mark.skipif(not pool.protection().tmp_size,
+                    reason="no mount namespace here: only each file's size is capped, not their total")
+def test_a_worker_cannot_fill_the_disk_with_many_files(attacker):
+    import errno
+
+    assert pool.protection().tmp_size < 300 << 20
+    assert attacker.run(attempt, "many_files", 30, 10) == ("ok", errno.ENOSPC)
+    assert attacker.run(attempt, "write_private")[0] == "ok"  # it stays usable (what it removes frees its space)
 
 
 @confined
