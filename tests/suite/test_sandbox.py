@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import pool, sandbox
+from grader import pool, recording, sandbox
 from grader.pool import Fault, Limits, TopicRunner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -527,6 +527,8 @@ def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_pat
         (class_dir / honest).mkdir()
         (class_dir / honest / "layers.py").write_text((REPO / "solutions" / "layers.py").read_text())
     pool._become_subreaper()  # whatever escapes the grader is re-parented here, to be seen
+    # The reference's recording (.cache/, ignored) is made first, so that only the students could change the tree.
+    recording.for_topics({"layers": REPO / "tests" / "topics" / "test_layers.py"}, REPO / "solutions")
     before_children, before_files = _children(), _repository_state()
     try:
         process, report = run_grader("--class", str(class_dir), "--topic", "layers", "--timeout", "3")
