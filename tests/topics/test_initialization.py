@@ -164,16 +164,16 @@ def expect_in_place(grade, name, device, *, objects=True, dtypes=True):
                _("{name} changed none of the parameters it must set ({keys})", name=name, keys=", ".join(facts)),
                hint=N_("check the module type you test for: isinstance(m, nn.Linear), or nn.Conv2d for conv_init"))
         for key, fact in facts.items():
-            what = f"{name}: parameter {key!r}"
+            what = _("{name}: parameter {key!r}", name=name, key=key)
             if objects:
-                history_hint = ("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
-                                "parameter stays a leaf")
+                history_hint = (N_("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
+                                "parameter stays a leaf"))
                 expect(not fact["has_history"], _("{what} now has autograd history (it was "
                                                   "computed from other tensors)", what=what),
                        hint=history_hint)
                 expect(fact["is_leaf"], _("{what} is no longer a leaf tensor", what=what), hint=history_hint)
-                new_object_hint = ("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
-                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                new_object_hint = (N_("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
+                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)"))
                 expect(fact["same_object"],
                        _("{what} is a new object after the call: an optimizer built before the "
                          "call still holds the old one, and would not train the model", what=what), hint=new_object_hint)
