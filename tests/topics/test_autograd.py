@@ -251,8 +251,8 @@ def test_predict_output_in_eval_mode(grade, device):
     expect_same_as_reference(grade, predict_output, device,
                              what=N_("predict(net, X) for a net with BatchNorm1d and Dropout that was training"),
                              hint=lambda got, want: None if got["ran_in_eval_mode"] else (
-                                 "the net ran in training mode: Dropout dropped values and BatchNorm used the "
-                                 "batch's statistics"))
+                                 N_("the net ran in training mode: Dropout dropped values and BatchNorm used the "
+                                 "batch's statistics")))
 
 
 @exercise("predict", points=0.5)
@@ -366,7 +366,7 @@ def input_after_call(autograd, name):
 
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_call, name), inputs(5, 6, seed=4), f"{name}(net, X)",
-                           hint="an in-place operation on X writes into the caller's tensor")
+                           hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
 def predict_float64_output(autograd):

@@ -57,8 +57,8 @@ def float64_output(blocks, name):
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*BLOCKS[name][1], seed=4),
                            f"{name}'s forward",
-                           hint="an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's "
-                                "tensor")
+                           hint=N_("an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's "
+                                "tensor"))
 
 
 def expect_follows_float64(grade, name):

@@ -160,8 +160,8 @@ def expect_same_files(got, want, what, error_hint=None):
 def test_save_tensors_writes_files_torch_load_reads_safely(grade):
     got, want = grade.both(tensors_saved)
     expect_same_files(got, want, "torch.load(path, weights_only=True) of save_tensors' file",
-                      "the file holds more than the object given: a tensor, a list of tensors and a dict of "
-                      "str -> tensor are plain data as they are")
+                      N_("the file holds more than the object given: a tensor, a list of tensors and a dict of "
+                      "str -> tensor are plain data as they are"))
 
 
 @exercise("load_tensors", points=0.75)
@@ -258,7 +258,7 @@ def expect_gpu_simulation_is_real(want):
     """On a CPU-only machine, the reference side confirms that a plain torch.load of the file fails."""
     if want["kind"] == "simulated":
         assert want["plain_load_error"] and "CUDA" in want["plain_load_error"], (
-            "the simulated GPU checkpoint loaded without map_location: the simulation no longer works")
+            N_("the simulated GPU checkpoint loaded without map_location: the simulation no longer works"))
 
 
 @exercise("load_params", points=1)

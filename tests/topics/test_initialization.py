@@ -83,16 +83,16 @@ class Case:
 LINEAR_WEIGHTS = ("0.weight", "3.weight")
 CASES = {
     "init_normal": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
-                        "the BatchNorm1d and Conv2d layers"),
+                        N_("the BatchNorm1d and Conv2d layers")),
     "init_constant": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
-                          "the BatchNorm1d and Conv2d layers"),
-    "xavier": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "init_42": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "my_init": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "conv_init": Case(linear_net, ("2.weight", "2.bias"), "apply", "the Linear and BatchNorm1d layers"),
-    "init_mixed": Case(mixed_net, ("0.weight", "2.weight"), "net", "the biases, net[3] and net[4]"),
+                          N_("the BatchNorm1d and Conv2d layers")),
+    "xavier": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "init_42": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "my_init": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "conv_init": Case(linear_net, ("2.weight", "2.bias"), "apply", N_("the Linear and BatchNorm1d layers")),
+    "init_mixed": Case(mixed_net, ("0.weight", "2.weight"), "net", N_("the biases, net[3] and net[4]")),
     "init_from_numpy": Case(numpy_net, ("0.weight", "2.0.weight", "2.3.weight", "3.weight"), "net",
-                            "the biases, the BatchNorm1d and the Conv2d"),
+                            N_("the biases, the BatchNorm1d and the Conv2d")),
 }
 
 
@@ -294,8 +294,8 @@ def linear_parameters(init, name):
 
 def xavier_mistakes(fan_in, fan_out):
     """The bounds a Xavier draw reaches when one of the fans is left out, and what was left out."""
-    return ((math.sqrt(6 / fan_in), "the bound is sqrt(6 / fan_in): fan_out is left out of it"),
-            (math.sqrt(6 / fan_out), "the bound is sqrt(6 / fan_out): fan_in is left out of it"))
+    return ((math.sqrt(6 / fan_in), N_("the bound is sqrt(6 / fan_in): fan_out is left out of it")),
+            (math.sqrt(6 / fan_out), N_("the bound is sqrt(6 / fan_out): fan_in is left out of it")))
 
 
 # init_normal
@@ -478,8 +478,8 @@ def test_conv_init_weight_distribution(grade):
     # fan_in = 64 * 5 * 5 and fan_out = 96 * 5 * 5: the kernel's size counts in both.
     expect_uniform(got["weight"], math.sqrt(6 / (64 * 25 + 96 * 25)), what, (
         *xavier_mistakes(64 * 25, 96 * 25),
-        (math.sqrt(6 / (64 + 96)), "the bound leaves the kernel out: a convolution's fan_in is in_channels times "
-                                   "the kernel's height and width, and fan_out likewise")))
+        (math.sqrt(6 / (64 + 96)), N_("the bound leaves the kernel out: a convolution's fan_in is in_channels times "
+                                   "the kernel's height and width, and fan_out likewise"))))
 
 
 @exercise("conv_init", points=0.25)

@@ -34,8 +34,8 @@ def float64_output(layers, name):
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*LAYERS[name][1], seed=4),
                            f"{name}'s forward",
-                           hint="an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
-                                "tensor; compute a new tensor instead")
+                           hint=N_("an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
+                                "tensor; compute a new tensor instead"))
 
 
 def expect_follows_float64(grade, name):
@@ -81,9 +81,10 @@ def centring_diagnosis(got, want):
     output = got.get("2d") if isinstance(got, dict) else None
     if not isinstance(output, torch.Tensor) or output.dim() != 2 or not output.is_floating_point():
         return None
-    for dim, which in ((1, "row"), (0, "column")):
+    for dim, hint in ((1, N_("each row of your output has mean 0: subtract the mean of all entries instead")),
+                      (0, N_("each column of your output has mean 0: subtract the mean of all entries instead"))):
         if torch.allclose(output.mean(dim=dim), torch.zeros((), dtype=output.dtype, device=output.device), atol=1e-5):
-            return f"each {which} of your output has mean 0: subtract the mean of all entries instead"
+            return hint
     return None
 
 
@@ -137,8 +138,8 @@ def test_my_linear_output(grade, device):
 def test_my_linear_gradients_reach_parameters(grade, device):
     expect_same_as_reference(grade, my_linear_gradients, device, what=N_("the gradients of MyLinear's parameters"),
                              hint=lambda got, want: None if any(g is not None for g in got.values()) else (
-                                 "no gradient reached the parameters: .data (or .detach()) in forward cuts them "
-                                 "off from autograd; use self.weight and self.bias themselves"))
+                                 N_("no gradient reached the parameters: .data (or .detach()) in forward cuts them "
+                                 "off from autograd; use self.weight and self.bias themselves")))
 
 
 @exercise("MyLinear", points=0.25)

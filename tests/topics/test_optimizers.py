@@ -168,8 +168,8 @@ def resumes_from_state_lists(optimizers, name):
 
 # Judging
 
-EPS_HINT = ("with large gradients your steps match, with gradients the size of eps they do not: "
-            "eps goes outside the square root, sqrt(s) + eps, as in torch.optim")
+EPS_HINT = (N_("with large gradients your steps match, with gradients the size of eps they do not: "
+            "eps goes outside the square root, sqrt(s) + eps, as in torch.optim"))
 
 
 def eps_diagnosis(grade, probe, device, twin, *args):
@@ -194,7 +194,7 @@ def eps_diagnosis(grade, probe, device, twin, *args):
 
 def expect_path(grade, what, device, got, want, twin, hint):
     """The submission's path against torch.optim's (reference side), the reference's, and on CUDA the CPU's."""
-    hint = hint and f"{hint} (in the message, a tensor's first index is the step, from 0)"
+    hint = hint and _("{hint} (in the message, a tensor's first index is the step, from 0)", hint=hint)
     expect_close(got, grade.reference(torch_optim_path, device, twin),
                  _("{STEPS} steps of {what}, against {twin}: the parameter", STEPS=STEPS, what=what, twin=TWIN[twin]), hint)
     expect_close(got, want, _("{STEPS} steps of {what}, against the reference: the parameter", STEPS=STEPS, what=what), hint)
@@ -225,7 +225,7 @@ def expect_matches_torch_optim(grade, name, device):
 
 def expect_skips_missing_gradients(grade, name):
     got, want = grade.both(skips_missing_gradients, name)
-    recorded = "the update was recorded by autograd: update the parameters in place with autograd off"
+    recorded = N_("the update was recorded by autograd: update the parameters in place with autograd off")
     for index, (fact, expected) in enumerate(zip(got["leaves"], want["leaves"])):
         expect(fact["has_no_grad_fn"] == expected["has_no_grad_fn"],
                _("after {name}, parameter {index} has a grad_fn (it was computed from other tensors)", name=name, index=index), recorded)

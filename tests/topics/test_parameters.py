@@ -78,7 +78,7 @@ def param_shapes_of(parameters):
 @exercise("param_shapes", points=0.5)
 def test_param_shapes_names_and_shapes(grade):
     got, want = grade.both(param_shapes_of)
-    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+    for net, got_pairs, want_pairs in zip(("rgnet()", N_("a module with its own parameter"), "MLP"), got, want):
         extra = set(dict(got_pairs)) - set(dict(want_pairs))
         buffers = any("running_" in name or "num_batches" in name for name in extra)
         expect_equal(dict(got_pairs), dict(want_pairs), _("param_shapes({net}) as a name -> "
@@ -89,7 +89,7 @@ def test_param_shapes_names_and_shapes(grade):
 @exercise("param_shapes", points=0.5)
 def test_param_shapes_order(grade):
     got, want = grade.both(param_shapes_of)
-    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+    for net, got_pairs, want_pairs in zip(("rgnet()", N_("a module with its own parameter"), "MLP"), got, want):
         expect_equal([name for name, _ in got_pairs], [name for name, _ in want_pairs],
                      _("the names param_shapes({net}) lists, in order", net=net),
                      hint=N_("the names come sorted; the order asked for is the network's own")
@@ -353,30 +353,30 @@ def expect_same_flags(grade, what, hint, *args):
 @exercise("freeze", points=0.5)
 def test_freeze_list_of_prefixes(grade):
     expect_same_flags(grade, "freeze(rgnet(), ['0.block 2.', '1.weight'])",
-                      "set requires_grad = False on exactly the parameters whose dotted name starts with one of "
-                      "the prefixes, and touch no other", ("0.block 2.", "1.weight"))
+                      N_("set requires_grad = False on exactly the parameters whose dotted name starts with one of "
+                      "the prefixes, and touch no other"), ("0.block 2.", "1.weight"))
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_single_string(grade):
     expect_same_flags(grade, "freeze(rgnet(), '0.block 3')",
-                      "prefixes may be one string: treat it as a one-item list (iterating over a string gives "
-                      "its characters)", "0.block 3")
+                      N_("prefixes may be one string: treat it as a one-item list (iterating over a string gives "
+                      "its characters)"), "0.block 3")
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_matches_prefixes_not_substrings(grade):
     expect_same_flags(grade, "freeze(rgnet(), ['1'])",
-                      "match with name.startswith(prefix): '1' is a prefix of '1.weight' but only a part of "
-                      "'0.block 1.0.weight'", ("1",))
+                      N_("match with name.startswith(prefix): '1' is a prefix of '1.weight' but only a part of "
+                      "'0.block 1.0.weight'"), ("1",))
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_leaves_other_parameters_unchanged(grade):
-    expect_same_flags(grade, "freeze(rgnet(), ['0.block 1.']) on a network whose '0.block 0.0.weight' and "
-                             "'1.bias' were frozen already",
-                      "only ever set requires_grad to False, and only on the matching parameters: the others "
-                      "keep the flag they had", ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))
+    expect_same_flags(grade, N_("freeze(rgnet(), ['0.block 1.']) on a network whose '0.block 0.0.weight' and "
+                             "'1.bias' were frozen already"),
+                      N_("only ever set requires_grad to False, and only on the matching parameters: the others "
+                      "keep the flag they had"), ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))
 
 
 # Hidden checks

@@ -94,8 +94,8 @@ def untied_hint(grade, text):
 def test_tied_mlp_gradient_is_the_sum_of_both_uses(grade, device):
     expect_same_as_reference(
         grade, tied_mlp_gradients, device, what=N_("tied_mlp()'s gradients after one backward"),
-        hint=lambda got, want: untied_hint(grade, "net[2] and net[4] are two layers, so each gets only its own "
-                                                  "use's gradient; a shared layer gets the sum of both"))
+        hint=lambda got, want: untied_hint(grade, N_("net[2] and net[4] are two layers, so each gets only its own "
+                                                  "use's gradient; a shared layer gets the sum of both")))
 
 
 @exercise("tied_mlp", points=0.5)
@@ -103,7 +103,7 @@ def test_tied_mlp_one_step_moves_both_uses(grade):
     got, want = grade.both(tied_mlp_after_one_step)
     expect_close(got, want, N_("net[2] and net[4] of tied_mlp() after one SGD step"),
                  hint=None if close(got, want) else untied_hint(
-                     grade, "net[2] and net[4] are two layers, so one step moves each by its own gradient only"))
+                     grade, N_("net[2] and net[4] are two layers, so one step moves each by its own gradient only")))
 
 
 @exercise("tied_mlp", points=0.5)
@@ -111,7 +111,7 @@ def test_tied_mlp_counts_the_shared_layer_once(grade):
     got, want = grade.both(tied_mlp_count)
     expect_equal(got, want, N_("the parameters of tied_mlp() (tensors and scalars, each shared one once)"),
                  hint=None if got == want else untied_hint(
-                     grade, "net[2] and net[4] are two layers, so the shared weight and bias are counted twice"))
+                     grade, N_("net[2] and net[4] are two layers, so the shared weight and bias are counted twice")))
 
 
 # tied_pairs
@@ -159,9 +159,9 @@ def pairs_without_sharing(tying):
 @exercise("tied_pairs", points=1)
 def test_tied_pairs_finds_every_tie(grade):
     got, want = grade.both(pairs_found)
-    for what, got_pairs, want_pairs in zip(("a Sequential using one Linear twice",
-                                            "two Linears holding the same weight",
-                                            "a module whose own parameter is its child's weight"), got, want):
+    for what, got_pairs, want_pairs in zip((N_("a Sequential using one Linear twice"),
+                                            N_("two Linears holding the same weight"),
+                                            N_("a module whose own parameter is its child's weight")), got, want):
         expect_equal(got_pairs, want_pairs, _("tied_pairs of {what}", what=what),
                      hint=N_("named_parameters() lists a shared tensor once unless told otherwise (remove_duplicate)")
                      if got_pairs == [] and want_pairs else None)
@@ -268,7 +268,7 @@ def autoencoder_float64_output(tying):
 def test_autoencoder_leaves_its_input_unchanged(grade):
     expect_input_unchanged(grade.student(autoencoder_input_after_forward), inputs(5, 6, seed=4),
                            "TiedAutoencoder's forward",
-                           hint="an in-place operation on X writes into the caller's tensor")
+                           hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
 @exercise("TiedAutoencoder", points=0.125)
