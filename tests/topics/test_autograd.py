@@ -12,6 +12,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import (close, expect, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
 from grader.probing import fill_buffers, fill_parameters, inputs
@@ -36,7 +37,7 @@ def vector_backward_gradients(autograd, device, existing_grad):
 @exercise("vector_backward", points=0.5)
 def test_vector_backward_gradients(grade, device):
     expect_same_as_reference(grade, vector_backward_gradients, device, False,
-                             what="the leaves' gradients after vector_backward(y, v)")
+                             what=N_("the leaves' gradients after vector_backward(y, v)"))
 
 
 @exercise("vector_backward", points=0.75)
@@ -45,10 +46,10 @@ def test_vector_backward_accumulates(grade, device):
 
     def overwritten(got, want):
         """The hint when the gradients are those of leaves that had no .grad: the old one was dropped."""
-        return "the leaves' old .grad was replaced, not added to: backward adds into it" if close(got, fresh) else None
+        return N_("the leaves' old .grad was replaced, not added to: backward adds into it") if close(got, fresh) else None
 
     expect_same_as_reference(grade, vector_backward_gradients, device, True,
-                             what="the leaves' gradients after vector_backward(y, v), when they already had a .grad",
+                             what=N_("the leaves' gradients after vector_backward(y, v), when they already had a .grad"),
                              hint=overwritten)
 
 
@@ -67,7 +68,7 @@ def backward_twice_results(autograd, device):
 def one_backward_hint(got, want):
     """The hint when `got` is half of `want`: one backward's gradient, 2 * x, not two that accumulated."""
     if isinstance(got, torch.Tensor) and isinstance(want, torch.Tensor) and close(got * 2, want):
-        return "this is 2 * x, the gradient of one backward call: the second call's must add to it in x.grad"
+        return N_("this is 2 * x, the gradient of one backward call: the second call's must add to it in x.grad")
     return None
 
 
@@ -75,7 +76,8 @@ def one_backward_hint(got, want):
 def test_backward_twice_returns_accumulated_gradient(grade, device):
     got, want = grade.both(backward_twice_results, device)
     for label in want:
-        expect_close(got[label]["returned"], want[label]["returned"], f"backward_twice's result for {label} (4 * x)",
+        expect_close(got[label]["returned"], want[label]["returned"], _("backward_twice's result "
+                                                                        "for {label} (4 * x)", label=label),
                      hint=one_backward_hint(got[label]["returned"], want[label]["returned"]))
 
 
@@ -83,7 +85,8 @@ def test_backward_twice_returns_accumulated_gradient(grade, device):
 def test_backward_twice_leaves_gradient_in_x(grade, device):
     got, want = grade.both(backward_twice_results, device)
     for label in want:
-        expect_close(got[label]["x.grad"], want[label]["x.grad"], f"x.grad after backward_twice, for {label}",
+        expect_close(got[label]["x.grad"], want[label]["x.grad"], _("x.grad after "
+                                                                    "backward_twice, for {label}", label=label),
                      hint=one_backward_hint(got[label]["x.grad"], want[label]["x.grad"]))
 
 
@@ -101,24 +104,24 @@ def intermediate_gradient(autograd, kind):
 def intermediate_hint(got, want, existing=None):
     """The hint for a result that is None (h's gradient was not kept) or x's gradient (3 times h's)."""
     if got is None:
-        return "a non-leaf tensor keeps no .grad unless asked to before backward (retain_grad)"
+        return N_("a non-leaf tensor keeps no .grad unless asked to before backward (retain_grad)")
     if isinstance(got, torch.Tensor) and isinstance(want, torch.Tensor) and got.shape == want.shape:
         if close(got, want * 3) or (existing is not None and close(got, want * 3 + existing)):
-            return "this is the gradient with respect to x (3 times the one at h): return the one at h"
+            return N_("this is the gradient with respect to x (3 times the one at h): return the one at h")
     return None
 
 
 @exercise("intermediate_grad", points=0.75)
 def test_intermediate_grad(grade):
     got, want = grade.both(intermediate_gradient, "vector")
-    expect_close(got, want, "intermediate_grad(x), the gradient of y with respect to h (2 * h = 6 * x)",
+    expect_close(got, want, N_("intermediate_grad(x), the gradient of y with respect to h (2 * h = 6 * x)"),
                  hint=intermediate_hint(got, want))
 
 
 @exercise("intermediate_grad", points=0.25)
 def test_intermediate_grad_of_a_matrix_with_existing_grad(grade):
     got, want = grade.both(intermediate_gradient, "matrix")
-    expect_close(got, want, "intermediate_grad(x) for a float64 matrix x that already has a .grad",
+    expect_close(got, want, N_("intermediate_grad(x) for a float64 matrix x that already has a .grad"),
                  hint=intermediate_hint(got, want, inputs(2, 3, seed=2, dtype=torch.float64)))
 
 
@@ -176,14 +179,14 @@ def record_activations_facts(autograd):
 def test_record_activations_outputs(grade):
     got, want = grade.both(record_activations_facts)
     expect(isinstance(got["activations"], dict),
-           f"record_activations returned {type(got['activations']).__name__}, not a dict of name -> output")
+           _("record_activations returned {__name__}, not a dict of name -> output", __name__=type(got['activations']).__name__))
     containers = set(got["activations"]) - set(want["activations"])
     expect_equal(sorted(got["activations"]), sorted(want["activations"]),
-                 "the names record_activations returns (the dotted names of the leaf modules)",
-                 hint="modules that have children (and the net itself) are not leaves" if containers else None)
-    expect_close(got["activations"], want["activations"], "the recorded activations")
-    expect_equal(got["calls"], 1, "how many times record_activations ran the network",
-                 hint="run net(X) once and collect every output from the hooks during that run")
+                 N_("the names record_activations returns (the dotted names of the leaf modules)"),
+                 hint=N_("modules that have children (and the net itself) are not leaves") if containers else None)
+    expect_close(got["activations"], want["activations"], N_("the recorded activations"))
+    expect_equal(got["calls"], 1, N_("how many times record_activations ran the network"),
+                 hint=N_("run net(X) once and collect every output from the hooks during that run"))
 
 
 def hooks_hint(got, want):
@@ -191,9 +194,9 @@ def hooks_hint(got, want):
     def total(hooks):
         return sum(sum(counts.values()) for counts in hooks.values())
     if total(got) > total(want):
-        return "remove each hook you added, with the handle its register_... call returned"
+        return N_("remove each hook you added, with the handle its register_... call returned")
     if total(got) < total(want):
-        return "the user's own hooks were deleted too: remove only the hooks you added, by their handles"
+        return N_("the user's own hooks were deleted too: remove only the hooks you added, by their handles")
     return None
 
 
@@ -202,15 +205,15 @@ def test_record_activations_leaves_no_hook_behind(grade):
     got, want = grade.both(record_activations_facts)
     # Only that the function recorded the leaves; whether it recorded nothing else is the other check's business.
     missing = set(want["activations"]) - set(got["activations"] if isinstance(got["activations"], dict) else ())
-    expect(not missing, f"record_activations recorded no output for the leaf modules {sorted(missing)}")
+    expect(not missing, _("record_activations recorded no output for the leaf modules {missing}", missing=sorted(missing)))
     wrong = [f"{name}: {got['module_hooks'].get(name) or 'none'}, expected {hooks or 'none'}"
              for name, hooks in want["module_hooks"].items() if got["module_hooks"].get(name) != hooks]
     expect(not wrong,
-           "the hooks on the modules after record_activations differ from before the call (the net came with "
-           f"one forward pre-hook on itself and one forward hook on net[0]): {'; '.join(wrong)}",
+           _("the hooks on the modules after record_activations differ from before the call (the net came with "
+             "one forward pre-hook on itself and one forward hook on net[0]): {wrong}", wrong="; ".join(wrong)),
            hint=hooks_hint(got["module_hooks"], want["module_hooks"]))
-    expect_equal(got["global_hooks"], want["global_hooks"], "the global module hooks after record_activations",
-                 hint="remove a global hook with the handle register_module_forward_hook returns")
+    expect_equal(got["global_hooks"], want["global_hooks"], N_("the global module hooks after record_activations"),
+                 hint=N_("remove a global hook with the handle register_module_forward_hook returns"))
 
 
 # predict
@@ -246,23 +249,23 @@ def predict_facts(autograd, training):
 @exercise("predict", points=0.5)
 def test_predict_output_in_eval_mode(grade, device):
     expect_same_as_reference(grade, predict_output, device,
-                             what="predict(net, X) for a net with BatchNorm1d and Dropout that was training",
+                             what=N_("predict(net, X) for a net with BatchNorm1d and Dropout that was training"),
                              hint=lambda got, want: None if got["ran_in_eval_mode"] else (
-                                 "the net ran in training mode: Dropout dropped values and BatchNorm used the "
-                                 "batch's statistics"))
+                                 N_("the net ran in training mode: Dropout dropped values and BatchNorm used the "
+                                 "batch's statistics")))
 
 
 @exercise("predict", points=0.5)
 def test_predict_builds_no_graph(grade):
     facts = grade.student(predict_facts, True)
-    expect(facts["is_tensor"], "predict(net, X) did not return a tensor")
-    hint = "run the forward pass inside `with torch.no_grad():` (or torch.inference_mode())"
-    expect(not facts["requires_grad"], "predict(net, X)'s result requires grad: autograd recorded a graph during "
-           "inference", hint)
-    expect(not facts["has_history"], "predict(net, X)'s result has a grad_fn: autograd recorded how it was computed",
+    expect(facts["is_tensor"], N_("predict(net, X) did not return a tensor"))
+    hint = N_("run the forward pass inside `with torch.no_grad():` (or torch.inference_mode())")
+    expect(not facts["requires_grad"], N_("predict(net, X)'s result requires grad: autograd recorded a graph during "
+           "inference"), hint)
+    expect(not facts["has_history"], N_("predict(net, X)'s result has a grad_fn: autograd recorded how it was computed"),
            hint)
-    expect(not any(facts["parameter_grads"]), "predict gave the net's parameters gradients",
-           hint="inference needs no backward pass")
+    expect(not any(facts["parameter_grads"]), N_("predict gave the net's parameters gradients"),
+           hint=N_("inference needs no backward pass"))
 
 
 @exercise("predict", points=0.75)
@@ -270,9 +273,9 @@ def test_predict_restores_the_training_mode(grade):
     for training, mode in ((True, "training"), (False, "eval")):
         facts = grade.student(predict_facts, training)
         expect(all(flag == training for flag in facts["modes"]),
-               f"after predict, a net that was in {mode} mode is not in {mode} mode any more",
-               hint="remember was_training = net.training before net.eval(), and call net.train(was_training) "
-                    "afterwards (in a finally block)")
+               _("after predict, a net that was in {mode} mode is not in {mode} mode any more", mode=mode),
+               hint=N_("remember was_training = net.training before net.eval(), and call net.train(was_training) "
+                    "afterwards (in a finally block)"))
 
 
 # numpy_view and numpy_copy
@@ -304,7 +307,7 @@ def numpy_facts(autograd, name):
 
 def expect_tensors(facts, name):
     for label, fact in facts.items():
-        expect(fact["is_tensor"], f"{name} returned a {fact.get('type')} for a {label} array, not a tensor")
+        expect(fact["is_tensor"], _("{name} returned a {type} for a {label} array, not a tensor", name=name, type=fact.get('type'), label=label))
 
 
 @exercise("numpy_view", points=0.5)
@@ -312,7 +315,7 @@ def test_numpy_view_values(grade):
     got, want = grade.both(numpy_facts, "numpy_view")
     expect_tensors(got, "numpy_view")
     expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
-                 "numpy_view(a)")
+                 N_("numpy_view(a)"))
 
 
 @exercise("numpy_view", points=0.5)
@@ -320,11 +323,13 @@ def test_numpy_view_shares_memory(grade):
     facts = grade.student(numpy_facts, "numpy_view")
     expect_tensors(facts, "numpy_view")
     for label, fact in facts.items():
-        hint = "torch.from_numpy(a) (or torch.as_tensor(a)) shares memory; torch.tensor(a) copies"
-        expect(fact["numpy_write_shows"], f"numpy_view(a) for a {label} array does not share memory with a: "
-               "a write into a does not show in the tensor", hint)
-        expect(fact["tensor_write_shows"], f"numpy_view(a) for a {label} array does not share memory with a: "
-               "a write into the tensor does not show in a", hint)
+        hint = N_("torch.from_numpy(a) (or torch.as_tensor(a)) shares memory; torch.tensor(a) copies")
+        expect(fact["numpy_write_shows"], _("numpy_view(a) for a {label} array does not share "
+                                            "memory with a: a write into a does not show in the "
+                                            "tensor", label=label), hint)
+        expect(fact["tensor_write_shows"], _("numpy_view(a) for a {label} array does not share "
+                                             "memory with a: a write into the tensor does not "
+                                             "show in a", label=label), hint)
 
 
 @exercise("numpy_copy", points=0.5)
@@ -332,7 +337,7 @@ def test_numpy_copy_values(grade):
     got, want = grade.both(numpy_facts, "numpy_copy")
     expect_tensors(got, "numpy_copy")
     expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
-                 "numpy_copy(a)", hint="a copy keeps the array's dtype (float64 stays float64)" if any(
+                 N_("numpy_copy(a)"), hint=N_("a copy keeps the array's dtype (float64 stays float64)") if any(
                      got[k]["values"].dtype != want[k]["values"].dtype for k in want) else None)
 
 
@@ -341,11 +346,12 @@ def test_numpy_copy_does_not_share_memory(grade):
     facts = grade.student(numpy_facts, "numpy_copy")
     expect_tensors(facts, "numpy_copy")
     for label, fact in facts.items():
-        hint = "torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory"
-        expect(not fact["numpy_write_shows"], f"numpy_copy(a) for a {label} array shares memory with a: "
-               "a write into a shows in the tensor", hint)
-        expect(not fact["tensor_write_shows"], f"numpy_copy(a) for a {label} array shares memory with a: "
-               "a write into the tensor shows in a", hint)
+        hint = N_("torch.tensor(a) copies; torch.from_numpy(a) and torch.as_tensor(a) share the array's memory")
+        expect(not fact["numpy_write_shows"], _("numpy_copy(a) for a {label} array shares memory "
+                                                "with a: a write into a shows in the tensor", label=label), hint)
+        expect(not fact["tensor_write_shows"], _("numpy_copy(a) for a {label} array shares "
+                                                 "memory with a: a write into the tensor shows "
+                                                 "in a", label=label), hint)
 
 
 # Every function given an input X must leave it as it was; predict must follow a float64 input.
@@ -360,7 +366,7 @@ def input_after_call(autograd, name):
 
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_call, name), inputs(5, 6, seed=4), f"{name}(net, X)",
-                           hint="an in-place operation on X writes into the caller's tensor")
+                           hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
 def predict_float64_output(autograd):
@@ -382,8 +388,8 @@ def test_predict_leaves_its_input_unchanged(grade):
 @exercise("predict", points=0.125)
 def test_predict_follows_a_float64_input(grade):
     got = grade.student(predict_float64_output)
-    expect(got == "torch.float64", f"predict of a float64 net on a float64 input gave a {got} result",
-           hint="a tensor made without dtype= stays float32")
+    expect(got == "torch.float64", _("predict of a float64 net on a float64 input gave a {got} result", got=got),
+           hint=N_("a tensor made without dtype= stays float32"))
 
 
 # Hidden checks
@@ -400,4 +406,4 @@ def vector_backward_other_shapes(autograd, device):
 @exercise("vector_backward", points=0.25, hidden=True)
 def test_vector_backward_on_other_shapes(grade, device):
     expect_same_as_reference(grade, vector_backward_other_shapes, device,
-                             what="the leaves' gradients after vector_backward(y, v)")
+                             what=N_("the leaves' gradients after vector_backward(y, v)"))

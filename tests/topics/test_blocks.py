@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import expect, expect_close, expect_equal, expect_input_unchanged, expect_same_as_reference
 from grader.probing import fill_parameters, gradients, inputs, parameter_facts
 
@@ -56,14 +57,15 @@ def float64_output(blocks, name):
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*BLOCKS[name][1], seed=4),
                            f"{name}'s forward",
-                           hint="an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's "
-                                "tensor")
+                           hint=N_("an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's "
+                                "tensor"))
 
 
 def expect_follows_float64(grade, name):
     got = grade.student(float64_output, name)
-    expect(got == "torch.float64", f"{name}, moved to float64 with .double(), gave a {got} output for a float64 input",
-           hint="a tensor made in __init__ or forward without dtype= (and device=) stays float32 on the CPU")
+    expect(got == "torch.float64", _("{name}, moved to float64 with .double(), gave a {got} "
+                                     "output for a float64 input", name=name, got=got),
+           hint=N_("a tensor made in __init__ or forward without dtype= (and device=) stays float32 on the CPU"))
 
 
 def state_facts(net):
@@ -84,13 +86,13 @@ def mlp_forward(blocks, device):
 @exercise("MLP", points=0.5)
 def test_mlp_parameters(grade):
     got, want = grade.both(mlp_parameters)
-    expect_equal(got, want, "MLP's parameters",
-                 hint="layers become parameters of the module once assigned to self in __init__" if not got else None)
+    expect_equal(got, want, N_("MLP's parameters"),
+                 hint=N_("layers become parameters of the module once assigned to self in __init__") if not got else None)
 
 
 @exercise("MLP", points=0.25)
 def test_mlp_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, mlp_forward, device, what="MLP")
+    expect_same_as_reference(grade, mlp_forward, device, what=N_("MLP"))
 
 
 # MySequential
@@ -128,33 +130,34 @@ def my_sequential_empty(blocks):
 @exercise("MySequential", points=1)
 def test_my_sequential_registers_modules_in_order(grade):
     got, want = grade.both(my_sequential_registration)
-    what = "MySequential(Linear(6, 5), ReLU(), Linear(5, 3))"
+    what = N_("MySequential(Linear(6, 5), ReLU(), Linear(5, 3))")
     hidden = not got["children"] and got["parameter_count"] == 0
     expect_equal(got["children"], want["children"],
-                 f"the names of {what}'s children (nn.Sequential's are '0', '1', '2')",
-                 hint="modules kept in a plain Python list are hidden from PyTorch" if hidden else None)
-    expect_equal(got["parameter_count"], want["parameter_count"], f"the number of scalar parameters of {what}")
-    expect_equal(got["state_dict"], want["state_dict"], f"the state_dict keys and shapes of {what}")
+                 _("the names of {what}'s children (nn.Sequential's are '0', '1', '2')", what=what),
+                 hint=N_("modules kept in a plain Python list are hidden from PyTorch") if hidden else None)
+    expect_equal(got["parameter_count"], want["parameter_count"], _("the number of scalar "
+                                                                    "parameters of {what}", what=what))
+    expect_equal(got["state_dict"], want["state_dict"], _("the state_dict keys and shapes of {what}", what=what))
 
 
 @exercise("MySequential", points=0.75)
 def test_my_sequential_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, my_sequential_forward, device, what="MySequential")
+    expect_same_as_reference(grade, my_sequential_forward, device, what=N_("MySequential"))
 
 
 @exercise("MySequential", points=0.75)
 def test_my_sequential_len_and_indexing(grade):
     got, want = grade.both(my_sequential_indexing)
-    expect_equal(got["len"], want["len"], "len(MySequential(a, b, c))", hint="define __len__")
+    expect_equal(got["len"], want["len"], N_("len(MySequential(a, b, c))"), hint=N_("define __len__"))
     expect_equal(got["same_objects"], want["same_objects"],
-                 "whether net[i] is the i-th module, for i in 0, 1, 2, -1, -2, -3",
-                 hint="__getitem__ should return the very module, counting from the end for negative i")
+                 N_("whether net[i] is the i-th module, for i in 0, 1, 2, -1, -2, -3"),
+                 hint=N_("__getitem__ should return the very module, counting from the end for negative i"))
 
 
 @exercise("MySequential", points=0.25)
 def test_my_sequential_without_modules_is_identity(grade):
     got, want = grade.both(my_sequential_empty)
-    expect_close(got, want, "MySequential()(X)", hint="with no modules, forward returns X unchanged")
+    expect_close(got, want, N_("MySequential()(X)"), hint=N_("with no modules, forward returns X unchanged"))
 
 
 # FixedHiddenMLP
@@ -200,33 +203,35 @@ def without_rand_weight(result):
 @exercise("FixedHiddenMLP", points=1)
 def test_fixed_hidden_rand_weight_is_a_buffer(grade):
     facts = grade.student(fixed_hidden_buffer)
-    expect(facts["is_tensor"], "FixedHiddenMLP has no tensor attribute rand_weight")
-    expect_equal(facts["shape"], (20, 20), "rand_weight's shape")
+    expect(facts["is_tensor"], N_("FixedHiddenMLP has no tensor attribute rand_weight"))
+    expect_equal(facts["shape"], (20, 20), N_("rand_weight's shape"))
     expect("rand_weight" not in facts["parameters"],
-           "rand_weight is one of the module's parameters, but it must stay fixed",
-           hint="a buffer (register_buffer) moves with the module and is never trained; nn.Parameter is trained")
-    expect(not facts["requires_grad"], "rand_weight requires grad, but it must stay fixed")
+           N_("rand_weight is one of the module's parameters, but it must stay fixed"),
+           hint=N_("a buffer (register_buffer) moves with the module and is never trained; nn.Parameter is trained"))
+    expect(not facts["requires_grad"], N_("rand_weight requires grad, but it must stay fixed"))
     low, high = facts["range"]
-    expect(0 <= low and high < 1, f"rand_weight's values lie in [{low:.3g}, {high:.3g}], not in [0, 1)",
-           hint="torch.rand draws uniformly from [0, 1)")
+    expect(0 <= low and high < 1, _("rand_weight's values lie in [{low:.3g}, {high:.3g}], not in "
+                                    "[0, 1)", low=low, high=high),
+           hint=N_("torch.rand draws uniformly from [0, 1)"))
     plain_tensor = "rand_weight" not in facts["buffers"]
     expect(facts["dtype_after_to"] == "torch.float64",
-           f"rand_weight does not move with the module: after net.to(torch.float64) it is {facts['dtype_after_to']}",
-           hint="a plain tensor attribute stays behind on .to(device); a buffer moves with the module"
+           _("rand_weight does not move with the module: after net.to(torch.float64) it is "
+             "{dtype_after_to}", dtype_after_to=facts['dtype_after_to']),
+           hint=N_("a plain tensor attribute stays behind on .to(device); a buffer moves with the module")
            if plain_tensor else None)
 
 
 @exercise("FixedHiddenMLP", points=0.5)
 def test_fixed_hidden_uses_one_linear_layer(grade):
     facts = grade.student(fixed_hidden_buffer)
-    expect_equal(facts["linear_layers"], ["linear"], "FixedHiddenMLP's nn.Linear layers",
-                 hint="the same layer, self.linear, is called twice in forward: one nn.Linear, not two"
+    expect_equal(facts["linear_layers"], ["linear"], N_("FixedHiddenMLP's nn.Linear layers"),
+                 hint=N_("the same layer, self.linear, is called twice in forward: one nn.Linear, not two")
                  if len(facts["linear_layers"]) > 1 else None)
 
 
 @exercise("FixedHiddenMLP", points=0.75)
 def test_fixed_hidden_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, fixed_hidden_forward, device, what="FixedHiddenMLP")
+    expect_same_as_reference(grade, fixed_hidden_forward, device, what=N_("FixedHiddenMLP"))
 
 
 # NestMLP and chimera
@@ -261,23 +266,23 @@ def chimera_forward(blocks, device):
 @exercise("NestMLP", points=0.5)
 def test_nest_mlp_parameters(grade):
     got, want = grade.both(nest_parameters)
-    expect_equal(got, want, "NestMLP's parameters")
+    expect_equal(got, want, N_("NestMLP's parameters"))
 
 
 @exercise("NestMLP", points=0.25)
 def test_nest_mlp_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, nest_forward, device, what="NestMLP")
+    expect_same_as_reference(grade, nest_forward, device, what=N_("NestMLP"))
 
 
 @exercise("chimera", points=0.5)
 def test_chimera_structure(grade):
     got, want = grade.both(chimera_structure)
-    expect_equal(got, want, "chimera()")
+    expect_equal(got, want, N_("chimera()"))
 
 
 @exercise("chimera", points=0.25)
 def test_chimera_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, chimera_forward, device, what="chimera()")
+    expect_same_as_reference(grade, chimera_forward, device, what=N_("chimera()"))
 
 
 # Parallel
@@ -303,13 +308,13 @@ def parallel_registration(blocks):
 @exercise("Parallel", points=0.5)
 def test_parallel_registers_both_networks(grade):
     facts = grade.student(parallel_registration)
-    expect_equal(facts, {"net1": True, "net2": True}, "whether Parallel's parameters include net1's and net2's",
-                 hint="keep net1 and net2 as attributes (self.net1 = net1) so that PyTorch registers them")
+    expect_equal(facts, {"net1": True, "net2": True}, N_("whether Parallel's parameters include net1's and net2's"),
+                 hint=N_("keep net1 and net2 as attributes (self.net1 = net1) so that PyTorch registers them"))
 
 
 @exercise("Parallel", points=0.25)
 def test_parallel_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, parallel_forward, device, what="Parallel")
+    expect_same_as_reference(grade, parallel_forward, device, what=N_("Parallel"))
 
 
 # ModuleNet
@@ -327,12 +332,12 @@ def module_net_forward(blocks, device):
 @exercise("ModuleNet", points=0.5)
 def test_module_net_layers(grade):
     got, want = grade.both(module_net_structure)
-    expect_equal(got, want, "ModuleNet(5, 8, 3)")
+    expect_equal(got, want, N_("ModuleNet(5, 8, 3)"))
 
 
 @exercise("ModuleNet", points=0.25)
 def test_module_net_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, module_net_forward, device, what="ModuleNet")
+    expect_same_as_reference(grade, module_net_forward, device, what=N_("ModuleNet"))
 
 
 # named_conv_block
@@ -355,12 +360,12 @@ def conv_block_forward(blocks, device):
 @exercise("named_conv_block", points=0.5)
 def test_named_conv_block_names(grade):
     got, want = grade.both(conv_block_structure)
-    expect_equal(got, want, "named_conv_block()")
+    expect_equal(got, want, N_("named_conv_block()"))
 
 
 @exercise("named_conv_block", points=0.25)
 def test_named_conv_block_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, conv_block_forward, device, what="named_conv_block()")
+    expect_same_as_reference(grade, conv_block_forward, device, what=N_("named_conv_block()"))
 
 
 # LeNet
@@ -377,21 +382,21 @@ def lenet_forward(blocks, device, batch):
 @exercise("LeNet", points=0.5)
 def test_lenet_parameters(grade):
     got, want = grade.both(lenet_parameters)
-    expect_equal(got, want, "LeNet's parameters")
+    expect_equal(got, want, N_("LeNet's parameters"))
 
 
 @exercise("LeNet", points=0.5)
 def test_lenet_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, lenet_forward, device, 4, what="LeNet on a batch of 4")
+    expect_same_as_reference(grade, lenet_forward, device, 4, what=N_("LeNet on a batch of 4"))
 
 
 @exercise("LeNet", points=0.75)
 def test_lenet_single_sample(grade):
     got, want = grade.both(lenet_forward, "cpu", 1)
     squeezed = isinstance(got["output"], torch.Tensor) and got["output"].dim() < want["output"].dim()
-    expect_close(got["output"], want["output"], "LeNet on a batch of 1",
-                 hint="the batch dimension of size 1 was dropped (squeeze() does that): flatten each sample, "
-                      "keeping dimension 0" if squeezed else None)
+    expect_close(got["output"], want["output"], N_("LeNet on a batch of 1"),
+                 hint=N_("the batch dimension of size 1 was dropped (squeeze() does that): flatten each sample, "
+                      "keeping dimension 0") if squeezed else None)
 
 
 @exercise("MLP", points=0.125)
@@ -490,4 +495,4 @@ def test_lenet_follows_a_float64_input(grade):
 
 @exercise("LeNet", points=0.5, hidden=True)
 def test_lenet_on_another_batch_size(grade, device):
-    expect_same_as_reference(grade, lenet_forward, device, 3, what="LeNet on a batch of 3")
+    expect_same_as_reference(grade, lenet_forward, device, 3, what=N_("LeNet on a batch of 3"))

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from grader.i18n import N_, _
 from grader.checks import CheckFailed, expect, expect_close, expect_equal
 from grader.plugin import StudentFault
 from grader.probing import fill_parameters, inputs
@@ -149,17 +150,18 @@ def expect_same_files(got, want, what, error_hint=None):
     """`error_hint` is shown where reading failed because the file holds more than plain data."""
     for name in want:
         error = got[name].get("error")
-        expect(error is None, f"{what}, for a {name}: {error}", error_hint if "Weights only" in str(error) else None)
-        expect_equal(got[name]["type"], want[name]["type"], f"the type of what {what} gives back for a {name}")
-        expect_close(got[name]["value"], want[name]["value"], f"what {what} gives back for a {name}")
+        expect(error is None, _("{what}, for a {name}: {error}", what=what, name=name, error=error), error_hint if "Weights only" in str(error) else None)
+        expect_equal(got[name]["type"], want[name]["type"], _("the type of what {what} gives "
+                                                              "back for a {name}", what=what, name=name))
+        expect_close(got[name]["value"], want[name]["value"], _("what {what} gives back for a {name}", what=what, name=name))
 
 
 @exercise("save_tensors", points=1)
 def test_save_tensors_writes_files_torch_load_reads_safely(grade):
     got, want = grade.both(tensors_saved)
     expect_same_files(got, want, "torch.load(path, weights_only=True) of save_tensors' file",
-                      "the file holds more than the object given: a tensor, a list of tensors and a dict of "
-                      "str -> tensor are plain data as they are")
+                      N_("the file holds more than the object given: a tensor, a list of tensors and a dict of "
+                      "str -> tensor are plain data as they are"))
 
 
 @exercise("load_tensors", points=0.75)
@@ -172,9 +174,9 @@ def test_load_tensors_reads_torch_save_files(grade):
 def test_load_tensors_runs_no_code_from_the_file(grade):
     facts = grade.student(hostile_file_loaded)
     expect(not facts["code_ran"],
-           "load_tensors ran code stored in the file: loading a file that pickles a call to os.mkdir made a directory",
-           hint="torch.load(path, weights_only=True) reads only tensors and plain containers; weights_only=False "
-                "(or pickle.load) runs whatever the file says")
+           N_("load_tensors ran code stored in the file: loading a file that pickles a call to os.mkdir made a directory"),
+           hint=N_("torch.load(path, weights_only=True) reads only tensors and plain containers; weights_only=False "
+                "(or pickle.load) runs whatever the file says"))
 
 
 # save_params / load_params
@@ -189,11 +191,12 @@ def params_saved(checkpoints):
 @exercise("save_params", points=1)
 def test_save_params_saves_the_state_dict(grade):
     got, want = grade.both(params_saved)
-    hint = "save the state_dict alone, not the module"
-    expect("error" not in got, f"torch.load(path, weights_only=True) cannot read save_params' file: {got.get('error')}",
+    hint = N_("save the state_dict alone, not the module")
+    expect("error" not in got, _("torch.load(path, weights_only=True) cannot read save_params' file: {error}",
+             error=got.get('error')),
            hint if "Weights only" in str(got.get("error")) else None)
-    expect(isinstance(got["value"], dict), f"save_params' file holds a {got['type']}, not a state_dict", hint)
-    expect_close(got["value"], want["value"], "the state_dict in save_params' file")
+    expect(isinstance(got["value"], dict), _("save_params' file holds a {type}, not a state_dict", type=got['type']), hint)
+    expect_close(got["value"], want["value"], N_("the state_dict in save_params' file"))
 
 
 def params_loaded(checkpoints):
@@ -218,17 +221,17 @@ def params_loaded(checkpoints):
 def test_load_params_restores_the_outputs(grade):
     got, want = grade.both(params_loaded)
     expect_close(got["output"], want["original_output"],
-                 "the outputs (in eval mode) of the net load_params loaded into")
+                 N_("the outputs (in eval mode) of the net load_params loaded into"))
 
 
 @exercise("load_params", points=0.5)
 def test_load_params_returns_the_net_in_eval_mode(grade):
     got, want = grade.both(params_loaded)
-    expect(got["returned_the_net"], "load_params did not return the net it was given", hint="end with `return net`")
+    expect(got["returned_the_net"], N_("load_params did not return the net it was given"), hint=N_("end with `return net`"))
     expect(not any(got["in_train_mode"]),
-           "after load_params the net is still in training mode, so its Dropout layer still drops activations",
-           hint="call net.eval() before returning it")
-    expect_close(got["output_as_returned"], want["output_as_returned"], "the outputs of the net load_params returned")
+           N_("after load_params the net is still in training mode, so its Dropout layer still drops activations"),
+           hint=N_("call net.eval() before returning it"))
+    expect_close(got["output_as_returned"], want["output_as_returned"], N_("the outputs of the net load_params returned"))
 
 
 def params_from_a_gpu(checkpoints):
@@ -255,7 +258,7 @@ def expect_gpu_simulation_is_real(want):
     """On a CPU-only machine, the reference side confirms that a plain torch.load of the file fails."""
     if want["kind"] == "simulated":
         assert want["plain_load_error"] and "CUDA" in want["plain_load_error"], (
-            "the simulated GPU checkpoint loaded without map_location: the simulation no longer works")
+            N_("the simulated GPU checkpoint loaded without map_location: the simulation no longer works"))
 
 
 @exercise("load_params", points=1)
@@ -264,12 +267,13 @@ def test_load_params_reads_a_gpu_checkpoint_on_the_cpu(grade):
     # (see saved_as_on_gpu), byte for byte what a GPU run writes; with CUDA it is the real thing.
     got, want = grade.both(params_from_a_gpu)
     expect_gpu_simulation_is_real(want)
-    hint = ("a state_dict saved on a GPU names cuda:0 in the file: torch.load's map_location says where its "
-            "tensors go, and load_state_dict copies them to the net's device")
-    expect(got["error"] is None, f"load_params of a checkpoint saved on a GPU failed on this CPU net: {got['error']}",
+    hint = (N_("a state_dict saved on a GPU names cuda:0 in the file: torch.load's map_location says where its "
+            "tensors go, and load_state_dict copies them to the net's device"))
+    expect(got["error"] is None, _("load_params of a checkpoint saved on a GPU failed on this "
+                                   "CPU net: {error}", error=got['error']),
            hint if "CUDA" in str(got["error"]) else None)
-    expect_equal(got["devices"], ["cpu"], "the devices of the net's parameters after load_params", hint)
-    expect_close(got["output"], want["output"], "the outputs of the net load_params loaded a GPU checkpoint into")
+    expect_equal(got["devices"], ["cpu"], N_("the devices of the net's parameters after load_params"), hint)
+    expect_close(got["output"], want["output"], N_("the outputs of the net load_params loaded a GPU checkpoint into"))
 
 
 # save_checkpoint / load_checkpoint (who pays for which mistake: see the module docstring)
@@ -454,28 +458,31 @@ def checkpoint_contents(checkpoints):
 
 
 def expect_checkpoint_readable(got):
-    expect(got["error"] is None, f"torch.load of save_checkpoint's file failed: {got['error']}")
+    expect(got["error"] is None, _("torch.load of save_checkpoint's file failed: {error}", error=got['error']))
 
 
 @exercise("save_checkpoint", points=1)
 def test_save_checkpoint_stores_model_optimizer_epoch_and_extras(grade):
     got = grade.student(checkpoint_contents)
     expect_checkpoint_readable(got)
-    what = "save_checkpoint's file, after 3 steps of Adam"
-    expect(not got["model_missing"], f"{what}, does not hold the model's {got['model_missing']} as they were")
-    expect(not got["optimizer_missing"], f"{what}, does not hold the optimizer's state (Adam's step and moments, "
-           f"{got['optimizer_missing']}) as it was", hint="the optimizer's state lives in optimizer.state_dict()")
-    expect(got["epoch"], f"{what}, save_checkpoint(path, model, optimizer, 7, ...), does not hold the epoch 7")
-    expect(not got["extras_missing"], f"{what}, does not hold the extra values {got['extras_missing']} "
-           f"given as save_checkpoint(..., {', '.join(f'{k}={v!r}' for k, v in CHECKPOINT_EXTRAS.items())})")
+    what = N_("save_checkpoint's file, after 3 steps of Adam")
+    expect(not got["model_missing"], _("{what}, does not hold the model's {model_missing} as "
+                                       "they were", what=what, model_missing=got['model_missing']))
+    expect(not got["optimizer_missing"], _("{what}, does not hold the optimizer's state (Adam's "
+                                           "step and moments, {optimizer_missing}) as it was", what=what, optimizer_missing=got['optimizer_missing']), hint=N_("the optimizer's state lives in optimizer.state_dict()"))
+    expect(got["epoch"], _("{what}, save_checkpoint(path, model, optimizer, 7, ...), does not "
+                           "hold the epoch 7", what=what))
+    expect(not got["extras_missing"], _("{what}, does not hold the extra values {extras_missing} given as save_checkpoint(..., {extras})",
+             what=what, extras_missing=got['extras_missing'],
+             extras=", ".join(f"{k}={v!r}" for k, v in CHECKPOINT_EXTRAS.items())))
 
 
 @exercise("save_checkpoint", points=1)
 def test_save_checkpoint_stores_the_random_number_generator(grade):
     got = grade.student(checkpoint_contents)
     expect_checkpoint_readable(got)
-    expect(got["rng"], "save_checkpoint's file does not hold the RNG state as it was at save time "
-           "(torch.get_rng_state()): resumed Dropout masks would differ from uninterrupted training")
+    expect(got["rng"], N_("save_checkpoint's file does not hold the RNG state as it was at save time "
+           "(torch.get_rng_state()): resumed Dropout masks would differ from uninterrupted training"))
 
 
 class Unsaveable(nn.Module):
@@ -511,26 +518,26 @@ def failed_save(checkpoints):
 @exercise("save_checkpoint", points=1)
 def test_a_failed_save_leaves_the_previous_checkpoint(grade):
     got = grade.student(failed_save)
-    hint = ("write the new checkpoint to another file in the same folder and move it onto path only once it is "
-            "complete (os.replace does that in one step)")
-    expect(got["save_raised"], "save_checkpoint of a model whose state_dict holds a lambda did not raise, yet a "
-           "lambda cannot be saved",
-           hint="let the error from torch.save reach the caller")
-    expect(got["exists"], "after a save that failed, there is no file at path any more", hint)
-    expect(got["intact"], "after a save that failed, the file at path is no longer the previous checkpoint", hint)
+    hint = (N_("write the new checkpoint to another file in the same folder and move it onto path only once it is "
+            "complete (os.replace does that in one step)"))
+    expect(got["save_raised"], N_("save_checkpoint of a model whose state_dict holds a lambda did not raise, yet a "
+           "lambda cannot be saved"),
+           hint=N_("let the error from torch.save reach the caller"))
+    expect(got["exists"], N_("after a save that failed, there is no file at path any more"), hint)
+    expect(got["intact"], N_("after a save that failed, the file at path is no longer the previous checkpoint"), hint)
 
 
 def expect_resumed_exactly(got, want):
-    expect_close(got["loaded"], want["saved"], "the model's parameters right after load_checkpoint")
-    cause = {"optimizer": "the optimizer's state (Adam's step and moments)",
-             "rng": "the RNG state, from which Dropout draws its masks"}
+    expect_close(got["loaded"], want["saved"], N_("the model's parameters right after load_checkpoint"))
+    cause = {"optimizer": N_("the optimizer's state (Adam's step and moments)"),
+             "rng": N_("the RNG state, from which Dropout draws its masks")}
     for name, value in want["uninterrupted"].items():
         resumed = got["resumed"][name]
         if not torch.equal(resumed, value):
             gap = (resumed - value).abs().max().item()
-            expect(False, f"training resumed after load_checkpoint differs from training never interrupted: {name} "
-                          f"is off by up to {gap:.3g} (it must be bit for bit the same); the model was restored, "
-                          f"so {cause[got['scenario']]} was not")
+            expect(False, _("training resumed after load_checkpoint differs from training never interrupted: {name} "
+                            "is off by up to {gap:.3g} (it must be bit for bit the same); the model was restored, "
+                            "so {cause} was not", name=name, gap=gap, cause=cause[got['scenario']]))
 
 
 @exercise("load_checkpoint", points=0.5)
@@ -542,14 +549,14 @@ def test_load_checkpoint_resumes_training_exactly(grade, scenario):
 
 
 def expect_epoch_and_extras(got, want):
-    expect(got["is_dict"], f"load_checkpoint returned {got['returned']}, not a dict")
+    expect(got["is_dict"], _("load_checkpoint returned {returned}, not a dict", returned=got['returned']))
     expected = {"epoch": 7, **CHECKPOINT_EXTRAS}
     expect_equal(got["returned"], expected, "load_checkpoint's result after save_checkpoint(path, net, opt, 7, "
                  + ", ".join(f"{k}={v!r}" for k, v in CHECKPOINT_EXTRAS.items()) + ")")
-    expect_close(got["parameters"], want["parameters"], "the model's parameters after load_checkpoint")
+    expect_close(got["parameters"], want["parameters"], N_("the model's parameters after load_checkpoint"))
     expect_close(got["parameters_without_optimizer"], want["parameters"],
-                 "the model's parameters after load_checkpoint(path, model) with no optimizer",
-                 hint="optimizer defaults to None: then restore the model only")
+                 N_("the model's parameters after load_checkpoint(path, model) with no optimizer"),
+                 hint=N_("optimizer defaults to None: then restore the model only"))
 
 
 @exercise("load_checkpoint", points=0.5)
@@ -558,14 +565,14 @@ def test_load_checkpoint_returns_epoch_and_extras(grade):
 
 
 def expect_mapped_to_the_cpu(got, want):
-    hint = "pass map_location on to torch.load"
+    hint = N_("pass map_location on to torch.load")
     expect(got["error"] is None,
-           f"load_checkpoint(path, model, optimizer, map_location='cpu') of a checkpoint saved on a GPU failed: "
-           f"{got['error']}", hint if "CUDA" in str(got["error"]) else None)
-    expect_equal(got["epoch"], 5, "the epoch load_checkpoint returned")
-    expect_equal(got["devices"], ["cpu"], "the devices of the model's parameters and the optimizer's state after "
-                 "load_checkpoint", hint)
-    expect_close(got["parameters"], want["parameters"], "the parameters after load_checkpoint")
+           _("load_checkpoint(path, model, optimizer, map_location='cpu') of a checkpoint saved "
+             "on a GPU failed: {error}", error=got['error']), hint if "CUDA" in str(got["error"]) else None)
+    expect_equal(got["epoch"], 5, N_("the epoch load_checkpoint returned"))
+    expect_equal(got["devices"], ["cpu"], N_("the devices of the model's parameters and the optimizer's state after "
+                 "load_checkpoint"), hint)
+    expect_close(got["parameters"], want["parameters"], N_("the parameters after load_checkpoint"))
 
 
 @exercise("load_checkpoint", points=0.5)
@@ -593,10 +600,10 @@ def model_saved(checkpoints):
 @exercise("save_model", points=0.5)
 def test_save_model_saves_the_whole_module(grade):
     got, want = grade.both(model_saved)
-    expect(got["error"] is None, f"torch.load of save_model's file failed: {got['error']}")
-    expect_equal(got["type"], want["type"], "the type of the object in save_model's file",
-                 hint="the file holds a state_dict: save the module itself" if "dict" in got["type"].lower() else None)
-    expect_close(got["output"], want["output"], "the outputs of the module in save_model's file")
+    expect(got["error"] is None, _("torch.load of save_model's file failed: {error}", error=got['error']))
+    expect_equal(got["type"], want["type"], N_("the type of the object in save_model's file"),
+                 hint=N_("the file holds a state_dict: save the module itself") if "dict" in got["type"].lower() else None)
+    expect_close(got["output"], want["output"], N_("the outputs of the module in save_model's file"))
 
 
 def model_loaded(checkpoints):
@@ -614,12 +621,12 @@ def model_loaded(checkpoints):
 @exercise("load_model", points=1)
 def test_load_model_loads_a_whole_module(grade):
     got, want = grade.both(model_loaded)
-    hint = ("a whole module is code, and since PyTorch 2.6 torch.load refuses code unless told weights_only=False "
-            "(say so only for files you trust)")
-    expect(got["error"] is None, f"load_model of a file torch.save(net, path) wrote failed: {got['error']}",
+    hint = (N_("a whole module is code, and since PyTorch 2.6 torch.load refuses code unless told weights_only=False "
+            "(say so only for files you trust)"))
+    expect(got["error"] is None, _("load_model of a file torch.save(net, path) wrote failed: {error}", error=got['error']),
            hint if "Weights only" in str(got["error"]) else None)
-    expect_equal(got["type"], want["type"], "the type of the module load_model returned")
-    expect_close(got["output"], want["output"], "the outputs of the module load_model returned")
+    expect_equal(got["type"], want["type"], N_("the type of the module load_model returned"))
+    expect_close(got["output"], want["output"], N_("the outputs of the module load_model returned"))
 
 
 # Hidden checks
@@ -639,4 +646,4 @@ def params_loaded_other_weights(checkpoints):
 @exercise("load_params", points=0.5, hidden=True)
 def test_load_params_restores_other_weights(grade):
     got, want = grade.both(params_loaded_other_weights)
-    expect_close(got["output"], want["original_output"], "the outputs of the net load_params loaded into")
+    expect_close(got["output"], want["original_output"], N_("the outputs of the net load_params loaded into"))

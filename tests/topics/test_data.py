@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+from grader.i18n import N_, _
 from grader.checks import expect, expect_close, expect_equal
 
 exercise = pytest.mark.exercise
@@ -88,35 +89,36 @@ def shuffled_orders_for_three_seeds(data):
 
 
 def expect_permutation(result, n, what):
-    expect(result["paired"], f"{what}: some X rows came with another row's y",
-           hint="let TensorDataset(X, y) keep each X row with its y")
+    expect(result["paired"], _("{what}: some X rows came with another row's y", what=what),
+           hint=N_("let TensorDataset(X, y) keep each X row with its y"))
     order = result["order"]
     dropped_last = len(set(order)) == len(order) and 0 < n - len(order) < 5
-    expect_equal(sorted(order), list(range(n)), f"{what}: the items of one pass, sorted",
-                 hint="fewer items than a batch are missing: the last, smaller batch was dropped"
+    expect_equal(sorted(order), list(range(n)), _("{what}: the items of one pass, sorted", what=what),
+                 hint=N_("fewer items than a batch are missing: the last, smaller batch was dropped")
                  if dropped_last else None)
 
 
 @exercise("make_loader", points=0.5)
 def test_make_loader_is_a_dataloader_over_a_tensor_dataset(grade):
     got, want = grade.both(loader_facts)
-    expect(got["is_dataloader"], "make_loader(X, y, 4, False) did not return a torch.utils.data.DataLoader")
-    expect(got["is_tensor_dataset"], "the loader's dataset is not a TensorDataset")
-    expect_close(got, want, "make_loader(X, y, 4, False)")
+    expect(got["is_dataloader"], N_("make_loader(X, y, 4, False) did not return a torch.utils.data.DataLoader"))
+    expect(got["is_tensor_dataset"], N_("the loader's dataset is not a TensorDataset"))
+    expect_close(got, want, N_("make_loader(X, y, 4, False)"))
 
 
 @exercise("make_loader", points=0.5)
 def test_make_loader_keeps_the_data_order_without_shuffle(grade):
     got, want = grade.both(loader_in_order)
-    expect_close(got, want, "the batches of make_loader(X, y, 4, shuffle=False) over 12 items (X row i = [2i, 2i+1], y = i)")
+    expect_close(got, want, N_("the batches of make_loader(X, y, 4, shuffle=False) over 12 items (X row i = [2i, 2i+1], y = i)"))
 
 
 @exercise("make_loader", points=0.5)
 def test_make_loader_keeps_the_last_partial_batch(grade):
     got = grade.student(batch_sizes)
     for shuffle in (False, True):
-        expect_equal(got[shuffle], [4, 4, 2], f"the batch sizes of make_loader(X, y, 4, shuffle={shuffle}) over 10 items",
-                     hint="the last, smaller batch was dropped" if got[shuffle] == [4, 4] else None)
+        expect_equal(got[shuffle], [4, 4, 2], _("the batch sizes of make_loader(X, y, 4, "
+                                                "shuffle={shuffle}) over 10 items", shuffle=shuffle),
+                     hint=N_("the last, smaller batch was dropped") if got[shuffle] == [4, 4] else None)
 
 
 @exercise("make_loader", points=1)
@@ -126,11 +128,12 @@ def test_make_loader_same_seed_same_batches(grade):
         expect_permutation(result, 20, "make_loader(X, y, 5, shuffle=True, seed=3)")
     orders = [result["order"] for result in got]
     expect(all(order == orders[0] for order in orders),
-           "make_loader(X, y, 5, shuffle=True, seed=3) gave different orders after torch.manual_seed(1), "
-           f"after torch.manual_seed(2) and after more random draws: {orders}",
-           hint="give the DataLoader its own generator, torch.Generator().manual_seed(seed): plain shuffle=True "
+           _("make_loader(X, y, 5, shuffle=True, seed=3) gave different orders after "
+             "torch.manual_seed(1), after torch.manual_seed(2) and after more random draws: "
+             "{orders}", orders=orders),
+           hint=N_("give the DataLoader its own generator, torch.Generator().manual_seed(seed): plain shuffle=True "
                 "follows the global RNG, and torch.manual_seed(seed) inside make_loader is undone by whatever "
-                "runs between building the loader and iterating it")
+                "runs between building the loader and iterating it"))
 
 
 @exercise("make_loader", points=0.5)
@@ -141,11 +144,11 @@ def test_make_loader_different_seeds_different_orders(grade):
     orders = [result["order"] for result in got]
     # A shuffle that ignored its seed is the only way to fail: for three seeded shuffles of 20
     # items, the chance that two orders (or one and the identity) coincide is about 6/20!, 2e-18.
-    expect(orders[0] != list(range(20)), f"make_loader(X, y, 5, shuffle=True, seed=0) did not shuffle: {orders[0]}",
-           hint="pass shuffle=shuffle to the DataLoader")
+    expect(orders[0] != list(range(20)), _("make_loader(X, y, 5, shuffle=True, seed=0) did not shuffle: {order}", order=orders[0]),
+           hint=N_("pass shuffle=shuffle to the DataLoader"))
     expect(len({tuple(order) for order in orders}) == 3,
-           f"make_loader(..., shuffle=True) gave the same order for seeds 0, 1 and 2: {orders}",
-           hint="seed the loader's generator with the seed argument: torch.Generator().manual_seed(seed)")
+           _("make_loader(..., shuffle=True) gave the same order for seeds 0, 1 and 2: {orders}", orders=orders),
+           hint=N_("seed the loader's generator with the seed argument: torch.Generator().manual_seed(seed)"))
 
 
 # SquaresDataset
@@ -185,26 +188,26 @@ def squares_out_of_range(data):
 @exercise("SquaresDataset", points=0.5)
 def test_squares_dataset_items(grade):
     got, want = grade.both(squares_items)
-    expect_equal(got["len"], 6, "len(SquaresDataset(6))", hint="__len__ returns n")
-    expect_close(got["items"], want["items"], "SquaresDataset(6)")
-    expect_close(got["batch"], want["batch"], "the first batch of DataLoader(SquaresDataset(6), batch_size=4)")
+    expect_equal(got["len"], 6, N_("len(SquaresDataset(6))"), hint=N_("__len__ returns n"))
+    expect_close(got["items"], want["items"], N_("SquaresDataset(6)"))
+    expect_close(got["batch"], want["batch"], N_("the first batch of DataLoader(SquaresDataset(6), batch_size=4)"))
 
 
 @exercise("SquaresDataset", points=0.25)
 def test_squares_dataset_negative_indices(grade):
     got, want = grade.both(squares_negative_items)
-    expect_close(got, want, "SquaresDataset(6)",
-                 hint="like a list, index -1 is the last item: map a negative i to i + n")
+    expect_close(got, want, N_("SquaresDataset(6)"),
+                 hint=N_("like a list, index -1 is the last item: map a negative i to i + n"))
 
 
 @exercise("SquaresDataset", points=0.5)
 def test_squares_dataset_raises_index_error_outside(grade):
     got = grade.student(squares_out_of_range)
     expect_equal(got["raised"], {i: "IndexError" for i in (6, 7, 100, -7, -100)},
-                 "what SquaresDataset(6)[i] raised for i outside [-6, 6)",
-                 hint="raise IndexError when i < -n or i >= n (returning i*i there makes `for x in dataset` endless)")
-    expect_equal(got["items_when_iterated"], 6, "the number of items `for item in SquaresDataset(6)` gave (at most 10 read)",
-                 hint="raise IndexError past the last item: that is how Python's iteration over a dataset stops")
+                 N_("what SquaresDataset(6)[i] raised for i outside [-6, 6)"),
+                 hint=N_("raise IndexError when i < -n or i >= n (returning i*i there makes `for x in dataset` endless)"))
+    expect_equal(got["items_when_iterated"], 6, N_("the number of items `for item in SquaresDataset(6)` gave (at most 10 read)"),
+                 hint=N_("raise IndexError past the last item: that is how Python's iteration over a dataset stops"))
 
 
 # mnist_transform
@@ -228,8 +231,8 @@ def test_mnist_transform_shape_and_dtype(grade):
     got = grade.student(transformed_known_image)
     expect_equal({k: got[k] for k in ("type", "shape", "dtype")},
                  {"type": "Tensor", "shape": (784,), "dtype": "torch.float32"},
-                 "mnist_transform()(a 28x28 grayscale PIL image)",
-                 hint="the image is not flattened: the result must be a vector of 784 values"
+                 N_("mnist_transform()(a 28x28 grayscale PIL image)"),
+                 hint=N_("the image is not flattened: the result must be a vector of 784 values")
                  if got["shape"] == (1, 28, 28) else None)
 
 
@@ -238,10 +241,10 @@ def test_mnist_transform_values(grade):
     got = grade.student(transformed_known_image)
     pixels = torch.from_numpy(known_pixels()).flatten().double()
     want = ((pixels / 255 - 0.5) / 0.5).float()  # pixel 0 -> -1.0, 128 -> 0.0039, 255 -> 1.0
-    expect(got["values"] is not None, f"mnist_transform() returned a {got['type']}, not a tensor")
+    expect(got["values"] is not None, _("mnist_transform() returned a {type}, not a tensor", type=got['type']))
     expect_close(got["values"].flatten().float(), want,
-                 "mnist_transform()(image) against (pixel/255 - 0.5) / 0.5 (pixel 0 -> -1.0, 255 -> 1.0), "
-                 "pixels in row-major order",
+                 N_("mnist_transform()(image) against (pixel/255 - 0.5) / 0.5 (pixel 0 -> -1.0, 255 -> 1.0), "
+                 "pixels in row-major order"),
                  hint=normalization_hint(got["values"]))
 
 
@@ -249,9 +252,9 @@ def normalization_hint(values):
     """The hint for values left in [0, 1] (no normalization) or normalized with MNIST's own statistics."""
     low, high = float(values.min()), float(values.max())
     if low >= 0 and high <= 1:
-        return "the values are still in [0, 1]: they are not normalized to [-1, 1]"
+        return N_("the values are still in [0, 1]: they are not normalized to [-1, 1]")
     if abs(low - (0 - 0.1307) / 0.3081) < 1e-3:
-        return "these are normalized with MNIST's own mean and std (0.1307, 0.3081), not with 0.5 and 0.5"
+        return N_("these are normalized with MNIST's own mean and std (0.1307, 0.3081), not with 0.5 and 0.5")
     return None
 
 
@@ -287,35 +290,36 @@ def fake_mnist_data(data, n, seed, global_seed):
 @exercise("fake_mnist", points=1)
 def test_fake_mnist_items(grade):
     got = grade.student(fake_mnist_items)
-    expect(got["is_fake_data"], "fake_mnist(12) is not a torchvision.datasets.FakeData")
-    expect_equal(got["len"], 12, "len(fake_mnist(12))")
-    expect_equal(got["shapes"], [(784,)], "the shapes of fake_mnist(12)'s images")
-    expect_equal(got["dtypes"], ["torch.float32"], "the dtypes of fake_mnist(12)'s images",
-                 hint="the images are PIL images: mnist_transform() is not applied"
+    expect(got["is_fake_data"], N_("fake_mnist(12) is not a torchvision.datasets.FakeData"))
+    expect_equal(got["len"], 12, N_("len(fake_mnist(12))"))
+    expect_equal(got["shapes"], [(784,)], N_("the shapes of fake_mnist(12)'s images"))
+    expect_equal(got["dtypes"], ["torch.float32"], N_("the dtypes of fake_mnist(12)'s images"),
+                 hint=N_("the images are PIL images: mnist_transform() is not applied")
                  if any("Image" in dtype for dtype in got["dtypes"]) else None)
     expect(-1.0 <= got["min"] and got["max"] <= 1.0,
-           f"fake_mnist(12)'s pixel values run from {got['min']:.4g} to {got['max']:.4g}, outside [-1, 1]",
-           hint="apply mnist_transform(), which normalizes with mean 0.5 and std 0.5")
-    expect_equal(got["label_types"], ["int"], "the types of fake_mnist(12)'s labels",
-                 hint="FakeData gives int labels: leave target_transform out")
-    expect(all(0 <= label < 10 for label in got["labels"]), f"fake_mnist(12)'s labels {got['labels']} are not all in 0..9",
-           hint="num_classes=10")
+           _("fake_mnist(12)'s pixel values run from {min:.4g} to {max:.4g}, outside [-1, 1]", min=got['min'], max=got['max']),
+           hint=N_("apply mnist_transform(), which normalizes with mean 0.5 and std 0.5"))
+    expect_equal(got["label_types"], ["int"], N_("the types of fake_mnist(12)'s labels"),
+                 hint=N_("FakeData gives int labels: leave target_transform out"))
+    expect(all(0 <= label < 10 for label in got["labels"]), _("fake_mnist(12)'s labels {labels} "
+                                                              "are not all in 0..9", labels=got['labels']),
+           hint=N_("num_classes=10"))
 
 
 @exercise("fake_mnist", points=0.5)
 def test_fake_mnist_same_seed_same_data(grade):
     first = grade.student(fake_mnist_data, 6, 3, 1)
     second = grade.student(fake_mnist_data, 6, 3, 2)
-    expect_close(second, first, "fake_mnist(6, seed=3), built once after torch.manual_seed(1) and once after torch.manual_seed(2)",
-                 hint="FakeData seeds each image from its index plus random_offset: pass random_offset=seed", rtol=0, atol=0)
+    expect_close(second, first, N_("fake_mnist(6, seed=3), built once after torch.manual_seed(1) and once after torch.manual_seed(2)"),
+                 hint=N_("FakeData seeds each image from its index plus random_offset: pass random_offset=seed"), rtol=0, atol=0)
 
 
 @exercise("fake_mnist", points=0.5)
 def test_fake_mnist_different_seeds_different_data(grade):
     three = grade.student(fake_mnist_data, 6, 3, 1)
     four = grade.student(fake_mnist_data, 6, 4, 1)
-    expect(not torch.equal(three["images"], four["images"]), "fake_mnist(6, seed=3) and fake_mnist(6, seed=4) hold the same images",
-           hint="let the seed choose the images: FakeData(..., random_offset=seed)")
+    expect(not torch.equal(three["images"], four["images"]), N_("fake_mnist(6, seed=3) and fake_mnist(6, seed=4) hold the same images"),
+           hint=N_("let the seed choose the images: FakeData(..., random_offset=seed)"))
 
 
 # Hidden checks
@@ -330,4 +334,4 @@ def squares_items_other_size(data):
 @exercise("SquaresDataset", points=0.25, hidden=True)
 def test_squares_dataset_of_another_size(grade):
     got, want = grade.both(squares_items_other_size)
-    expect_close(got, want, "SquaresDataset(9)")
+    expect_close(got, want, N_("SquaresDataset(9)"))

@@ -40,6 +40,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import close, expect, expect_close, expect_equal
 from grader.probing import fill_buffers, fill_parameters
 
@@ -82,16 +83,16 @@ class Case:
 LINEAR_WEIGHTS = ("0.weight", "3.weight")
 CASES = {
     "init_normal": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
-                        "the BatchNorm1d and Conv2d layers"),
+                        N_("the BatchNorm1d and Conv2d layers")),
     "init_constant": Case(linear_net, LINEAR_WEIGHTS + ("0.bias", "3.bias"), "apply",
-                          "the BatchNorm1d and Conv2d layers"),
-    "xavier": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "init_42": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "my_init": Case(linear_net, LINEAR_WEIGHTS, "apply", "the Linear biases and the BatchNorm1d and Conv2d layers"),
-    "conv_init": Case(linear_net, ("2.weight", "2.bias"), "apply", "the Linear and BatchNorm1d layers"),
-    "init_mixed": Case(mixed_net, ("0.weight", "2.weight"), "net", "the biases, net[3] and net[4]"),
+                          N_("the BatchNorm1d and Conv2d layers")),
+    "xavier": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "init_42": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "my_init": Case(linear_net, LINEAR_WEIGHTS, "apply", N_("the Linear biases and the BatchNorm1d and Conv2d layers")),
+    "conv_init": Case(linear_net, ("2.weight", "2.bias"), "apply", N_("the Linear and BatchNorm1d layers")),
+    "init_mixed": Case(mixed_net, ("0.weight", "2.weight"), "net", N_("the biases, net[3] and net[4]")),
     "init_from_numpy": Case(numpy_net, ("0.weight", "2.0.weight", "2.3.weight", "3.weight"), "net",
-                            "the biases, the BatchNorm1d and the Conv2d"),
+                            N_("the biases, the BatchNorm1d and the Conv2d")),
 }
 
 
@@ -156,45 +157,49 @@ def expect_in_place(grade, name, device, *, objects=True, dtypes=True):
     for dtype in ("float32", "float64"):
         facts = grade.student(in_place_facts, name, device, dtype)
         for key, fact in facts.items():
-            expect(not fact["missing"], f"{name}: parameter {key!r} is gone after the call",
-                   hint="change the values of the existing parameter; do not delete it")
+            expect(not fact["missing"], _("{name}: parameter {key!r} is gone after the call", name=name, key=key),
+                   hint=N_("change the values of the existing parameter; do not delete it"))
         # The values themselves are judged by other checks; this one only needs the call to have set something.
         expect(any(fact["changed"] for fact in facts.values()),
-               f"{name} changed none of the parameters it must set ({', '.join(facts)})",
-               hint="check the module type you test for: isinstance(m, nn.Linear), or nn.Conv2d for conv_init")
+               _("{name} changed none of the parameters it must set ({keys})", name=name, keys=", ".join(facts)),
+               hint=N_("check the module type you test for: isinstance(m, nn.Linear), or nn.Conv2d for conv_init"))
         for key, fact in facts.items():
-            what = f"{name}: parameter {key!r}"
+            what = _("{name}: parameter {key!r}", name=name, key=key)
             if objects:
-                history_hint = ("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
-                                "parameter stays a leaf")
-                expect(not fact["has_history"], f"{what} now has autograd history (it was computed from other tensors)",
+                history_hint = (N_("initialize under `with torch.no_grad():` (or with nn.init), in place, so that the "
+                                "parameter stays a leaf"))
+                expect(not fact["has_history"], _("{what} now has autograd history (it was "
+                                                  "computed from other tensors)", what=what),
                        hint=history_hint)
-                expect(fact["is_leaf"], f"{what} is no longer a leaf tensor", hint=history_hint)
-                new_object_hint = ("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
-                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)")
+                expect(fact["is_leaf"], _("{what} is no longer a leaf tensor", what=what), hint=history_hint)
+                new_object_hint = (N_("change the values in place (nn.init.*_ functions, or .copy_() / .fill_() "
+                                   "under torch.no_grad()) instead of assigning m.weight = nn.Parameter(...)"))
                 expect(fact["same_object"],
-                       f"{what} is a new object after the call: an optimizer built before the call "
-                       "still holds the old one, and would not train the model", hint=new_object_hint)
-                expect(fact["is_parameter"], f"{what} is no longer an nn.Parameter after the call",
-                       hint="change the values of the parameter in place; do not assign a plain tensor to it")
-                expect(fact["requires_grad"], f"{what} no longer requires grad: it would not be trained",
-                       hint="do not switch requires_grad off; change the values under torch.no_grad() instead")
+                       _("{what} is a new object after the call: an optimizer built before the "
+                         "call still holds the old one, and would not train the model", what=what), hint=new_object_hint)
+                expect(fact["is_parameter"], _("{what} is no longer an nn.Parameter after the call", what=what),
+                       hint=N_("change the values of the parameter in place; do not assign a plain tensor to it"))
+                expect(fact["requires_grad"], _("{what} no longer requires grad: it would not be "
+                                                "trained", what=what),
+                       hint=N_("do not switch requires_grad off; change the values under torch.no_grad() instead"))
                 expect(fact["moved_by_optimizer"],
-                       f"{what} did not move when an optimizer built before the call took a step",
-                       hint="keep the very parameter object: change its values in place")
+                       _("{what} did not move when an optimizer built before the call took a step", what=what),
+                       hint=N_("keep the very parameter object: change its values in place"))
             if dtypes:
-                expect_equal(fact["dtype"], f"torch.{dtype}", f"{what}'s dtype after the call on a {dtype} model",
-                             hint="a tensor made from NumPy is float64: copy it in with weight.copy_(...) "
-                                  "(which converts) instead of assigning .data")
-                expect_equal(fact["device"], torch.device(device).type, f"{what}'s device after the call",
-                             hint="copy new values into the existing parameter (copy_ moves them to its device)")
+                expect_equal(fact["dtype"], f"torch.{dtype}", _("{what}'s dtype after the call "
+                                                                "on a {dtype} model", what=what, dtype=dtype),
+                             hint=N_("a tensor made from NumPy is float64: copy it in with weight.copy_(...) "
+                                  "(which converts) instead of assigning .data"))
+                expect_equal(fact["device"], torch.device(device).type, _("{what}'s device after "
+                                                                          "the call", what=what),
+                             hint=N_("copy new values into the existing parameter (copy_ moves them to its device)"))
 
 
 def expect_others_untouched(grade, name):
     got, want = grade.both(state_left_alone, name)
-    expect_close(got, want, f"what {name} must leave unchanged ({CASES[name].leaves_alone})",
-                 hint="test the module type (isinstance(m, nn.Linear) / nn.Conv2d) and set only what the "
-                      "catalogue names; every other parameter and buffer keeps its value")
+    expect_close(got, want, _("what {name} must leave unchanged ({leaves_alone})", name=name, leaves_alone=CASES[name].leaves_alone),
+                 hint=N_("test the module type (isinstance(m, nn.Linear) / nn.Conv2d) and set only what the "
+                      "catalogue names; every other parameter and buffer keeps its value"))
 
 
 # Statistics, computed here in the trusted process
@@ -222,9 +227,9 @@ def uniform_cdf(bound):
 
 
 def expect_weight_tensor(weight, shape, what):
-    expect(isinstance(weight, torch.Tensor), f"{what} is not a tensor")
-    expect_equal(tuple(weight.shape), shape, f"{what}'s shape", hint="change the values, not the shape")
-    expect(bool(torch.isfinite(weight).all()), f"{what} holds NaN or infinite values")
+    expect(isinstance(weight, torch.Tensor), _("{what} is not a tensor", what=what))
+    expect_equal(tuple(weight.shape), shape, _("{what}'s shape", what=what), hint=N_("change the values, not the shape"))
+    expect(bool(torch.isfinite(weight).all()), _("{what} holds NaN or infinite values", what=what))
 
 
 def expect_normal(weight, std, what):
@@ -234,17 +239,17 @@ def expect_normal(weight, std, what):
     mean, spread = w.mean().item(), w.std().item()
     # The standard error of a normal sample's std is std / sqrt(2 (n - 1)); of its mean std / sqrt(n).
     expect(abs(spread - std) <= SIGMAS * std / math.sqrt(2 * (n - 1)),
-           f"{what}: standard deviation {spread:.4g}, expected {std:g}",
-           hint=f"{spread:.4g} is the square root of {std:g}: {std:g} was taken for the variance; N(0, {std:g}²) "
-                f"has variance {std * std:g}" if abs(spread - math.sqrt(std)) <= 0.05 * math.sqrt(std) else None)
-    expect(abs(mean) <= SIGMAS * std / math.sqrt(n), f"{what}: mean {mean:.4g}, expected 0")
+           _("{what}: standard deviation {spread:.4g}, expected {std:g}", what=what, spread=spread, std=std),
+           hint=_("{spread:.4g} is the square root of {std:g}: {std:g} was taken for the variance; N(0, {std:g}²) "
+                  "has variance {variance:g}", spread=spread, std=std, variance=std * std) if abs(spread - math.sqrt(std)) <= 0.05 * math.sqrt(std) else None)
+    expect(abs(mean) <= SIGMAS * std / math.sqrt(n), _("{what}: mean {mean:.4g}, expected 0", what=what, mean=mean))
     distance = ks_distance(w, normal_cdf(std))
     looks_uniform = ks_distance(w, uniform_cdf(std * math.sqrt(3))) <= ks_limit(n)
     expect(distance <= ks_limit(n),
-           f"{what}: the values are not normally distributed (Kolmogorov-Smirnov distance to N(0, {std:g}²) "
-           f"is {distance:.4f}, more than {ks_limit(n):.4f})",
-           hint="the values are uniformly distributed with the right standard deviation: draw from a normal "
-                "distribution" if looks_uniform else None)
+           _("{what}: the values are not normally distributed (Kolmogorov-Smirnov distance to N(0, {std:g}²) "
+             "is {distance:.4f}, more than {limit:.4f})", what=what, std=std, distance=distance, limit=ks_limit(n)),
+           hint=N_("the values are uniformly distributed with the right standard deviation: draw from a normal "
+                "distribution") if looks_uniform else None)
 
 
 def expect_uniform(weight, bound, what, other_bounds=()):
@@ -257,17 +262,19 @@ def expect_uniform(weight, bound, what, other_bounds=()):
     n = w.numel()
     largest = w.abs().max().item()
     looks_normal = ks_distance(w, normal_cdf(bound / math.sqrt(3))) <= ks_limit(n)
-    hint = ("the values are normally distributed with the right standard deviation: Xavier's uniform variant "
-            "draws from [-a, a]") if looks_normal else next(
+    hint = (N_("the values are normally distributed with the right standard deviation: Xavier's uniform variant "
+            "draws from [-a, a]")) if looks_normal else next(
         (mistake for other, mistake in other_bounds if abs(largest - other) <= 0.01 * other), None)
     expect(largest <= bound * (1 + 1e-6),
-           f"{what}: an entry of absolute value {largest:.4g} lies outside [-{bound:.4g}, {bound:.4g}]", hint)
+           _("{what}: an entry of absolute value {largest:.4g} lies outside [-{bound:.4g}, "
+             "{bound:.4g}]", what=what, largest=largest, bound=bound), hint)
     expect(largest >= bound * (1 - 25 / n),
-           f"{what}: every entry lies within ±{largest:.4g}, but uniform values reach ±{bound:.4g}", hint)
+           _("{what}: every entry lies within ±{largest:.4g}, but uniform values reach ±{bound:.4g}", what=what, largest=largest, bound=bound), hint)
     distance = ks_distance(w, uniform_cdf(bound))
     expect(distance <= ks_limit(n),
-           f"{what}: the values are not uniformly distributed on [-{bound:.4g}, {bound:.4g}] "
-           f"(Kolmogorov-Smirnov distance {distance:.4f}, more than {ks_limit(n):.4f})", hint)
+           _("{what}: the values are not uniformly distributed on [-{bound:.4g}, {bound:.4g}] "
+             "(Kolmogorov-Smirnov distance {distance:.4f}, more than {limit:.4f})",
+             what=what, bound=bound, distance=distance, limit=ks_limit(n)), hint)
 
 
 def large_linear_weight(init, name, fan_in, fan_out):
@@ -287,8 +294,8 @@ def linear_parameters(init, name):
 
 def xavier_mistakes(fan_in, fan_out):
     """The bounds a Xavier draw reaches when one of the fans is left out, and what was left out."""
-    return ((math.sqrt(6 / fan_in), "the bound is sqrt(6 / fan_in): fan_out is left out of it"),
-            (math.sqrt(6 / fan_out), "the bound is sqrt(6 / fan_out): fan_in is left out of it"))
+    return ((math.sqrt(6 / fan_in), N_("the bound is sqrt(6 / fan_in): fan_out is left out of it")),
+            (math.sqrt(6 / fan_out), N_("the bound is sqrt(6 / fan_out): fan_in is left out of it")))
 
 
 # init_normal
@@ -296,7 +303,7 @@ def xavier_mistakes(fan_in, fan_out):
 @exercise("init_normal", points=0.75)
 def test_init_normal_weight_distribution(grade):
     weight = grade.student(large_linear_weight, "init_normal", 1000, 1000)
-    what = "the weight of nn.Linear(1000, 1000) after init_normal"
+    what = N_("the weight of nn.Linear(1000, 1000) after init_normal")
     expect_weight_tensor(weight, (1000, 1000), what)
     expect_normal(weight, 0.01, what)
 
@@ -305,8 +312,8 @@ def test_init_normal_weight_distribution(grade):
 def test_init_normal_bias_is_zero(grade):
     got = grade.student(linear_parameters, "init_normal")
     for key in ("0.bias", "3.bias"):
-        expect_close(got[key], torch.zeros(got[key].shape), f"the bias {key!r} after init_normal",
-                     hint="nn.init.zeros_(m.bias)", **EXACTLY)
+        expect_close(got[key], torch.zeros(got[key].shape), _("the bias {key!r} after init_normal", key=key),
+                     hint=N_("nn.init.zeros_(m.bias)"), **EXACTLY)
 
 
 @exercise("init_normal", points=0.25)
@@ -325,11 +332,11 @@ def test_init_normal_leaves_other_modules_alone(grade):
 def test_init_constant_values(grade):
     got = grade.student(linear_parameters, "init_constant")
     for key in LINEAR_WEIGHTS:
-        expect_close(got[key], torch.ones(got[key].shape), f"the weight {key!r} after init_constant",
-                     hint="nn.init.constant_(m.weight, 1)", **EXACTLY)
+        expect_close(got[key], torch.ones(got[key].shape), _("the weight {key!r} after init_constant", key=key),
+                     hint=N_("nn.init.constant_(m.weight, 1)"), **EXACTLY)
     for key in ("0.bias", "3.bias"):
-        expect_close(got[key], torch.zeros(got[key].shape), f"the bias {key!r} after init_constant",
-                     hint="nn.init.zeros_(m.bias)", **EXACTLY)
+        expect_close(got[key], torch.zeros(got[key].shape), _("the bias {key!r} after init_constant", key=key),
+                     hint=N_("nn.init.zeros_(m.bias)"), **EXACTLY)
 
 
 @exercise("init_constant", points=0.25)
@@ -348,7 +355,7 @@ def test_init_constant_leaves_other_modules_alone(grade):
 def test_xavier_weight_distribution(grade):
     # fan_in 600 and fan_out 1400 differ, so a bound from only one of them is caught.
     weight = grade.student(large_linear_weight, "xavier", 600, 1400)
-    what = "the weight of nn.Linear(600, 1400) after xavier"
+    what = N_("the weight of nn.Linear(600, 1400) after xavier")
     expect_weight_tensor(weight, (1400, 600), what)
     expect_uniform(weight, math.sqrt(6 / (600 + 1400)), what, xavier_mistakes(600, 1400))
 
@@ -369,8 +376,8 @@ def test_xavier_leaves_bias_and_other_modules_alone(grade):
 def test_init_42_values(grade):
     got = grade.student(linear_parameters, "init_42")
     for key in LINEAR_WEIGHTS:
-        expect_close(got[key], torch.full(got[key].shape, 42.0), f"the weight {key!r} after init_42",
-                     hint="nn.init.constant_(m.weight, 42)", **EXACTLY)
+        expect_close(got[key], torch.full(got[key].shape, 42.0), _("the weight {key!r} after init_42", key=key),
+                     hint=N_("nn.init.constant_(m.weight, 42)"), **EXACTLY)
 
 
 @exercise("init_42", points=0.25)
@@ -395,7 +402,7 @@ def mixed_first_weight(init):
 @exercise("init_mixed", points=0.5)
 def test_init_mixed_first_layer_is_xavier(grade):
     weight = grade.student(mixed_first_weight)
-    what = "net[0].weight (nn.Linear(300, 500)) after init_mixed"
+    what = N_("net[0].weight (nn.Linear(300, 500)) after init_mixed")
     expect_weight_tensor(weight, (500, 300), what)
     expect_uniform(weight, math.sqrt(6 / (300 + 500)), what, xavier_mistakes(300, 500))
 
@@ -404,8 +411,8 @@ def test_init_mixed_first_layer_is_xavier(grade):
 def test_init_mixed_third_layer_is_42_and_the_rest_unchanged(grade):
     got, want = grade.both(state_left_alone, "init_mixed")
     changed = [key for key in want if key != "2.weight" and not close(got.get(key), want[key])]
-    expect_close(got, want, "init_mixed: net[2].weight (42) and everything else (unchanged)",
-                 hint=f"{changed} changed too: init_42 reached more layers than net[2]" if changed else None)
+    expect_close(got, want, N_("init_mixed: net[2].weight (42) and everything else (unchanged)"),
+                 hint=_("{changed} changed too: init_42 reached more layers than net[2]", changed=changed) if changed else None)
     expect_in_place(grade, "init_mixed", "cpu", dtypes=False)
 
 
@@ -423,23 +430,25 @@ def my_init_cdf(x):
 @exercise("my_init", points=0.75)
 def test_my_init_weight_distribution(grade):
     weight = grade.student(my_init_weight)
-    what = "the weight of nn.Linear(1000, 1000) after my_init"
+    what = N_("the weight of nn.Linear(1000, 1000) after my_init")
     expect_weight_tensor(weight, (1000, 1000), what)
     w = weight.detach().double().flatten()
     n = w.numel()
     zeros = (w == 0).double().mean().item()
     # Hoeffding: a correct draw's zero fraction leaves 1/2 by more than this with probability <= ALPHA.
     expect(abs(zeros - 0.5) <= math.sqrt(math.log(2 / ALPHA) / (2 * n)),
-           f"{what}: {zeros:.1%} of the entries are 0, expected about half (those with |w| < 5)")
+           _("{what}: {zeros:.1%} of the entries are 0, expected about half (those with |w| < 5)", what=what, zeros=zeros))
     kept = w[w != 0]
     smallest, largest = kept.abs().min().item(), kept.abs().max().item()
     expect(5 <= smallest and largest <= 10 * (1 + 1e-6),
-           f"{what}: the nonzero entries' absolute values span [{smallest:.4g}, {largest:.4g}], expected [5, 10]",
-           hint="the small entries were kept: it is those with |w| < 5 that become 0" if largest <= 5 else None)
+           _("{what}: the nonzero entries' absolute values span [{smallest:.4g}, {largest:.4g}], "
+             "expected [5, 10]", what=what, smallest=smallest, largest=largest),
+           hint=N_("the small entries were kept: it is those with |w| < 5 that become 0") if largest <= 5 else None)
     distance = ks_distance(kept, my_init_cdf)
     expect(distance <= ks_limit(kept.numel()),
-           f"{what}: the nonzero entries are not uniform on [-10, -5] and [5, 10] (Kolmogorov-Smirnov "
-           f"distance {distance:.4f}, more than {ks_limit(kept.numel()):.4f})")
+           _("{what}: the nonzero entries are not uniform on [-10, -5] and [5, 10] (Kolmogorov-Smirnov "
+             "distance {distance:.4f}, more than {limit:.4f})", what=what, distance=distance,
+             limit=ks_limit(kept.numel())))
 
 
 @exercise("my_init", points=0.25)
@@ -464,21 +473,21 @@ def large_conv_parameters(init):
 @exercise("conv_init", points=0.5)
 def test_conv_init_weight_distribution(grade):
     got = grade.student(large_conv_parameters)
-    what = "the weight of nn.Conv2d(64, 96, 5) after conv_init"
+    what = N_("the weight of nn.Conv2d(64, 96, 5) after conv_init")
     expect_weight_tensor(got["weight"], (96, 64, 5, 5), what)
     # fan_in = 64 * 5 * 5 and fan_out = 96 * 5 * 5: the kernel's size counts in both.
     expect_uniform(got["weight"], math.sqrt(6 / (64 * 25 + 96 * 25)), what, (
         *xavier_mistakes(64 * 25, 96 * 25),
-        (math.sqrt(6 / (64 + 96)), "the bound leaves the kernel out: a convolution's fan_in is in_channels times "
-                                   "the kernel's height and width, and fan_out likewise")))
+        (math.sqrt(6 / (64 + 96)), N_("the bound leaves the kernel out: a convolution's fan_in is in_channels times "
+                                   "the kernel's height and width, and fan_out likewise"))))
 
 
 @exercise("conv_init", points=0.25)
 def test_conv_init_bias(grade):
     got = grade.student(large_conv_parameters)
-    expect(isinstance(got["bias"], torch.Tensor), "nn.Conv2d(64, 96, 5) has no bias after conv_init")
-    expect_close(got["bias"], torch.full((96,), 0.1), "the bias of nn.Conv2d(64, 96, 5) after conv_init",
-                 hint="nn.init.constant_(m.bias, 0.1)", **EXACTLY)
+    expect(isinstance(got["bias"], torch.Tensor), N_("nn.Conv2d(64, 96, 5) has no bias after conv_init"))
+    expect_close(got["bias"], torch.full((96,), 0.1), N_("the bias of nn.Conv2d(64, 96, 5) after conv_init"),
+                 hint=N_("nn.init.constant_(m.bias, 0.1)"), **EXACTLY)
 
 
 @exercise("conv_init", points=0.25)
@@ -509,7 +518,7 @@ def test_init_from_numpy_values(grade):
             got = {key: value.to(want[key].dtype) if isinstance(value, torch.Tensor) and key in want else value
                    for key, value in got.items()}
         call = "init_from_numpy(net" + "".join(f", {k}={v}" for k, v in arguments) + ")"
-        expect_close(got, want, f"the Linear weights after {call}", hint=reseeded_hint(got))
+        expect_close(got, want, _("the Linear weights after {call}", call=call), hint=reseeded_hint(got))
 
 
 def reseeded_hint(got):
@@ -519,7 +528,7 @@ def reseeded_hint(got):
     if len(weights) > 1:
         size = min(weights[0].numel(), weights[1].numel())
         if torch.equal(weights[0][:size], weights[1][:size]):
-            return "every layer starts with the same draws: one generator must serve all the layers in turn"
+            return N_("every layer starts with the same draws: one generator must serve all the layers in turn")
     return None
 
 
@@ -552,4 +561,4 @@ def init_42_other_net(init):
 def test_init_42_values_on_another_net(grade):
     got = grade.student(init_42_other_net)
     for key, weight in got.items():
-        expect_close(weight, torch.full(weight.shape, 42.0), f"the weight {key!r} after init_42", **EXACTLY)
+        expect_close(weight, torch.full(weight.shape, 42.0), _("the weight {key!r} after init_42", key=key), **EXACTLY)

@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import expect, expect_equal, expect_input_unchanged, expect_same_as_reference
 from grader.probing import fill_parameters, gradients, inputs, parameter_facts
 
@@ -33,15 +34,15 @@ def float64_output(layers, name):
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*LAYERS[name][1], seed=4),
                            f"{name}'s forward",
-                           hint="an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
-                                "tensor; compute a new tensor instead")
+                           hint=N_("an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
+                                "tensor; compute a new tensor instead"))
 
 
 def expect_follows_float64(grade, name):
     got = grade.student(float64_output, name)
-    expect(got == "torch.float64", f"a float64 {name} on a float64 input gave a {got} output",
-           hint="a tensor made inside forward without dtype= (and device=) is float32 on the CPU: "
-                "make it like the input (torch.zeros_like, new_zeros, dtype=X.dtype, device=X.device)")
+    expect(got == "torch.float64", _("a float64 {name} on a float64 input gave a {got} output", name=name, got=got),
+           hint=N_("a tensor made inside forward without dtype= (and device=) is float32 on the CPU: "
+                "make it like the input (torch.zeros_like, new_zeros, dtype=X.dtype, device=X.device)"))
 
 
 # CenteredLayer
@@ -66,13 +67,13 @@ def centered_in_a_network(layers, device):
 
 @exercise("CenteredLayer", points=0.5)
 def test_centered_layer_has_no_parameters(grade):
-    expect_equal(grade.student(centered_parameters), {}, "CenteredLayer's parameters",
-                 hint="CenteredLayer computes X - X.mean() and holds nothing to learn")
+    expect_equal(grade.student(centered_parameters), {}, N_("CenteredLayer's parameters"),
+                 hint=N_("CenteredLayer computes X - X.mean() and holds nothing to learn"))
 
 
 @exercise("CenteredLayer", points=0.75)
 def test_centered_layer_output(grade, device):
-    expect_same_as_reference(grade, centered_output, device, what="CenteredLayer()(X)", hint=centring_diagnosis)
+    expect_same_as_reference(grade, centered_output, device, what=N_("CenteredLayer()(X)"), hint=centring_diagnosis)
 
 
 def centring_diagnosis(got, want):
@@ -80,16 +81,17 @@ def centring_diagnosis(got, want):
     output = got.get("2d") if isinstance(got, dict) else None
     if not isinstance(output, torch.Tensor) or output.dim() != 2 or not output.is_floating_point():
         return None
-    for dim, which in ((1, "row"), (0, "column")):
+    for dim, hint in ((1, N_("each row of your output has mean 0: subtract the mean of all entries instead")),
+                      (0, N_("each column of your output has mean 0: subtract the mean of all entries instead"))):
         if torch.allclose(output.mean(dim=dim), torch.zeros((), dtype=output.dtype, device=output.device), atol=1e-5):
-            return f"each {which} of your output has mean 0: subtract the mean of all entries instead"
+            return hint
     return None
 
 
 @exercise("CenteredLayer", points=0.25)
 def test_centered_layer_in_a_network(grade, device):
     expect_same_as_reference(grade, centered_in_a_network, device,
-                             what="nn.Sequential(nn.Linear(8, 16), CenteredLayer())")
+                             what=N_("nn.Sequential(nn.Linear(8, 16), CenteredLayer())"))
 
 
 @exercise("CenteredLayer", points=0.25)
@@ -124,20 +126,20 @@ def my_linear_gradients(layers, device):
 @exercise("MyLinear", points=0.75)
 def test_my_linear_parameters(grade):
     got, want = grade.both(my_linear_parameters)
-    expect_equal(got, want, "MyLinear(5, 3)'s parameters")
+    expect_equal(got, want, N_("MyLinear(5, 3)'s parameters"))
 
 
 @exercise("MyLinear", points=0.5)
 def test_my_linear_output(grade, device):
-    expect_same_as_reference(grade, my_linear_output, device, what="MyLinear(5, 3)(X)")
+    expect_same_as_reference(grade, my_linear_output, device, what=N_("MyLinear(5, 3)(X)"))
 
 
 @exercise("MyLinear", points=0.75)
 def test_my_linear_gradients_reach_parameters(grade, device):
-    expect_same_as_reference(grade, my_linear_gradients, device, what="the gradients of MyLinear's parameters",
+    expect_same_as_reference(grade, my_linear_gradients, device, what=N_("the gradients of MyLinear's parameters"),
                              hint=lambda got, want: None if any(g is not None for g in got.values()) else (
-                                 "no gradient reached the parameters: .data (or .detach()) in forward cuts them "
-                                 "off from autograd; use self.weight and self.bias themselves"))
+                                 N_("no gradient reached the parameters: .data (or .detach()) in forward cuts them "
+                                 "off from autograd; use self.weight and self.bias themselves")))
 
 
 @exercise("MyLinear", points=0.25)
@@ -166,12 +168,12 @@ def reduction_forward(layers, device):
 @exercise("TensorReduction", points=0.75)
 def test_tensor_reduction_parameters(grade):
     got, want = grade.both(reduction_parameters)
-    expect_equal(got, want, "TensorReduction(4, 3)'s parameters")
+    expect_equal(got, want, N_("TensorReduction(4, 3)'s parameters"))
 
 
 @exercise("TensorReduction", points=1.25)
 def test_tensor_reduction_output_and_gradients(grade, device):
-    expect_same_as_reference(grade, reduction_forward, device, what="TensorReduction(4, 3)")
+    expect_same_as_reference(grade, reduction_forward, device, what=N_("TensorReduction(4, 3)"))
 
 
 @exercise("TensorReduction", points=0.25)
@@ -202,9 +204,9 @@ def reduction_forward_other_shape(layers, device):
 
 @exercise("MyLinear", points=0.5, hidden=True)
 def test_my_linear_output_on_other_sizes(grade, device):
-    expect_same_as_reference(grade, my_linear_output_other_shape, device, what="MyLinear(7, 2)(X)")
+    expect_same_as_reference(grade, my_linear_output_other_shape, device, what=N_("MyLinear(7, 2)(X)"))
 
 
 @exercise("TensorReduction", points=0.5, hidden=True)
 def test_tensor_reduction_on_other_sizes(grade, device):
-    expect_same_as_reference(grade, reduction_forward_other_shape, device, what="TensorReduction(3, 5)")
+    expect_same_as_reference(grade, reduction_forward_other_shape, device, what=N_("TensorReduction(3, 5)"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pytest
 import torch
 
+from grader.i18n import N_, _
 from grader.checks import close, expect, expect_close
 from grader.probing import inputs
 
@@ -167,8 +168,8 @@ def resumes_from_state_lists(optimizers, name):
 
 # Judging
 
-EPS_HINT = ("with large gradients your steps match, with gradients the size of eps they do not: "
-            "eps goes outside the square root, sqrt(s) + eps, as in torch.optim")
+EPS_HINT = (N_("with large gradients your steps match, with gradients the size of eps they do not: "
+            "eps goes outside the square root, sqrt(s) + eps, as in torch.optim"))
 
 
 def eps_diagnosis(grade, probe, device, twin, *args):
@@ -193,13 +194,14 @@ def eps_diagnosis(grade, probe, device, twin, *args):
 
 def expect_path(grade, what, device, got, want, twin, hint):
     """The submission's path against torch.optim's (reference side), the reference's, and on CUDA the CPU's."""
-    hint = hint and f"{hint} (in the message, a tensor's first index is the step, from 0)"
+    hint = hint and _("{hint} (in the message, a tensor's first index is the step, from 0)", hint=hint)
     expect_close(got, grade.reference(torch_optim_path, device, twin),
-                 f"{STEPS} steps of {what}, against {TWIN[twin]}: the parameter", hint)
-    expect_close(got, want, f"{STEPS} steps of {what}, against the reference: the parameter", hint)
+                 _("{STEPS} steps of {what}, against {twin}: the parameter", STEPS=STEPS, what=what, twin=TWIN[twin]), hint)
+    expect_close(got, want, _("{STEPS} steps of {what}, against the reference: the parameter", STEPS=STEPS, what=what), hint)
     if device != "cpu":
         expect_close(got, grade.reference(torch_optim_path, "cpu", twin),
-                     f"{STEPS} steps of {what} on {device}, against {TWIN[twin]} on the CPU: the parameter", hint,
+                     _("{STEPS} steps of {what} on {device}, against {twin} on the CPU: the parameter",
+                       STEPS=STEPS, what=what, device=device, twin=TWIN[twin]), hint,
                      rtol=1e-5, atol=1e-7, check_device=False)
 
 
@@ -212,9 +214,10 @@ def moved(got, start) -> bool:
 def expect_matches_torch_optim(grade, name, device):
     got, want = grade.both(hand_path, device, name)
     for index, changed in enumerate(got["state_changed"]):
-        expect(changed, f"after {STEPS} steps of {name}, its state list number {index + 1} still holds only zeros",
-               hint="`s = ...` makes a new tensor and leaves the one in the list as it was: change the list's "
-                    "tensor in place, or store the new one in the list")
+        expect(changed, _("after {STEPS} steps of {name}, its state list number {number} still holds only zeros",
+                          STEPS=STEPS, name=name, number=index + 1),
+               hint=N_("`s = ...` makes a new tensor and leaves the one in the list as it was: change the list's "
+                    "tensor in place, or store the new one in the list"))
     diagnose = eps_diagnosis(grade, hand_path, device, name, name)
     hint = None if close(got["path"], grade.reference(torch_optim_path, device, name)) else diagnose()
     expect_path(grade, name, device, got["path"], want["path"], name, hint)
@@ -222,37 +225,40 @@ def expect_matches_torch_optim(grade, name, device):
 
 def expect_skips_missing_gradients(grade, name):
     got, want = grade.both(skips_missing_gradients, name)
-    recorded = "the update was recorded by autograd: update the parameters in place with autograd off"
+    recorded = N_("the update was recorded by autograd: update the parameters in place with autograd off")
     for index, (fact, expected) in enumerate(zip(got["leaves"], want["leaves"])):
         expect(fact["has_no_grad_fn"] == expected["has_no_grad_fn"],
-               f"after {name}, parameter {index} has a grad_fn (it was computed from other tensors)", recorded)
-        expect(fact["is_leaf"] == expected["is_leaf"], f"after {name}, parameter {index} is no longer a leaf tensor",
+               _("after {name}, parameter {index} has a grad_fn (it was computed from other tensors)", name=name, index=index), recorded)
+        expect(fact["is_leaf"] == expected["is_leaf"], _("after {name}, parameter {index} is no "
+                                                         "longer a leaf tensor", name=name, index=index),
                recorded)
         expect(fact["requires_grad"] == expected["requires_grad"],
-               f"after {name}, parameter {index} no longer requires grad")
-    expect_close(got["unused"], want["unused"], f"a parameter whose .grad is None, after {name}",
-                 hint="skip parameters whose .grad is None: `if p.grad is None: continue`", rtol=0, atol=0)
+               _("after {name}, parameter {index} no longer requires grad", name=name, index=index))
+    expect_close(got["unused"], want["unused"], _("a parameter whose .grad is None, after {name}", name=name),
+                 hint=N_("skip parameters whose .grad is None: `if p.grad is None: continue`"), rtol=0, atol=0)
     for index, state in enumerate(got["unused_states"]):
-        expect_close(state, want["unused_states"][index], f"the state of a parameter whose .grad is None, after {name}",
-                     hint="skip parameters whose .grad is None entirely, their state included", rtol=0, atol=0)
-    expect(moved(got["used"], got["start"]), f"{name} did not move the parameters that have a gradient "
-           "(or made them inf/nan)", hint="update every parameter whose .grad is not None, in place")
+        expect_close(state, want["unused_states"][index], _("the state of a parameter whose "
+                                                            ".grad is None, after {name}", name=name),
+                     hint=N_("skip parameters whose .grad is None entirely, their state included"), rtol=0, atol=0)
+    expect(moved(got["used"], got["start"]), _("{name} did not move the parameters that have a "
+                                               "gradient (or made them inf/nan)", name=name), hint=N_("update every parameter whose .grad is not None, in place"))
     expect_close(got["used"], got["used_alone"],
-                 f"3 steps of {name} with an extra parameter that has no .grad, against the same without it: "
-                 "the parameter",
-                 hint="a parameter without a gradient must change nothing: keep params and states paired by "
-                      "position (zip(params, states))")
+                 _("3 steps of {name} with an extra parameter that has no .grad, against the "
+                   "same without it: the parameter", name=name),
+                 hint=N_("a parameter without a gradient must change nothing: keep params and states paired by "
+                      "position (zip(params, states))"))
 
 
 def expect_resumes(grade, name):
     got = grade.student(resumes_from_state_lists, name)
-    expect(moved(got["whole"], got["start"]), f"{name} did not move the parameters (or made them inf/nan)",
-           hint="update every parameter whose .grad is not None, in place")
+    expect(moved(got["whole"], got["start"]), _("{name} did not move the parameters (or made "
+                                                "them inf/nan)", name=name),
+           hint=N_("update every parameter whose .grad is not None, in place"))
     expect_close(got["resumed"], got["whole"],
-                 f"6 steps of {name}, then 6 more from copies of the parameters and of the state lists, "
-                 "against 12 steps in one go: the parameter",
-                 hint="keep all the state in the lists you are given (update their tensors in place or replace "
-                      "their entries), not in globals or attributes, so a copy of them continues the run",
+                 _("6 steps of {name}, then 6 more from copies of the parameters and of the "
+                   "state lists, against 12 steps in one go: the parameter", name=name),
+                 hint=N_("keep all the state in the lists you are given (update their tensors in place or replace "
+                      "their entries), not in globals or attributes, so a copy of them continues the run"),
                  rtol=0, atol=0)
 
 
@@ -456,12 +462,12 @@ def test_my_adam_matches_torch_optim(grade, device):
 @exercise("MyAdam", points=0.75)
 def test_my_adam_resumes_from_its_state_dict(grade):
     got = grade.student(my_adam_resume)
-    expect(moved(got["whole"], got["start"]), "MyAdam did not move the parameters (or made them inf/nan)")
+    expect(moved(got["whole"], got["start"]), N_("MyAdam did not move the parameters (or made them inf/nan)"))
     expect_close(got["resumed"], got["whole"],
-                 "6 steps of MyAdam, state_dict(), a new MyAdam over copies of the parameters, "
-                 "load_state_dict() and 6 more steps, against 12 steps in one go: the parameter",
-                 hint="keep every parameter's step and moments in self.state[p] (not in an attribute of your "
-                      "own): state_dict() saves only self.state and self.param_groups",
+                 N_("6 steps of MyAdam, state_dict(), a new MyAdam over copies of the parameters, "
+                 "load_state_dict() and 6 more steps, against 12 steps in one go: the parameter"),
+                 hint=N_("keep every parameter's step and moments in self.state[p] (not in an attribute of your "
+                      "own): state_dict() saves only self.state and self.param_groups"),
                  rtol=0, atol=0)
 
 
@@ -469,42 +475,42 @@ def test_my_adam_resumes_from_its_state_dict(grade):
 def test_my_adam_uses_each_groups_lr(grade):
     got = grade.student(my_adam_groups)
     expect(moved({"W": got["W"], "b": got["b"]}, got["start"]),
-           "MyAdam did not move the parameters (or made them inf/nan)")
+           N_("MyAdam did not move the parameters (or made them inf/nan)"))
     expect(not torch.allclose(got["W_alone"], got["W_slow"]),
-           "MyAdam([W], lr=0.1) and MyAdam([W], lr=0.01) move W the same way: lr is ignored",
-           hint="use group['lr'] of the group each parameter is in")
-    expect_close(got["W"], got["W_alone"], "W in a param group with lr=0.1, against MyAdam([W], lr=0.1)",
-                 hint="loop over self.param_groups and use each group's own group['lr'], not self.defaults['lr']")
-    expect_close(got["b"], got["b_alone"], "b in a param group without its own lr, against MyAdam([b], lr=0.01)",
-                 hint="loop over self.param_groups and use each group's own settings")
+           N_("MyAdam([W], lr=0.1) and MyAdam([W], lr=0.01) move W the same way: lr is ignored"),
+           hint=N_("use group['lr'] of the group each parameter is in"))
+    expect_close(got["W"], got["W_alone"], N_("W in a param group with lr=0.1, against MyAdam([W], lr=0.1)"),
+                 hint=N_("loop over self.param_groups and use each group's own group['lr'], not self.defaults['lr']"))
+    expect_close(got["b"], got["b_alone"], N_("b in a param group without its own lr, against MyAdam([b], lr=0.01)"),
+                 hint=N_("loop over self.param_groups and use each group's own settings"))
 
 
 @exercise("MyAdam", points=0.25)
 def test_my_adam_supports_a_closure(grade):
     got = grade.student(my_adam_closure)
-    expect(len(got["computed"]) == 5, f"5 calls of step(closure) called the closure {len(got['computed'])} times",
-           hint="in step(), call closure() once (under torch.enable_grad()) before updating")
-    expect_close(got["returned"], got["computed"], "what step(closure) returned, against the closure's loss",
-                 hint="return the loss that closure() returned")
-    expect(moved(got["params"], got["start"]), "MyAdam.step(closure) did not move the parameters",
-           hint="call closure() first: it computes the gradients that the update uses")
-    expect_close(got["params"], got["plain"], "5 steps of step(closure), against 5 of backward() then step(): "
-                 "the parameter",
-                 hint="call closure() before the update, once per step")
+    expect(len(got["computed"]) == 5, _("5 calls of step(closure) called the closure {count} times", count=len(got['computed'])),
+           hint=N_("in step(), call closure() once (under torch.enable_grad()) before updating"))
+    expect_close(got["returned"], got["computed"], N_("what step(closure) returned, against the closure's loss"),
+                 hint=N_("return the loss that closure() returned"))
+    expect(moved(got["params"], got["start"]), N_("MyAdam.step(closure) did not move the parameters"),
+           hint=N_("call closure() first: it computes the gradients that the update uses"))
+    expect_close(got["params"], got["plain"], N_("5 steps of step(closure), against 5 of backward() then step(): "
+                 "the parameter"),
+                 hint=N_("call closure() before the update, once per step"))
 
 
 @exercise("MyAdam", points=0.25)
 def test_my_adam_is_an_optimizer_and_skips_parameters_without_gradient(grade):
     got, want = grade.both(my_adam_basics)
-    expect(got["is_optimizer"] is True, "MyAdam is not a torch.optim.Optimizer",
-           hint="class MyAdam(torch.optim.Optimizer) and call super().__init__(params, defaults)")
-    expect_close(got["defaults"], want["defaults"], "MyAdam(params, lr=0.02, betas=(0.8, 0.99), eps=1e-7).defaults",
-                 hint="pass dict(lr=lr, betas=betas, eps=eps) to super().__init__")
-    expect_close(got["default_defaults"], want["default_defaults"], "MyAdam(params).defaults",
-                 hint="the defaults are lr=1e-3, betas=(0.9, 0.999), eps=1e-8")
-    expect_close(got["unused"], want["unused"], "a parameter whose .grad is None, after 3 steps of MyAdam",
-                 hint="skip parameters whose .grad is None: `if p.grad is None: continue`", rtol=0, atol=0)
-    expect(moved(got["used"], got["start"]), "MyAdam did not move the parameters that have a gradient")
+    expect(got["is_optimizer"] is True, N_("MyAdam is not a torch.optim.Optimizer"),
+           hint=N_("class MyAdam(torch.optim.Optimizer) and call super().__init__(params, defaults)"))
+    expect_close(got["defaults"], want["defaults"], N_("MyAdam(params, lr=0.02, betas=(0.8, 0.99), eps=1e-7).defaults"),
+                 hint=N_("pass dict(lr=lr, betas=betas, eps=eps) to super().__init__"))
+    expect_close(got["default_defaults"], want["default_defaults"], N_("MyAdam(params).defaults"),
+                 hint=N_("the defaults are lr=1e-3, betas=(0.9, 0.999), eps=1e-8"))
+    expect_close(got["unused"], want["unused"], N_("a parameter whose .grad is None, after 3 steps of MyAdam"),
+                 hint=N_("skip parameters whose .grad is None: `if p.grad is None: continue`"), rtol=0, atol=0)
+    expect(moved(got["used"], got["start"]), N_("MyAdam did not move the parameters that have a gradient"))
 
 
 # Hidden checks
@@ -533,5 +539,5 @@ def torch_optim_path_from(_module, device, name, seed):
 def test_adam_from_other_starting_values(grade, device):
     got = grade.student(hand_path_from, device, "adam", 5)
     expect_close(got, grade.reference(torch_optim_path_from, "cpu", "adam", 5),
-                 f"{STEPS} steps of adam from other starting values, against {TWIN['adam']}: the parameter",
+                 _("{STEPS} steps of adam from other starting values, against {adam}: the parameter", STEPS=STEPS, adam=TWIN['adam']),
                  check_device=False, **({} if device == "cpu" else {"rtol": 1e-5, "atol": 1e-7}))

@@ -10,6 +10,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import expect, expect_close, expect_equal
 from grader.probing import fill_parameters, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
 
@@ -77,20 +78,21 @@ def param_shapes_of(parameters):
 @exercise("param_shapes", points=0.5)
 def test_param_shapes_names_and_shapes(grade):
     got, want = grade.both(param_shapes_of)
-    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+    for net, got_pairs, want_pairs in zip(("rgnet()", N_("a module with its own parameter"), "MLP"), got, want):
         extra = set(dict(got_pairs)) - set(dict(want_pairs))
         buffers = any("running_" in name or "num_batches" in name for name in extra)
-        expect_equal(dict(got_pairs), dict(want_pairs), f"param_shapes({net}) as a name -> shape table",
-                     hint="buffers such as BatchNorm's running_mean are not parameters" if buffers else None)
+        expect_equal(dict(got_pairs), dict(want_pairs), _("param_shapes({net}) as a name -> "
+                                                          "shape table", net=net),
+                     hint=N_("buffers such as BatchNorm's running_mean are not parameters") if buffers else None)
 
 
 @exercise("param_shapes", points=0.5)
 def test_param_shapes_order(grade):
     got, want = grade.both(param_shapes_of)
-    for net, got_pairs, want_pairs in zip(("rgnet()", "a module with its own parameter", "MLP"), got, want):
+    for net, got_pairs, want_pairs in zip(("rgnet()", N_("a module with its own parameter"), "MLP"), got, want):
         expect_equal([name for name, _ in got_pairs], [name for name, _ in want_pairs],
-                     f"the names param_shapes({net}) lists, in order",
-                     hint="the names come sorted; the order asked for is the network's own"
+                     _("the names param_shapes({net}) lists, in order", net=net),
+                     hint=N_("the names come sorted; the order asked for is the network's own")
                      if got_pairs != want_pairs and got_pairs == sorted(got_pairs) else None)
 
 
@@ -126,40 +128,40 @@ def rgnet_output(parameters):
 @exercise("block1", points=0.25)
 def test_block1_layers(grade):
     got, want = grade.both(block1_structure)
-    expect_equal(got, want, "block1()")
+    expect_equal(got, want, N_("block1()"))
 
 
 @exercise("block1", points=0.25)
 def test_block1_output(grade):
     got, want = grade.both(block1_output)
-    expect_close(got, want, "block1()(X)")
+    expect_close(got, want, N_("block1()(X)"))
 
 
 @exercise("block2", points=0.5)
 def test_block2_names(grade):
     got, want = grade.both(block2_structure)
     numbered = [name for name, _ in got["children"]] == ["0", "1", "2", "3"]
-    expect_equal(got, want, "block2()'s children (name, layers)",
-                 hint="the blocks got nn.Sequential's own names '0' ... '3'; each needs the name it is given "
-                      "when added" if numbered else None)
+    expect_equal(got, want, N_("block2()'s children (name, layers)"),
+                 hint=N_("the blocks got nn.Sequential's own names '0' ... '3'; each needs the name it is given "
+                      "when added") if numbered else None)
 
 
 @exercise("block2", points=0.25)
 def test_block2_output(grade):
     got, want = grade.both(block2_output)
-    expect_close(got, want, "block2()(X)")
+    expect_close(got, want, N_("block2()(X)"))
 
 
 @exercise("rgnet", points=0.25)
 def test_rgnet_parameters(grade):
     got, want = grade.both(rgnet_structure)
-    expect_equal(got, want, "rgnet()")
+    expect_equal(got, want, N_("rgnet()"))
 
 
 @exercise("rgnet", points=0.125)
 def test_rgnet_output(grade):
     got, want = grade.both(rgnet_output)
-    expect_close(got, want, "rgnet()(X)")
+    expect_close(got, want, N_("rgnet()(X)"))
 
 
 # get_parameter
@@ -217,26 +219,27 @@ def test_get_parameter_returns_the_parameter_itself(grade):
     wrong = [(path, fact) for (_, path), fact in zip(GOOD_PATHS, facts) if fact["same"] is not True]
     views = [path for path, fact in wrong if fact["shares_memory"]]
     copies = [path for path, fact in wrong if not fact["shares_memory"]]
-    hint = "return the nn.Parameter object itself, so that changing it changes the network"
-    expect(not views, f"get_parameter(net, path) is not the network's own parameter for {views}: it is another "
-           "tensor that shares the parameter's memory (it has no .grad of its own, and an optimizer given it "
-           "trains nothing)", hint)
-    expect(not copies, f"get_parameter(net, path) is not the network's own parameter for {copies}: it is a copy, "
-           "so changing it leaves the network as it was", hint)
+    hint = N_("return the nn.Parameter object itself, so that changing it changes the network")
+    expect(not views, _("get_parameter(net, path) is not the network's own parameter for "
+                        "{views}: it is another tensor that shares the parameter's memory (it "
+                        "has no .grad of its own, and an optimizer given it trains nothing)", views=views), hint)
+    expect(not copies, _("get_parameter(net, path) is not the network's own parameter for "
+                         "{copies}: it is a copy, so changing it leaves the network as it was", copies=copies), hint)
 
 
 @exercise("get_parameter", points=0.5)
 def test_get_parameter_missing_path_raises_key_error(grade):
-    for (_, path), result in zip(BAD_PATHS, grade.student(get_parameter_missing)):
-        expect(result["raised"] is not None, f"get_parameter(net, {path!r}) returned instead of raising KeyError",
-               hint="a path that names no parameter must raise KeyError")
+    for (_name, path), result in zip(BAD_PATHS, grade.student(get_parameter_missing)):
+        expect(result["raised"] is not None, _("get_parameter(net, {path!r}) returned instead of "
+                                               "raising KeyError", path=path),
+               hint=N_("a path that names no parameter must raise KeyError"))
         expect(result["raised"] == "KeyError",
-               f"get_parameter(net, {path!r}) raised {result['raised']} ({result['message']}) instead of KeyError",
-               hint="nn.Module.get_parameter raises AttributeError: turn it into a KeyError"
+               _("get_parameter(net, {path!r}) raised {raised} ({message}) instead of KeyError", path=path, raised=result['raised'], message=result['message']),
+               hint=N_("nn.Module.get_parameter raises AttributeError: turn it into a KeyError")
                if result["raised"] == "AttributeError" else None)
         expect(path in result["message"],
-               f"the KeyError's message {result['message']!r} does not name the path {path!r}",
-               hint="put the path in the message, e.g. raise KeyError(f'no parameter named {path!r}')")
+               _("the KeyError's message {message!r} does not name the path {path!r}", message=result['message'], path=path),
+               hint=N_("put the path in the message, e.g. raise KeyError(f'no parameter named {path!r}')"))
 
 
 # count_parameters
@@ -268,17 +271,17 @@ def test_count_parameters(grade):
     got, want = grade.both(count_plain)
     buffers = isinstance(got, list) and len(got) == 3 and got[0] == want[0] and got[2] == want[2] and (
         isinstance(got[1], int) and got[1] > want[1])
-    expect_equal(got, want, "count_parameters of rgnet(), a module with a BatchNorm, and an MLP",
-                 hint="only the module with a BatchNorm is over: its buffers (running_mean...) are not parameters"
+    expect_equal(got, want, N_("count_parameters of rgnet(), a module with a BatchNorm, and an MLP"),
+                 hint=N_("only the module with a BatchNorm is over: its buffers (running_mean...) are not parameters")
                  if buffers else None)
 
 
 @exercise("count_parameters", points=0.5)
 def test_count_parameters_counts_shared_once(grade):
     got, want = grade.both(count_shared)
-    expect_equal(got, want, "count_parameters of a network using one Linear twice, and of one where two Linears "
-                            "hold the same weight",
-                 hint="a shared parameter is one tensor: count it once" if isinstance(got, list) and len(got) == 2
+    expect_equal(got, want, N_("count_parameters of a network using one Linear twice, and of one where two Linears "
+                            "hold the same weight"),
+                 hint=N_("a shared parameter is one tensor: count it once") if isinstance(got, list) and len(got) == 2
                  and all(isinstance(g, int) and g > w for g, w in zip(got, want) if g != w) else None)
 
 
@@ -286,8 +289,8 @@ def test_count_parameters_counts_shared_once(grade):
 def test_count_parameters_trainable_only(grade):
     got, want = grade.both(count_trainable)
     ignored = isinstance(got, dict) and got.get("trainable_only=True") == got.get("trainable_only=False")
-    expect_equal(got, want, "count_parameters of a partly frozen rgnet()",
-                 hint="trainable_only=True counts the same as trainable_only=False: the flag is ignored"
+    expect_equal(got, want, N_("count_parameters of a partly frozen rgnet()"),
+                 hint=N_("trainable_only=True counts the same as trainable_only=False: the flag is ignored")
                  if ignored else None)
 
 
@@ -314,15 +317,15 @@ def test_linear_layers_at_every_depth(grade):
     got, want = grade.both(linear_layers_nested)
     top_level_only = isinstance(got, list) and all(
         isinstance(names, list) and all("." not in str(name) for name in names) for names in got)
-    expect_equal(got, want, "the names of the Linear layers linear_layers finds in three nested networks",
-                 hint="only top-level layers were found: the search must reach every depth" if top_level_only else None)
+    expect_equal(got, want, N_("the names of the Linear layers linear_layers finds in three nested networks"),
+                 hint=N_("only top-level layers were found: the search must reach every depth") if top_level_only else None)
 
 
 @exercise("linear_layers", points=0.5)
 def test_linear_layers_lists_a_shared_layer_once(grade):
     got, want = grade.both(linear_layers_shared)
-    expect_equal(got, want, "the Linear layers of nn.Sequential(Linear, ReLU, shared, ReLU, shared, ReLU, Linear)",
-                 hint="a layer used twice is one module: list it once"
+    expect_equal(got, want, N_("the Linear layers of nn.Sequential(Linear, ReLU, shared, ReLU, shared, ReLU, Linear)"),
+                 hint=N_("a layer used twice is one module: list it once")
                  if isinstance(got, list) and len(set(map(str, got))) < len(got) else None)
 
 
@@ -341,38 +344,39 @@ def expect_same_flags(grade, what, hint, *args):
     got, want = grade.both(trainable_after_freeze, *args)
     wrong_frozen = [name for name in want if want[name] and got.get(name) is False]
     wrong_trainable = [name for name in want if not want[name] and got.get(name) is True]
-    expect(not wrong_frozen, f"{what} froze {wrong_frozen}, which it should have left trainable", hint)
-    expect(not wrong_trainable, f"{what} left {wrong_trainable} trainable, which it should have frozen", hint)
-    expect_equal(got, want, f"requires_grad of every parameter after {what}")
+    expect(not wrong_frozen, _("{what} froze {wrong_frozen}, which it should have left trainable", what=what, wrong_frozen=wrong_frozen), hint)
+    expect(not wrong_trainable, _("{what} left {wrong_trainable} trainable, which it should have "
+                                  "frozen", what=what, wrong_trainable=wrong_trainable), hint)
+    expect_equal(got, want, _("requires_grad of every parameter after {what}", what=what))
 
 
 @exercise("freeze", points=0.5)
 def test_freeze_list_of_prefixes(grade):
     expect_same_flags(grade, "freeze(rgnet(), ['0.block 2.', '1.weight'])",
-                      "set requires_grad = False on exactly the parameters whose dotted name starts with one of "
-                      "the prefixes, and touch no other", ("0.block 2.", "1.weight"))
+                      N_("set requires_grad = False on exactly the parameters whose dotted name starts with one of "
+                      "the prefixes, and touch no other"), ("0.block 2.", "1.weight"))
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_single_string(grade):
     expect_same_flags(grade, "freeze(rgnet(), '0.block 3')",
-                      "prefixes may be one string: treat it as a one-item list (iterating over a string gives "
-                      "its characters)", "0.block 3")
+                      N_("prefixes may be one string: treat it as a one-item list (iterating over a string gives "
+                      "its characters)"), "0.block 3")
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_matches_prefixes_not_substrings(grade):
     expect_same_flags(grade, "freeze(rgnet(), ['1'])",
-                      "match with name.startswith(prefix): '1' is a prefix of '1.weight' but only a part of "
-                      "'0.block 1.0.weight'", ("1",))
+                      N_("match with name.startswith(prefix): '1' is a prefix of '1.weight' but only a part of "
+                      "'0.block 1.0.weight'"), ("1",))
 
 
 @exercise("freeze", points=0.25)
 def test_freeze_leaves_other_parameters_unchanged(grade):
-    expect_same_flags(grade, "freeze(rgnet(), ['0.block 1.']) on a network whose '0.block 0.0.weight' and "
-                             "'1.bias' were frozen already",
-                      "only ever set requires_grad to False, and only on the matching parameters: the others "
-                      "keep the flag they had", ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))
+    expect_same_flags(grade, N_("freeze(rgnet(), ['0.block 1.']) on a network whose '0.block 0.0.weight' and "
+                             "'1.bias' were frozen already"),
+                      N_("only ever set requires_grad to False, and only on the matching parameters: the others "
+                      "keep the flag they had"), ("0.block 1.",), ("0.block 0.0.weight", "1.bias"))
 
 
 # Hidden checks
@@ -386,4 +390,4 @@ def rgnet_output_other_batch(parameters):
 @exercise("rgnet", points=0.125, hidden=True)
 def test_rgnet_output_on_another_batch(grade):
     got, want = grade.both(rgnet_output_other_batch)
-    expect_close(got, want, "rgnet()(X) on a batch of 7")
+    expect_close(got, want, N_("rgnet()(X) on a batch of 7"))

@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import close, expect, expect_close, expect_equal, expect_same_as_reference
 from grader.probing import fill_buffers, fill_parameters, inputs
 
@@ -98,35 +99,35 @@ def modes_during_training(training):
 def test_train_updates_parameters_like_the_reference(grade):
     got, want = grade.both(trained, "cpu", 3, 12)
     accumulated = not close(got, want) and not all(grade.student(gradients_fresh_at_each_step))
-    expect_close(got, want, "the parameters after train() (3 epochs of 4 batches, SGD with lr=0.1)",
-                 hint="the gradients were not zeroed between steps: each step added up the gradients of all the "
-                      "batches before it" if accumulated else None)
+    expect_close(got, want, N_("the parameters after train() (3 epochs of 4 batches, SGD with lr=0.1)"),
+                 hint=N_("the gradients were not zeroed between steps: each step added up the gradients of all the "
+                      "batches before it") if accumulated else None)
 
 
 @exercise("train", points=0.5)
 def test_train_returns_the_mean_batch_loss_of_each_epoch(grade):
     facts = grade.student(losses_reported)
-    expect(facts["type"] == "list", f"train() returned a {facts['type']}, not a list")
-    expect(len(facts["returned"]) == 3, f"train() for 3 epochs returned {len(facts['returned'])} values")
+    expect(facts["type"] == "list", _("train() returned a {type}, not a list", type=facts['type']))
+    expect(len(facts["returned"]) == 3, _("train() for 3 epochs returned {count} values", count=len(facts['returned'])))
     expect(all(kind == "float" for kind in facts["entry_types"]),
-           f"train() returned entries of types {facts['entry_types']}, not python floats",
-           hint="loss.item() gives a python float" if "Tensor" in facts["entry_types"] else None)
+           _("train() returned entries of types {entry_types}, not python floats", entry_types=facts['entry_types']),
+           hint=N_("loss.item() gives a python float") if "Tensor" in facts["entry_types"] else None)
     batches = facts["batch_losses"]
-    expect(len(batches) == 12, f"the loss function was called {len(batches)} times in 3 epochs of 4 batches, not 12",
-           hint="compute the loss once per batch")
+    expect(len(batches) == 12, _("the loss function was called {count} times in 3 epochs of 4 batches, not 12", count=len(batches)),
+           hint=N_("compute the loss once per batch"))
     means = [sum(batches[i:i + 4]) / 4 for i in range(0, 12, 4)]
     last_batches = [batches[i + 3] for i in range(0, 12, 4)]
-    expect_close(facts["returned"], means, "train()'s epoch losses against the means of its batch losses",
-                 hint="each value is the loss of its epoch's last batch, not the mean over the epoch"
+    expect_close(facts["returned"], means, N_("train()'s epoch losses against the means of its batch losses"),
+                 hint=N_("each value is the loss of its epoch's last batch, not the mean over the epoch")
                  if close(facts["returned"], last_batches, rtol=1e-5, atol=1e-7) else None, rtol=1e-5, atol=1e-7)
 
 
 @exercise("train", points=0.5)
 def test_train_puts_the_net_in_training_mode(grade):
     seen = grade.student(modes_during_training)
-    expect(seen, "train() never ran the net's forward")
-    expect(all(seen), "train() ran the net's forward in eval mode (the net came in eval mode)",
-           hint="call net.train() at the start of train(): evaluation may have left the net in eval mode")
+    expect(seen, N_("train() never ran the net's forward"))
+    expect(all(seen), N_("train() ran the net's forward in eval mode (the net came in eval mode)"),
+           hint=N_("call net.train() at the start of train(): evaluation may have left the net in eval mode"))
 
 
 class WatchedBatch(torch.Tensor):
@@ -156,17 +157,17 @@ def moves_batches(training):
 
 @exercise("train", points=0.5)
 def test_train_moves_batches_to_the_nets_device(grade, device):
-    hint = ("move each batch to the net's device: X, y = X.to(device), y.to(device) with "
-            "device = next(net.parameters()).device")
+    hint = (N_("move each batch to the net's device: X, y = X.to(device), y.to(device) with "
+            "device = next(net.parameters()).device"))
     if device == "cpu":
         # Moving a batch to the CPU changes nothing that can be seen, so the CPU run watches
         # for the call itself: two batches of (X, y) should ask to move at least twice.
         got = grade.student(moves_batches)
-        expect(got["moves"] >= 2, "train() never moved a batch to the net's device (no .to() call on any batch)", hint)
+        expect(got["moves"] >= 2, N_("train() never moved a batch to the net's device (no .to() call on any batch)"), hint)
     else:
         # On CUDA the net lives on the GPU and the loader gives CPU batches, which train() must move.
         expect_same_as_reference(grade, trained, device, 1, 48,
-                                 what="the parameters after one step of train() with the net on this device", hint=hint)
+                                 what=N_("the parameters after one step of train() with the net on this device"), hint=hint)
 
 
 # evaluate
@@ -199,14 +200,15 @@ def test_evaluate_gives_the_accuracy_in_eval_mode(grade):
     ran_training = not close(got["running_mean"], want["running_mean"]) or (
         close(got["eval"]["accuracy"], want["eval"]["accuracy"])
         and not close(got["train"]["accuracy"], want["train"]["accuracy"]))
-    hint = ("the net ran in training mode: Dropout dropped values and BatchNorm used (and updated) the batch's "
-            "statistics") if ran_training else None
+    hint = (N_("the net ran in training mode: Dropout dropped values and BatchNorm used (and updated) the batch's "
+            "statistics")) if ran_training else None
     for start in ("train", "eval"):
         accuracy = got[start]["accuracy"]
-        expect(isinstance(accuracy, float), f"evaluate() returned {type(accuracy).__name__} {accuracy!r}, not a float",
-               hint="return a python float: correct / total with python numbers, or .item()")
-        expect_close(accuracy, want[start]["accuracy"], f"evaluate() of a net in {start} mode", hint)
-    expect_close(got["running_mean"], want["running_mean"], "BatchNorm's running mean after evaluate()", hint)
+        expect(isinstance(accuracy, float), _("evaluate() returned {__name__} {accuracy!r}, not "
+                                              "a float", __name__=type(accuracy).__name__, accuracy=accuracy),
+               hint=N_("return a python float: correct / total with python numbers, or .item()"))
+        expect_close(accuracy, want[start]["accuracy"], _("evaluate() of a net in {start} mode", start=start), hint)
+    expect_close(got["running_mean"], want["running_mean"], N_("BatchNorm's running mean after evaluate()"), hint)
 
 
 @exercise("evaluate", points=0.5)
@@ -214,18 +216,19 @@ def test_evaluate_restores_the_nets_mode(grade):
     got, want = grade.both(evaluation)
     for start in ("train", "eval"):
         expect_equal(got[start]["modes_after"], want[start]["modes_after"],
-                     f"the training flags of the net's modules after evaluate() of a net in {start} mode",
-                     hint="remember was_training = net.training first and end with net.train(was_training): "
-                          "always ending with net.train() leaves a net that came in eval mode in training mode")
+                     _("the training flags of the net's modules after evaluate() of a net in "
+                       "{start} mode", start=start),
+                     hint=N_("remember was_training = net.training first and end with net.train(was_training): "
+                          "always ending with net.train() leaves a net that came in eval mode in training mode"))
 
 
 @exercise("evaluate", points=0.5)
 def test_evaluate_builds_no_autograd_graph(grade):
     got = grade.student(evaluation)
-    hint = "run the forward passes inside `with torch.no_grad():` (or torch.inference_mode())"
-    expect(got["grad_enabled"], "evaluate() never ran the net's forward")
-    expect(not any(got["grad_enabled"]), "evaluate() ran the net's forward with autograd recording", hint)
-    expect(not any(got["output_requires_grad"]), "evaluate()'s forward passes gave outputs that require grad", hint)
+    hint = N_("run the forward passes inside `with torch.no_grad():` (or torch.inference_mode())")
+    expect(got["grad_enabled"], N_("evaluate() never ran the net's forward"))
+    expect(not any(got["grad_enabled"]), N_("evaluate() ran the net's forward with autograd recording"), hint)
+    expect(not any(got["output_requires_grad"]), N_("evaluate()'s forward passes gave outputs that require grad"), hint)
 
 
 # try_gpu / try_all_gpus
@@ -264,13 +267,13 @@ def devices_here():
 @exercise("try_gpu", points=0.5)
 def test_try_gpu(grade):
     got, want = grade.student(gpus_found), devices_here()[0]
-    expect_equal(got, want, "try_gpu's torch.device for each i on this machine")
+    expect_equal(got, want, N_("try_gpu's torch.device for each i on this machine"))
 
 
 @exercise("try_all_gpus", points=0.5)
 def test_try_all_gpus(grade):
     got, want = grade.student(all_gpus_found), devices_here()[1]
-    expect_equal(got, want, "try_all_gpus() on this machine")
+    expect_equal(got, want, N_("try_all_gpus() on this machine"))
 
 
 # to_device
@@ -315,7 +318,7 @@ def moved(training, target):
 @exercise("to_device", points=0.5)
 def test_to_device_keeps_containers_and_other_values(grade):
     got, want = grade.both(moved, "meta")
-    expect_equal(got["description"], want["description"], "to_device(batch, 'meta'): its containers and values")
+    expect_equal(got["description"], want["description"], N_("to_device(batch, 'meta'): its containers and values"))
 
 
 @exercise("to_device", points=0.5)
@@ -325,11 +328,13 @@ def test_to_device_moves_every_tensor(grade, device):
     target = "meta" if device == "cpu" else device
     got, want = grade.both(moved, target)
     devices = {device for device, _, _ in got["tensors"]} if isinstance(got["tensors"], list) else set()
-    hint = "some tensors were moved and others, deeper down, were not" if len(devices) > 1 else None
-    expect_equal(got["tensors"], want["tensors"], f"the tensors (device, shape, dtype) after to_device(batch, {target!r})",
+    hint = N_("some tensors were moved and others, deeper down, were not") if len(devices) > 1 else None
+    expect_equal(got["tensors"], want["tensors"], _("the tensors (device, shape, dtype) after "
+                                                    "to_device(batch, {target!r})", target=target),
                  hint)
     if want["values"] is not None:
-        expect_close(got["values"], want["values"], f"the tensors' values after to_device(batch, {target!r})", hint,
+        expect_close(got["values"], want["values"], _("the tensors' values after "
+                                                      "to_device(batch, {target!r})", target=target), hint,
                      check_device=False)
 
 
@@ -366,7 +371,7 @@ def fitted(training, seeds):
 def test_fit_regression_uses_the_catalogues_network(grade):
     got, want = grade.both(fitted, FIT_SEEDS)
     expect_equal((got[0]["type"], got[0]["structure"]), (want[0]["type"], want[0]["structure"]),
-                 "the network fit_regression returned (type, and each layer with its parameters' shapes)")
+                 N_("the network fit_regression returned (type, and each layer with its parameters' shapes)"))
 
 
 MSE_BOUND = 0.05
@@ -377,19 +382,18 @@ def test_fit_regression_reaches_the_loss_bound(grade):
     facts = grade.student(fitted, FIT_SEEDS)
     for seed, fact in facts.items():
         expect(fact["mse"] < MSE_BOUND,
-               f"fit_regression({seed})'s net has mean squared error {fact['mse']:.4g} on make_regression_data({seed}), "
-               f"not below {MSE_BOUND}",
-               hint="train longer or with a larger learning rate")
+               _("fit_regression({seed})'s net has mean squared error {mse:.4g} on "
+                 "make_regression_data({seed}), not below {MSE_BOUND}", seed=seed, mse=fact['mse'], MSE_BOUND=MSE_BOUND),
+               hint=N_("train longer or with a larger learning rate"))
 
 
 @exercise("fit_regression", points=0.5)
 def test_fit_regression_returns_its_final_mse(grade):
     facts = grade.student(fitted, FIT_SEEDS)[0]
-    hint = "after training, return loss_fn(net(X), y).item() on the whole data: a python float"
+    hint = N_("after training, return loss_fn(net(X), y).item() on the whole data: a python float")
     expect(isinstance(facts["returned_mse"], float),
-           f"fit_regression returned {type(facts['returned_mse']).__name__} {facts['returned_mse']!r} as the MSE, "
-           "not a float", hint)
-    expect_close(facts["returned_mse"], facts["mse"], "the MSE fit_regression(0) returned against the MSE of its net",
+           _("fit_regression returned {__name__} {returned_mse!r} as the MSE, not a float", __name__=type(facts['returned_mse']).__name__, returned_mse=facts['returned_mse']), hint)
+    expect_close(facts["returned_mse"], facts["mse"], N_("the MSE fit_regression(0) returned against the MSE of its net"),
                  hint, rtol=1e-4, atol=1e-7)
 
 
@@ -400,4 +404,4 @@ def test_fit_regression_returns_its_final_mse(grade):
 @exercise("train", points=0.5, hidden=True)
 def test_train_with_other_epochs_and_batches(grade):
     got, want = grade.both(trained, "cpu", 2, 8)
-    expect_close(got, want, "the parameters after train() (2 epochs of 6 batches, SGD with lr=0.1)")
+    expect_close(got, want, N_("the parameters after train() (2 epochs of 6 batches, SGD with lr=0.1)"))

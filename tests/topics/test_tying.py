@@ -12,6 +12,7 @@ import pytest
 import torch
 from torch import nn
 
+from grader.i18n import N_, _
 from grader.checks import (close, expect, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
 from grader.probing import fill_parameters, gradients, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
@@ -72,16 +73,16 @@ def tied_mlp_count(tying):
 @exercise("tied_mlp", points=0.5)
 def test_tied_mlp_layers_and_output(grade):
     got, want = grade.both(tied_mlp_layers)
-    expect_equal(got["type"], want["type"], "the type of tied_mlp()")
-    expect_equal(got["layout"], want["layout"], "tied_mlp()'s layers, in order")
-    expect_close(got["output"], want["output"], "tied_mlp()(X)")
+    expect_equal(got["type"], want["type"], N_("the type of tied_mlp()"))
+    expect_equal(got["layout"], want["layout"], N_("tied_mlp()'s layers, in order"))
+    expect_close(got["output"], want["output"], N_("tied_mlp()(X)"))
 
 
 @exercise("tied_mlp", points=0.75)
 def test_tied_mlp_shares_one_layer(grade):
     got = grade.student(tied_mlp_sharing)
-    expect(got["net[2] is net[4]"] is True, "in tied_mlp(), net[2] and net[4] are two different layers",
-           hint="a tie is one module object placed twice; equal values in two layers are not a tie")
+    expect(got["net[2] is net[4]"] is True, N_("in tied_mlp(), net[2] and net[4] are two different layers"),
+           hint=N_("a tie is one module object placed twice; equal values in two layers are not a tie"))
 
 
 def untied_hint(grade, text):
@@ -92,25 +93,25 @@ def untied_hint(grade, text):
 @exercise("tied_mlp", points=0.75)
 def test_tied_mlp_gradient_is_the_sum_of_both_uses(grade, device):
     expect_same_as_reference(
-        grade, tied_mlp_gradients, device, what="tied_mlp()'s gradients after one backward",
-        hint=lambda got, want: untied_hint(grade, "net[2] and net[4] are two layers, so each gets only its own "
-                                                  "use's gradient; a shared layer gets the sum of both"))
+        grade, tied_mlp_gradients, device, what=N_("tied_mlp()'s gradients after one backward"),
+        hint=lambda got, want: untied_hint(grade, N_("net[2] and net[4] are two layers, so each gets only its own "
+                                                  "use's gradient; a shared layer gets the sum of both")))
 
 
 @exercise("tied_mlp", points=0.5)
 def test_tied_mlp_one_step_moves_both_uses(grade):
     got, want = grade.both(tied_mlp_after_one_step)
-    expect_close(got, want, "net[2] and net[4] of tied_mlp() after one SGD step",
+    expect_close(got, want, N_("net[2] and net[4] of tied_mlp() after one SGD step"),
                  hint=None if close(got, want) else untied_hint(
-                     grade, "net[2] and net[4] are two layers, so one step moves each by its own gradient only"))
+                     grade, N_("net[2] and net[4] are two layers, so one step moves each by its own gradient only")))
 
 
 @exercise("tied_mlp", points=0.5)
 def test_tied_mlp_counts_the_shared_layer_once(grade):
     got, want = grade.both(tied_mlp_count)
-    expect_equal(got, want, "the parameters of tied_mlp() (tensors and scalars, each shared one once)",
+    expect_equal(got, want, N_("the parameters of tied_mlp() (tensors and scalars, each shared one once)"),
                  hint=None if got == want else untied_hint(
-                     grade, "net[2] and net[4] are two layers, so the shared weight and bias are counted twice"))
+                     grade, N_("net[2] and net[4] are two layers, so the shared weight and bias are counted twice")))
 
 
 # tied_pairs
@@ -158,11 +159,11 @@ def pairs_without_sharing(tying):
 @exercise("tied_pairs", points=1)
 def test_tied_pairs_finds_every_tie(grade):
     got, want = grade.both(pairs_found)
-    for what, got_pairs, want_pairs in zip(("a Sequential using one Linear twice",
-                                            "two Linears holding the same weight",
-                                            "a module whose own parameter is its child's weight"), got, want):
-        expect_equal(got_pairs, want_pairs, f"tied_pairs of {what}",
-                     hint="named_parameters() lists a shared tensor once unless told otherwise (remove_duplicate)"
+    for what, got_pairs, want_pairs in zip((N_("a Sequential using one Linear twice"),
+                                            N_("two Linears holding the same weight"),
+                                            N_("a module whose own parameter is its child's weight")), got, want):
+        expect_equal(got_pairs, want_pairs, _("tied_pairs of {what}", what=what),
+                     hint=N_("named_parameters() lists a shared tensor once unless told otherwise (remove_duplicate)")
                      if got_pairs == [] and want_pairs else None)
 
 
@@ -171,25 +172,25 @@ def test_tied_pairs_uses_the_earliest_name(grade):
     got, want = grade.both(pairs_with_three_uses)
     chained = isinstance(got, list) and any(
         pair[0] in {later for _, later in got[:index]} for index, pair in enumerate(got) if len(pair) == 2)
-    expect_equal(got, want, "tied_pairs of a Sequential using one Linear three times",
-                 hint="a pair starts with a name that is itself a later use: pair every later name with the first "
-                      "name the tensor had" if chained else None)
+    expect_equal(got, want, N_("tied_pairs of a Sequential using one Linear three times"),
+                 hint=N_("a pair starts with a name that is itself a later use: pair every later name with the first "
+                      "name the tensor had") if chained else None)
 
 
 @exercise("tied_pairs", points=0.5)
 def test_tied_pairs_equal_values_are_not_sharing(grade):
     got, want = grade.both(pairs_with_a_copy)
     extra = isinstance(got, list) and any(pair not in want for pair in got)
-    expect_equal(got, want, "tied_pairs of nn.Sequential(layer, copy.deepcopy(layer), shared, shared)",
-                 hint="it pairs tensors that only hold equal values: a deep copy is a tensor of its own"
+    expect_equal(got, want, N_("tied_pairs of nn.Sequential(layer, copy.deepcopy(layer), shared, shared)"),
+                 hint=N_("it pairs tensors that only hold equal values: a deep copy is a tensor of its own")
                  if extra else None)
 
 
 @exercise("tied_pairs", points=0.25)
 def test_tied_pairs_without_sharing_is_empty(grade):
     got, want = grade.both(pairs_without_sharing)
-    expect_equal(got, want, "tied_pairs of a network without shared parameters",
-                 hint="return an empty list when no parameter is shared")
+    expect_equal(got, want, N_("tied_pairs of a network without shared parameters"),
+                 hint=N_("return an empty list when no parameter is shared"))
 
 
 # TiedAutoencoder
@@ -219,20 +220,21 @@ def autoencoder_gradients(tying, device):
 def test_autoencoder_has_no_separate_decoder_weight(grade):
     got, want = grade.both(autoencoder_parameters)
     own_weight = isinstance(got, dict) and any(name.endswith("weight") for name in set(got) - set(want))
-    expect_equal(got, want, "TiedAutoencoder(6, 3)'s parameters",
-                 hint="the decoder reuses encoder.weight instead of having a weight of its own" if own_weight else None)
+    expect_equal(got, want, N_("TiedAutoencoder(6, 3)'s parameters"),
+                 hint=N_("the decoder reuses encoder.weight instead of having a weight of its own") if own_weight else None)
 
 
 @exercise("TiedAutoencoder", points=0.25)
 def test_autoencoder_decoder_bias_starts_at_zero(grade):
     got = grade.student(autoencoder_initial_decoder_bias)
-    expect(isinstance(got, torch.Tensor), f"TiedAutoencoder(6, 3).decoder_bias is not a tensor: {got!r}")
-    expect_close(got, torch.zeros(6), "TiedAutoencoder(6, 3).decoder_bias when created")
+    expect(isinstance(got, torch.Tensor), _("TiedAutoencoder(6, 3).decoder_bias is not a tensor: "
+                                            "{got!r}", got=got))
+    expect_close(got, torch.zeros(6), N_("TiedAutoencoder(6, 3).decoder_bias when created"))
 
 
 @exercise("TiedAutoencoder", points=0.75)
 def test_autoencoder_output(grade, device):
-    expect_same_as_reference(grade, autoencoder_forward, device, what="TiedAutoencoder(6, 3)(X)")
+    expect_same_as_reference(grade, autoencoder_forward, device, what=N_("TiedAutoencoder(6, 3)(X)"))
 
 
 @exercise("TiedAutoencoder", points=0.5)
@@ -242,10 +244,10 @@ def test_autoencoder_gradients_reach_the_weight_from_both_uses(grade, device):
     def cut_off(got, want):
         """The output is right but the gradients are not: one use of the weight is cut off from autograd."""
         output = grade.student(autoencoder_forward, device)
-        return ("the output is right but the gradients are not: one use of encoder.weight does not reach autograd "
-                "(.data, .detach() or a copy)") if close(output, reference_output) else None
+        return (N_("the output is right but the gradients are not: one use of encoder.weight does not reach autograd "
+                "(.data, .detach() or a copy)")) if close(output, reference_output) else None
 
-    expect_same_as_reference(grade, autoencoder_gradients, device, what="TiedAutoencoder(6, 3)'s gradients",
+    expect_same_as_reference(grade, autoencoder_gradients, device, what=N_("TiedAutoencoder(6, 3)'s gradients"),
                              hint=cut_off)
 
 
@@ -266,14 +268,14 @@ def autoencoder_float64_output(tying):
 def test_autoencoder_leaves_its_input_unchanged(grade):
     expect_input_unchanged(grade.student(autoencoder_input_after_forward), inputs(5, 6, seed=4),
                            "TiedAutoencoder's forward",
-                           hint="an in-place operation on X writes into the caller's tensor")
+                           hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
 @exercise("TiedAutoencoder", points=0.125)
 def test_autoencoder_follows_a_float64_input(grade):
     got = grade.student(autoencoder_float64_output)
-    expect(got == "torch.float64", f"TiedAutoencoder, moved to float64 with .double(), gave a {got} output for a "
-           "float64 input", hint="a tensor made without dtype= (and device=) stays float32 on the CPU")
+    expect(got == "torch.float64", _("TiedAutoencoder, moved to float64 with .double(), gave a "
+                                     "{got} output for a float64 input", got=got), hint=N_("a tensor made without dtype= (and device=) stays float32 on the CPU"))
 
 # Hidden checks
 # The same behaviour on inputs the public checks never use: graded only by the course's
@@ -289,4 +291,4 @@ def autoencoder_gradients_other_sizes(tying, device):
 @exercise("TiedAutoencoder", points=0.5, hidden=True)
 def test_autoencoder_gradients_on_other_sizes(grade, device):
     expect_same_as_reference(grade, autoencoder_gradients_other_sizes, device,
-                             what="TiedAutoencoder(5, 4)'s gradients")
+                             what=N_("TiedAutoencoder(5, 4)'s gradients"))
