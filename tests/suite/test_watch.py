@@ -66,7 +66,9 @@ def test_a_saved_topic_is_regraded_alone_and_ctrl_c_stops_every_process(tmp_path
     env = {**os.environ, MARKER: token}
     process = subprocess.Popen(
         [sys.executable, "-m", "grader", "watch", "--submission", str(submission), "--json", str(report)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as from a terminal, even where this suite runs with Ctrl-C ignored (as a background job)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = wait_for_report(report, lambda r: True, process)
         assert first["topics"] == available_topics() and first["score"] == 0 < first["max_score"]
