@@ -178,6 +178,20 @@ def test_the_student_release_leaks_no_answer_and_no_hidden_check(built):
         assert release.hidden_checks(path.read_text()) == {}
 
 
+def test_the_student_release_has_every_make_target_its_readme_and_table_name(built):
+    """The table's `next:` lines and the README send students to `make grade`, `make hint` and `make watch`."""
+    import re
+
+    student = built / "student"
+    targets = set(re.findall(r"^([a-z-]+):", (student / "Makefile").read_text(), flags=re.M))
+    named = set(re.findall(r"`make ([a-z-]+)", (student / "README.md").read_text()))
+    named |= set(re.findall(r"`make ([a-z-]+)", (REPO / "grader" / "reports.py").read_text()))
+    assert {"grade", "test", "hint", "watch"} <= targets and named <= targets, named - targets
+    process = subprocess.run(["make", "-n", "hint", "watch"], cwd=student, capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    assert ".torchlings/" in (student / ".gitignore").read_text()
+
+
 def test_the_student_release_grades_solutions_full_and_stubs_zero(built, tmp_path):
     student = built / "student"
     shutil.copytree(REPO / "solutions", tmp_path / "answers")
