@@ -53,18 +53,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", metavar="PATH", help="write the grade as JSON")
     parser.add_argument("--junit", metavar="PATH", help="write JUnit XML, one test case per check run")
     parser.add_argument("--gradescope", metavar="PATH", help="write Gradescope's results.json")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
-    parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
-                        help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    add_limit_options(parser)
     parser.add_argument("--require-sandbox", action="store_true",
                         help="refuse to grade (exit 3) unless workers are fully confined here")
-    parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well (and --all)")
     add_table_options(parser)
     from grader.batch import add_class_options
 
     add_class_options(parser)
     return parser.parse_args(argv)
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """What one check may take, and the reference it is compared with (see `_limits`)."""
+    parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
+    parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
+                        help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    parser.add_argument("--reference", default=str(REPO / "solutions"), help=argparse.SUPPRESS)
 
 
 def add_table_options(parser: argparse.ArgumentParser) -> None:

@@ -33,12 +33,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--topic", action="append", default=[], metavar="NAME",
                         help="grade and watch only this topic (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="after each grade, write that grade as JSON")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds one check may run (default 10)")
-    parser.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
-                        help="memory the submission's code may allocate, in MiB (default 4096; 0: no limit)")
+    cli.add_limit_options(parser)
     parser.add_argument("--poll", action="store_true",
                         help="poll for changes instead of waiting for the system's file events")
-    parser.add_argument("--reference", default=str(cli.REPO / "solutions"), help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
     cli.add_table_options(parser)
     return parser.parse_args(argv)
