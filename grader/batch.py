@@ -144,11 +144,13 @@ def _serve(conn, job: Job) -> None:
     from grader import reports
     from grader.cli import _complain_if_broken, _limits, run_checks
     from grader.plugin import Side
-    from grader.pool import new_log_dir, warm_up
+    from grader.pool import modules_imported_by, new_log_dir, warm_up
     from grader.scoring import score
 
     _prepare_grading_process()
-    warm_up()
+    # Every student's workers would import what the reference imports (torchvision, say):
+    # their fork server does it once.
+    warm_up(preload=modules_imported_by(Path(job.args.reference).resolve()))
     reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
     env = None

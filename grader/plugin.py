@@ -71,7 +71,9 @@ class Side:
 
     def close(self) -> None:
         for runner in self.runners.values():
-            runner.stop()
+            runner.kill()  # all at once: their exits overlap
+        for runner in self.runners.values():
+            runner.reap()
         shutil.rmtree(self.log_dir, ignore_errors=True)
 
 

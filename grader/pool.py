@@ -31,7 +31,8 @@ from grader.hints import hint_for
 from grader.i18n import Message, _
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["grader.worker_preload"])
+PRELOAD = "grader.worker_preload"
+_context.set_forkserver_preload([PRELOAD])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
@@ -63,8 +64,11 @@ class Fault(Exception):
         self.message = message
 
 
-def warm_up() -> None:
+def warm_up(preload: tuple[str, ...] = ()) -> None:
     """Start the fork server now, so that it imports torch while this process does too.
+
+    It also imports the modules named in `preload` (those it cannot find are skipped), so
+    that every worker it forks has them: worth it where many workers will import them.
 
     This process also becomes a child subreaper: whatever a worker starts and abandons
     (a daemon, a double fork) is re-parented here, so that `stop_abandoned` finds it. It
@@ -73,7 +77,30 @@ def warm_up() -> None:
     """
     _become_subreaper()
     sandbox.harden_trusted_process()
+    if preload:
+        _context.set_forkserver_preload([PRELOAD, *preload])
     multiprocessing.forkserver.ensure_running()
+
+
+def modules_imported_by(directory: Path) -> tuple[str, ...]:
+    """The installed packages that the topic files of `directory` import anywhere (at the top
+    or inside a function), for `warm_up(preload=...)`; none where it has no topic files."""
+    import ast
+    import importlib.util
+
+    names = set()
+    for path in sorted(directory.glob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.partition(".")[0])
+    local = {path.stem for path in directory.glob("*.py")}
+    return tuple(sorted(name for name in names - local if importlib.util.find_spec(name) is not None))
 
 
 def _become_subreaper() -> None:
@@ -180,6 +207,11 @@ class Worker:
 
     def stop(self) -> None:
         """Kill the worker and everything in its process group, and wait for it."""
+        self.kill()
+        self.reap()
+
+    def kill(self) -> None:
+        """Kill the worker and everything in its process group, without waiting (see `reap`)."""
         pid = self._process.pid
         if pid is not None:
             try:
@@ -187,6 +219,9 @@ class Worker:
             except OSError:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
+
+    def reap(self) -> None:
+        """Wait for the killed worker, and remove its log and private folder."""
         self._process.join(5)
         self._conn.close()
         self.log_path.unlink(missing_ok=True)
@@ -418,8 +453,17 @@ class TopicRunner:
         return self.result()
 
     def stop(self) -> None:
+        self.kill()
+        self.reap()
+
+    def kill(self) -> None:
+        """Kill the worker without waiting for it: `reap` does (stop many at once, then wait)."""
         if self._worker is not None:
-            self._worker.stop()
+            self._worker.kill()
+
+    def reap(self) -> None:
+        if self._worker is not None:
+            self._worker.reap()
             self._worker = None
 
     def _ensure_loaded(self) -> None:

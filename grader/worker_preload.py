@@ -5,6 +5,7 @@ import torch  # noqa: F401
 import torch._dynamo  # noqa: F401 - the first torch.optim optimizer imports it: a second or more per worker
 
 import contextlib
+import gc
 
 import grader.checks  # noqa: F401
 import grader.probing  # noqa: F401
@@ -16,3 +17,7 @@ with contextlib.suppress(ImportError, OSError):  # what workers confine themselv
     import pyseccomp  # noqa: F401
 
 grader.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory
+
+# What is imported by now lives as long as the fork server: out of the garbage collector's
+# sight, no worker's collection walks it again, nor copies the pages it would touch.
+gc.freeze()
