@@ -149,8 +149,8 @@ def _serve(conn, job: Job) -> None:
 
     _prepare_grading_process()
     # Every student's workers would import what the reference imports (torchvision, say):
-    # their fork server does it once.
-    warm_up(preload=modules_imported_by(Path(job.args.reference).resolve()))
+    # their fork server does it once, and makes its many forks cheap.
+    warm_up(preload=modules_imported_by(Path(job.args.reference).resolve()), huge_pages=True)
     reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
     env = None

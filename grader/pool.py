@@ -64,11 +64,13 @@ class Fault(Exception):
         self.message = message
 
 
-def warm_up(preload: tuple[str, ...] = ()) -> None:
+def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
     """Start the fork server now, so that it imports torch while this process does too.
 
     It also imports the modules named in `preload` (those it cannot find are skipped), so
-    that every worker it forks has them: worth it where many workers will import them.
+    that every worker it forks has them, and with `huge_pages` then moves its memory into
+    huge pages (grader.huge_pages): both worth their start-up time only where it will fork
+    many workers.
 
     This process also becomes a child subreaper: whatever a worker starts and abandons
     (a daemon, a double fork) is re-parented here, so that `stop_abandoned` finds it. It
@@ -77,8 +79,8 @@ def warm_up(preload: tuple[str, ...] = ()) -> None:
     """
     _become_subreaper()
     sandbox.harden_trusted_process()
-    if preload:
-        _context.set_forkserver_preload([PRELOAD, *preload])
+    if preload or huge_pages:
+        _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.huge_pages"] if huge_pages else [])])
     multiprocessing.forkserver.ensure_running()
 
 

@@ -1,12 +1,15 @@
 """What a worker sends back: plain data, and errors a student can read."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 from grader.hints import hint_for
-from grader.pool import format_error
+from grader.pool import format_error, modules_imported_by
 from grader.worker import describe_exception, sanitize
 
 
@@ -54,3 +57,23 @@ def test_a_stub_s_error_reads_as_not_implemented_yet():
     text = format_error({"type": "NotImplementedError", "message": "return X doubled", "frames": []}, "")
     assert text == "not implemented yet: return X doubled"
     assert format_error("garbage", None) == "it failed without saying why"
+
+
+def test_a_class_fork_server_preloads_the_installed_packages_the_reference_imports(tmp_path):
+    (tmp_path / "data.py").write_text("import os\nimport torch\n\ndef f():\n    from torchvision import transforms\n"
+                                      "    from . import helper\n    import layers\n    import not_a_package_here\n")
+    (tmp_path / "layers.py").write_text("from collections import OrderedDict\n")
+    (tmp_path / "broken.py").write_text("def (:\n")
+    assert modules_imported_by(tmp_path) == ("collections", "os", "torch", "torchvision")
+
+
+THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+
+
+@pytest.mark.skipif(not THP.is_file() or "[never]" in THP.read_text(), reason="no transparent huge pages here")
+def test_huge_pages_take_in_the_heap_of_a_process_that_imported_torch():
+    script = ("import torch, grader.huge_pages\n"
+              "print(next(l.split()[1] for l in open('/proc/self/smaps_rollup') if l.startswith('AnonHugePages')))")
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[2])
+    assert int(found.stdout) >= 32 << 10  # KiB: at least 32 MiB of what import torch allocated
