@@ -215,6 +215,15 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     return 3 if broken else 0
 
 
+# pytest's plugins that checks use none of: each adds to every one of the ~250 checks, or to
+# every session, which a class run opens once a student. Checks print nothing, take only
+# `grade` and `device`, and warnings are not part of a grade.
+LEAN_SESSION = [option for plugin in (
+    "capture", "warnings", "faulthandler", "debugging", "unittest", "legacypath", "tmpdir", "monkeypatch",
+    "recwarn", "pastebin", "doctest", "setuponly", "setupplan", "stepwise", "subtests",
+) for option in ("-p", f"no:{plugin}")]
+
+
 def run_checks(args, submission: Path, topics: list[str], junit: Path | None = None, reference=None) -> Run:
     """Run the checks with pytest in this process; student code runs only in workers."""
     import pytest
@@ -247,6 +256,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         "-p", "no:logging",
         "-p", "no:unraisableexception",
         "-p", "no:threadexception",
+        *LEAN_SESSION,
         "--submission", str(submission.resolve()),
         "--reference", str(Path(args.reference).resolve()),
         f"--check-timeout={limits.timeout}",
