@@ -49,15 +49,17 @@ def make_class(folder: Path, size: int) -> Path:
 class TreeMemory:
     """Samples the memory of a process and all its descendants until stopped; keeps the peaks."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 1.0):
         self.pid, self.every = pid, every
         self.peak_rss = self.peak_pss = 0
+        self.cpu_time = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.is_set():
+            self.cpu_time = time.thread_time()  # what sampling has cost so far: printed with the peaks
             rss = pss = 0
             for pid in self._tree():
                 try:
@@ -92,19 +94,23 @@ class TreeMemory:
         self._thread.join()
 
 
-def timed(command: list[str]) -> tuple[float, TreeMemory]:
+def timed(command: list[str], memory: bool = False) -> tuple[float, TreeMemory | None]:
+    """Wall time of `command`, and with `memory` its tree's peak memory. Reading every
+    process's smaps_rollup takes CPU from the run it measures, so the runs that are timed
+    against each other (single runs, classes) sample it seldom, and only the class runs."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    memory = TreeMemory(process.pid)
+    sampler = TreeMemory(process.pid) if memory else None
     _, stderr = process.communicate()
-    memory.stop()
+    if sampler is not None:
+        sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
-    return time.perf_counter() - started, memory
+    return time.perf_counter() - started, sampler
 
 
-def grade_class(folder: Path, jobs: int, *extra: str) -> tuple[float, TreeMemory]:
-    return timed([sys.executable, "-m", "grader", "--class", str(folder), "--jobs", str(jobs), *extra])
+def grade_class(folder: Path, jobs: int, *extra: str, memory: bool = False) -> tuple[float, TreeMemory | None]:
+    return timed([sys.executable, "-m", "grader", "--class", str(folder), "--jobs", str(jobs), *extra], memory)
 
 
 def mib(size: int) -> str:
@@ -130,10 +136,11 @@ def main() -> None:
         print(f"single runs (python -m grader --submission), {args.singles}: {single:6.2f} s per student "
               f"({', '.join(f'{s:.2f}' for s in singles)})", flush=True)
         for size, folder in ((args.small, small), (args.students, large)):
-            wall, memory = grade_class(folder, args.jobs)
+            wall, memory = grade_class(folder, args.jobs, memory=True)
             print(f"--class of {size:>4}, --jobs {args.jobs}: {wall:7.1f} s, {wall / size:5.2f} s per student, "
                   f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
-                  f"peak memory RSS {mib(memory.peak_rss)}, PSS {mib(memory.peak_pss)}", flush=True)
+                  f"peak memory RSS {mib(memory.peak_rss)}, PSS {mib(memory.peak_pss)} "
+                  f"(sampling it took {memory.cpu_time:.1f} s of CPU)", flush=True)
 
         # One student whose every check hangs, in a class of a few, on the topic `layers`.
         few = make_class(root / "few", max(2, args.jobs))

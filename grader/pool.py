@@ -39,7 +39,8 @@ PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 MAX_TEXT = 4000  # longest string kept from a reply
 MAX_NODES = 200_000  # most values (containers and leaves, each visit counted) in one reply
 MAX_DEPTH = 40
-STACK_WAIT = 0.2  # seconds a stuck worker gets to write its stack before it is killed
+STACK_WAIT = 0.2  # seconds a stuck worker may take to write its stack before it is killed
+STACK_POLL = 0.005  # seconds between looks at its log meanwhile
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
 
 # What confines workers here: probed once per process (it does not change while it runs).
@@ -263,11 +264,12 @@ class Worker:
         """
         from grader.worker import STACK_SIGNAL
 
+        size = _size(self.log_path)
         try:
             os.kill(self._process.pid, STACK_SIGNAL)
         except (OSError, TypeError):
             return ""
-        time.sleep(STACK_WAIT)
+        _wait_until_written(self.log_path, size, time.monotonic() + STACK_WAIT)
         frames = stack_frames(_tail(self.log_path, lines=200, joined=False))
         for file, line, function in frames:
             if _inside(file, self.directory):
@@ -293,6 +295,26 @@ class Worker:
         if log_tail:
             what = _("{what}; its last words: {output}", what=what, output=log_tail)
         return Fault("error", what)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _wait_until_written(path: Path, size: int, deadline: float) -> None:
+    """Wait until the log has grown past `size` and then stopped growing (the stack is
+    written whole, in microseconds, by the worker's signal handler), or until `deadline`:
+    a student who hangs every check waits for each check's timeout, not for this too."""
+    last = size
+    while time.monotonic() < deadline:
+        time.sleep(STACK_POLL)
+        now = _size(path)
+        if last > size and now == last:
+            return
+        last = now
 
 
 def _tail(path: Path, lines: int = 3, joined: bool = True):

@@ -487,6 +487,25 @@ def test_a_timeout_names_where_the_submission_was_stuck(tmp_path):
     runner.stop()
 
 
+def test_the_stack_is_read_once_written_not_after_a_fixed_wait(tmp_path):
+    log = tmp_path / "worker.log"
+    log.write_text("before\n")
+    size = log.stat().st_size
+    with log.open("a") as stream:
+        stream.write("Current thread 0x0001 (most recent call first):\n")
+    started = time.monotonic()
+    pool._wait_until_written(log, size, started + 30)
+    assert time.monotonic() - started < 15  # it did not wait for the deadline
+
+
+def test_a_log_that_never_grows_is_waited_for_until_the_deadline(tmp_path):
+    log = tmp_path / "worker.log"
+    log.write_text("before\n")
+    started = time.monotonic()
+    pool._wait_until_written(log, log.stat().st_size, started + 0.1)
+    assert time.monotonic() - started >= 0.1
+
+
 # --- a class with hostile students ---------------------------------------------------------
 
 
