@@ -191,6 +191,7 @@ class Worker:
         self._process.start()
         child_conn.close()
         self._ready = False
+        self.taught: set[str] = set()  # the check files whose text this worker was sent
 
     def send(self, request: dict) -> None:
         if not self._ready:
@@ -459,12 +460,15 @@ class TopicRunner:
         file = _source_of(probe)
         if file not in self._sources:
             self._sources[file] = Path(file).read_text()
-        request = {"kind": "probe", "file": file, "source": self._sources[file], "name": probe.__name__, "args": args}
+        request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args}
+        if file not in self._worker.taught:  # a check file's text goes to each worker once
+            request["source"] = self._sources[file]
         try:
             self._worker.send(request)
         except Fault:
             self._worker = None
             raise
+        self._worker.taught.add(file)
 
     def result(self):
         reply = self._checked(self._worker.receive)
@@ -529,6 +533,7 @@ def _regular_file(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
 
 
+@functools.cache
 def _source_of(probe) -> str:
     return str(Path(inspect.getsourcefile(probe)).resolve())
 

@@ -112,6 +112,7 @@ class _Server:
         self.topic = topic
         self.module = None
         self.probe_modules: dict[str, object] = {}
+        self.probe_sources: dict[str, str] = {}
 
     def handle(self, request: dict) -> dict:
         output = io.StringIO()
@@ -121,7 +122,7 @@ class _Server:
                     self.module = self._load_topic()
                     value = None
                 else:
-                    probe = self._probe(request["file"], request["source"], request["name"])
+                    probe = self._probe(request["file"], request.get("source"), request["name"])
                     value = sanitize(probe(self.module, *request["args"]))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
             return {"ok": False, "error": describe_exception(exc, self.directory), "output": _clip(output.getvalue())}
@@ -137,11 +138,17 @@ class _Server:
         spec.loader.exec_module(module)
         return module
 
-    def _probe(self, file: str, source: str, name: str):
-        """The probe `name` of the check file `file`, whose text the trusted side sent along:
-        the worker cannot read the checks (nor the trusted side's copy of them change)."""
+    def _probe(self, file: str, source: str | None, name: str):
+        """The probe `name` of the check file `file`, whose text the trusted side sent with
+        the first probe of that file: the worker cannot read the checks (nor the trusted
+        side's copy of them change)."""
+        if source is not None:
+            self.probe_sources[file] = source
         module = self.probe_modules.get(file)
         if module is None:
+            source = self.probe_sources.get(file)
+            if source is None:
+                raise RuntimeError(f"the grader sent no text for {Path(file).name}")
             module = type(sys)(f"_probes_{Path(file).stem}")
             module.__file__ = file
             sys.modules[module.__name__] = module

@@ -1,5 +1,6 @@
 """What a worker sends back: plain data, and errors a student can read."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 import torch
 
 from grader.hints import hint_for
-from grader.pool import format_error, modules_imported_by
+from grader.pool import Fault, Limits, TopicRunner, Worker, format_error, modules_imported_by, new_log_dir
 from grader.worker import describe_exception, sanitize
 
 
@@ -77,3 +78,27 @@ def test_huge_pages_take_in_the_heap_of_a_process_that_imported_torch():
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).resolve().parents[2])
     assert int(found.stdout) >= 32 << 10  # KiB: at least 32 MiB of what import torch allocated
+
+
+def doubled(module, x):
+    return 2 * x
+
+
+def dies(module):
+    os._exit(3)
+
+
+def test_a_worker_is_sent_a_check_file_s_text_once(tmp_path, monkeypatch):
+    (tmp_path / "layers.py").write_text("")
+    sent = []
+    send = Worker.send
+    monkeypatch.setattr(Worker, "send", lambda self, request: (sent.append(request), send(self, request))[1])
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=60), new_log_dir())
+    try:
+        assert runner.run(doubled, 2) == 4 and runner.run(doubled, 3) == 6
+        with pytest.raises(Fault):
+            runner.run(dies)
+        assert runner.run(doubled, 5) == 10  # a fresh worker, sent the text again
+    finally:
+        runner.stop()
+    assert ["source" in request for request in sent if request["kind"] == "probe"] == [True, False, False, True]
