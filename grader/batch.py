@@ -4,9 +4,9 @@
     python -m grader merge RESULTS... [--out REPORT]
 
 `--jobs N` grading processes are forked once from this one (which has imported torch and
-pytest) and then grade students from a queue, one after another, each student in a pytest
-session and workers of its own; each grading process keeps one reference side for all its
-students. A student's report is written to RESULTS/students/<name>.json as soon as it is
+pytest) and then grade students from a queue, one after another, each student with workers
+of its own, in one pytest session per grading process (`plugin.ClassSession`: the checks
+are collected once); each grading process keeps one reference side for all its students. A student's report is written to RESULTS/students/<name>.json as soon as it is
 graded, keyed by a hash of the submission's files and of everything the grade depends on
 (the checks, the grader, the reference, the settings), so a rerun grades only what is new
 or changed and an interrupted run loses nothing. `--shard K/N` grades the K-th of N
@@ -142,8 +142,8 @@ def _serve(conn, job: Job) -> None:
     """A grading process: grade the students the parent sends, one after another, until it sends None."""
     _die_with_parent(job.parent)
     from grader import reports
-    from grader.cli import _complain_if_broken, _limits, run_checks
-    from grader.plugin import Side
+    from grader.cli import Run, _complain_if_broken, _limits, run_checks
+    from grader.plugin import ClassSession, Side
     from grader.pool import modules_imported_by, new_log_dir, warm_up
     from grader.scoring import score
 
@@ -153,23 +153,32 @@ def _serve(conn, job: Job) -> None:
     warm_up(preload=modules_imported_by(Path(job.args.reference).resolve()), huge_pages=True)
     reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
-    env = None
-    try:
-        conn.send({"ready": True})
-        while (task := conn.recv()) is not None:
-            name, submission, key = task
-            started = time.monotonic()
-            run = run_checks(job.args, Path(submission), job.topics, reference=reference)
-            if run.pytest_status == 2:  # pytest.ExitCode.INTERRUPTED: Ctrl-C, nothing to keep
-                break
-            env = env or reports.environment()
-            seconds = round(time.monotonic() - started, 3)
-            report = reports.to_json(score(run.outcomes), env, {
-                "name": name, "complete": not run.broken, "key": key, "topics": job.topics, "seconds": seconds})
-            reports.write_json(report_path(job.results, name), report)
-            _complain_if_broken(run)
-            conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
-                       "complete": not run.broken, "seconds": seconds})
+    env = reports.environment()
+    keys, started = {}, {}
+
+    def submissions():
+        """The students the parent sends, until it sends None (or is gone)."""
+        try:
+            conn.send({"ready": True})
+            while (task := conn.recv()) is not None:
+                name, submission, keys[name] = task
+                started[name] = time.monotonic()
+                yield name, Path(submission)
+        except (EOFError, BrokenPipeError):
+            return
+
+    def graded(name, grading):
+        run = Run(list(grading.outcomes), 0, grading.reference_failures)
+        seconds = round(time.monotonic() - started[name], 3)
+        report = reports.to_json(score(run.outcomes), env, {
+            "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds})
+        reports.write_json(report_path(job.results, name), report)
+        _complain_if_broken(run)
+        conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
+                   "complete": not run.broken, "seconds": seconds})
+
+    try:  # one pytest session for all of this process's students: the checks are collected once
+        run_checks(job.args, None, job.topics, reference=reference, plugins=(ClassSession(submissions(), graded),))
     except (KeyboardInterrupt, EOFError, BrokenPipeError):
         pass
     finally:

@@ -224,8 +224,12 @@ LEAN_SESSION = [option for plugin in (
 ) for option in ("-p", f"no:{plugin}")]
 
 
-def run_checks(args, submission: Path, topics: list[str], junit: Path | None = None, reference=None) -> Run:
-    """Run the checks with pytest in this process; student code runs only in workers."""
+def run_checks(args, submission: Path | None, topics: list[str], junit: Path | None = None, reference=None,
+               plugins: tuple = ()) -> Run:
+    """Run the checks with pytest in this process; student code runs only in workers.
+
+    `submission` None: the submissions come from a `plugin.ClassSession` in `plugins`.
+    """
     import pytest
 
     from grader.plugin import grading_key
@@ -257,7 +261,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         "-p", "no:unraisableexception",
         "-p", "no:threadexception",
         *LEAN_SESSION,
-        "--submission", str(submission.resolve()),
+        *(["--submission", str(submission.resolve())] if submission is not None else []),
         "--reference", str(Path(args.reference).resolve()),
         f"--check-timeout={limits.timeout}",
         f"--memory-limit={limits.memory >> 20}",
@@ -267,7 +271,7 @@ def run_checks(args, submission: Path, topics: list[str], junit: Path | None = N
         *[str(CHECKS / f"test_{topic}.py") for topic in topics],
     ]
     collect = Collect()
-    status = pytest.main(pytest_args, plugins=[collect] + ([reference] if reference else []))
+    status = pytest.main(pytest_args, plugins=[collect, *plugins] + ([reference] if reference else []))
     collect.run.pytest_status = int(status)
     return collect.run
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,11 @@ class Side:
             self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir)
         return self.runners[topic]
 
+    def start_workers(self, topics: list[str]) -> None:
+        """Fork every topic's worker now, so that they import while the first checks run."""
+        for topic in topics:
+            self.runner(topic).start()
+
     def close(self) -> None:
         for runner in self.runners.values():
             runner.kill()  # all at once: their exits overlap
@@ -79,19 +85,65 @@ class Side:
 
 @dataclass(eq=False)
 class Grading:
-    """The state of one grading session, kept in `config.stash`."""
+    """The state of one grading session, kept in `config.stash`: the submission being graded
+    (`student`; None between the students of a `ClassSession`), the reference, and what
+    the checks found."""
 
-    student: Side
+    student: Side | None
     reference: Side
     owns_reference: bool
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
+    topics: list[str] = field(default_factory=list)  # those whose checks were collected
+
+    def begin(self, directory: Path) -> None:
+        """Grade `directory` next: its own workers, started now, and no outcomes yet."""
+        self.end()
+        self.student = Side(directory.resolve(), self.reference.limits, new_log_dir())
+        self.student.start_workers(self.topics)
+        self.outcomes, self.reference_failures = [], 0
+
+    def end(self) -> None:
+        """Stop the submission's workers and whatever they left behind."""
+        if self.student is not None:
+            self.student.close()
+            self.student = None
+            stop_abandoned()
 
     def close(self) -> None:
-        self.student.close()
-        stop_abandoned()
+        self.end()
         if self.owns_reference:
             self.reference.close()
+
+
+@dataclass(eq=False)
+class ClassSession:
+    """A plugin that makes one pytest session grade many submissions: the checks are
+    collected once, then run once for each (name, directory) that `submissions` yields, each
+    with workers of its own; `graded(name, grading)` is called after each. A class run
+    (grader.batch) saves a session and a collection of every check per student this way."""
+
+    submissions: Iterable[tuple[str, Path]]
+    graded: Callable[[str, Grading], None]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session):
+        if session.testsfailed:
+            return None  # checks that could not be collected: pytest's own loop stops the session
+        grading = session.config.stash[grading_key]
+        items = session.items
+        for name, directory in self.submissions:
+            grading.begin(directory)
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                if session.shouldfail:
+                    raise session.Failed(session.shouldfail)
+                if session.shouldstop:
+                    raise session.Interrupted(session.shouldstop)
+            grading.end()
+            self.graded(name, grading)
+        return True
 
 
 grading_key = pytest.StashKey[Grading]()
@@ -122,7 +174,9 @@ def pytest_configure(config: pytest.Config) -> None:
     memory = config.getoption("memory_limit")
     memory = int(config.getini("memory_limit")) if memory is None else memory
     limits = Limits(timeout=timeout, memory=memory << 20)
-    shared = [p for p in config.pluginmanager.get_plugins() if isinstance(p, Side)]
+    plugins = config.pluginmanager.get_plugins()
+    shared = [p for p in plugins if isinstance(p, Side)]
+    one_submission = not any(isinstance(p, ClassSession) for p in plugins)
     reference = shared[0] if shared else Side(
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
     config.stash[translator_key] = i18n.translator(config.getoption("lang"))
@@ -130,7 +184,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # assert_close's first call costs half a second: pay it while the fork server starts.
     torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
     config.stash[grading_key] = Grading(
-        student=Side(Path(config.getoption("submission") or REPO / "exercises").resolve(), limits, new_log_dir()),
+        student=Side(Path(config.getoption("submission") or REPO / "exercises").resolve(), limits, new_log_dir())
+        if one_submission else None,
         reference=reference,
         owns_reference=not shared,
     )
@@ -181,10 +236,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     grading = session.config.stash[grading_key]
     recording_now = session.config.getoption("record_reference")
     check_files = {topic_of(item): item.path for item in session.items}
-    for topic in check_files:
-        if recording_now:
-            grading.reference.runner(topic).start()
-        grading.student.runner(topic).start()
+    grading.topics = list(check_files)
+    if recording_now:
+        grading.reference.start_workers(grading.topics)
+    if grading.student is not None:
+        grading.student.start_workers(grading.topics)
     if recording_now:
         return
     missing = {topic: Path(path) for topic, path in check_files.items() if topic not in grading.reference.recordings}

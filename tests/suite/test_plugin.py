@@ -84,3 +84,27 @@ def test_the_check_timeout_option_is_mirrored_in_ini(toy):
     result = grade(toy)
     result.stdout.fnmatch_lines(["*timeout? it did not finish within 1 s*"])
     result.assert_outcomes(passed=1, failed=1, skipped=1)
+
+
+def test_one_session_grades_many_submissions_each_with_its_own_outcomes(toy):
+    from grader.plugin import ClassSession
+
+    (toy.path / "right").mkdir()
+    (toy.path / "right" / "toy.py").write_text((toy.path / "reference" / "toy.py").read_text())
+    graded, collections = {}, []
+
+    class CountCollections:
+        def pytest_collection_finish(self, session):
+            collections.append(len(session.items))
+
+    def outcomes(name, grading):
+        graded[name] = sorted((outcome.name, outcome.status) for outcome in grading.outcomes)
+
+    submissions = [("wrong", toy.path / "submission"), ("right", toy.path / "right"),
+                   ("wrong again", toy.path / "submission")]
+    toy.inline_run("-p", "grader.plugin", "-p", "no:cacheprovider", "--reference", "reference",
+                   plugins=[ClassSession(submissions, outcomes), CountCollections()])
+    assert collections == [3]  # the checks were collected once for the three
+    assert graded["right"] == [("double", "passed"), ("double", "skipped"), ("name", "passed")]
+    assert graded["wrong"] == graded["wrong again"] != graded["right"]
+    assert ("double", "failed") in graded["wrong"]
