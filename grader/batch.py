@@ -6,10 +6,11 @@
 `--jobs N` grading processes are forked once from this one (which has imported torch and
 pytest) and then grade students from a queue, one after another, each student with workers
 of its own, in one pytest session per grading process (`plugin.ClassSession`: the checks
-are collected once); each grading process keeps one reference side for all its students. A student's report is written to RESULTS/students/<name>.json as soon as it is
-graded, keyed by a hash of the submission's files and of everything the grade depends on
-(the checks, the grader, the reference, the settings), so a rerun grades only what is new
-or changed and an interrupted run loses nothing. `--shard K/N` grades the K-th of N
+are collected once); each grading process keeps one reference side for all its students.
+A student's report is written to RESULTS/students/<name>.json as soon as it is graded,
+keyed by a hash of the submission's files and of everything the grade depends on (the
+checks, the grader, the reference, the settings), so a rerun grades only what is new or
+changed and an interrupted run loses nothing. `--shard K/N` grades the K-th of N
 deterministic slices of the class; `merge` combines the slices' results into one report.
 """
 

@@ -184,37 +184,6 @@ def show_grade(args, submission: Path, topics: list[str], run: Run, exercises: l
     return report
 
 
-def grade_class(args, class_dir: Path, topics: list[str]) -> int:
-    """Grade every subdirectory of `class_dir` in this one process, the reference computed once."""
-    from grader import reports
-    from grader.plugin import Side
-    from grader.pool import new_log_dir
-    from grader.scoring import score
-
-    if not class_dir.is_dir():
-        print(f"grader: {class_dir} is not a directory", file=sys.stderr)
-        return 2
-    reference = Side(Path(args.reference).resolve(), _limits(args), new_log_dir())
-    env = reports.environment()
-    students, broken = [], False
-    try:
-        for submission in sorted(p for p in class_dir.iterdir() if p.is_dir()):
-            run = run_checks(args, submission, topics, reference=reference)
-            exercises = score(run.outcomes)
-            report = reports.to_json(exercises, env, {"name": submission.name, "complete": not run.broken})
-            students.append(report)
-            broken |= run.broken
-            print(f"{submission.name:<30} {report['score']:>7g} / {report['max_score']:g}", flush=True)
-            _complain_if_broken(run)
-    finally:
-        reference.close()
-    if args.json:
-        reports.write_json(args.json, {"class": str(class_dir), "topics": topics, "environment": env,
-                                       "submissions": [{k: v for k, v in s.items() if k != "environment"}
-                                                       for s in students]})
-    return 3 if broken else 0
-
-
 # pytest's plugins that checks use none of: each adds to every one of the ~250 checks, or to
 # every session, which a class run opens once a student. Checks print nothing, take only
 # `grade` and `device`, and warnings are not part of a grade.

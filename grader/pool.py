@@ -91,8 +91,8 @@ def modules_imported_by(directory: Path) -> tuple[str, ...]:
     import ast
     import importlib.util
 
-    names = set()
-    for path in sorted(directory.glob("*.py")):
+    names, paths = set(), sorted(directory.glob("*.py"))
+    for path in paths:
         try:
             tree = ast.parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError):
@@ -102,7 +102,7 @@ def modules_imported_by(directory: Path) -> tuple[str, ...]:
                 names.update(alias.name.partition(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.partition(".")[0])
-    local = {path.stem for path in directory.glob("*.py")}
+    local = {path.stem for path in paths}
     return tuple(sorted(name for name in names - local if importlib.util.find_spec(name) is not None))
 
 
