@@ -8,8 +8,9 @@ fifth student one topic left as the stub), then prints:
   `make grade` runs), per student;
 - the wall time of `python -m grader --class DIR --jobs N` over `--small` and over
   `--students` students, per student, and the ratio to the single runs (target: >= 10);
-- the peak memory of the whole process tree of each class run (RSS summed, and PSS, which
-  counts a page shared by several processes once), sampled: it should not grow with the class;
+- the peak memory of each class run, sampled: its whole process tree's PSS (which counts a
+  page shared by several processes once; RSS summed beside it) every 5 s, and the machine's
+  memory in use above what it was before the run every 0.5 s. It should not grow with the class;
 - a class with one student whose every check hangs, next to the same class without him:
   he costs the class his own timeouts (the checks that time out, times --timeout), no more.
 """
@@ -47,19 +48,32 @@ def make_class(folder: Path, size: int) -> Path:
 
 
 class TreeMemory:
-    """Samples the memory of a process and all its descendants until stopped; keeps the peaks."""
+    """Samples the memory of a process and all its descendants until stopped; keeps the peaks.
 
-    def __init__(self, pid: int, every: float = 1.0):
-        self.pid, self.every = pid, every
-        self.peak_rss = self.peak_pss = 0
+    Reading a process's smaps_rollup walks its page tables (a process that imported torch maps
+    gigabytes), so the tree is read every `every` seconds; the machine's memory in use
+    (MemTotal - MemAvailable, above what it was when sampling began), which costs one small
+    read, every `often` seconds.
+    """
+
+    def __init__(self, pid: int, every: float = 5.0, often: float = 0.5):
+        self.pid, self.every, self.often = pid, every, often
+        self.peak_rss = self.peak_pss = self.peak_in_use = 0
+        self.idle_in_use = in_use()
         self.cpu_time = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
+        next_tree = 0.0
         while not self._stop.is_set():
             self.cpu_time = time.thread_time()  # what sampling has cost so far: printed with the peaks
+            self.peak_in_use = max(self.peak_in_use, in_use() - self.idle_in_use)
+            if time.monotonic() < next_tree:
+                self._stop.wait(self.often)
+                continue
+            next_tree = time.monotonic() + self.every
             rss = pss = 0
             for pid in self._tree():
                 try:
@@ -71,7 +85,7 @@ class TreeMemory:
                 except OSError:
                     continue
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-            self._stop.wait(self.every)
+            self._stop.wait(self.often)
 
     def _tree(self) -> list[int]:
         children: dict[int, list[int]] = {}
@@ -92,6 +106,12 @@ class TreeMemory:
     def stop(self):
         self._stop.set()
         self._thread.join()
+
+
+def in_use() -> int:
+    """Bytes of memory in use on the machine: MemTotal - MemAvailable."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    return (int(fields["MemTotal"].split()[0]) - int(fields["MemAvailable"].split()[0])) << 10
 
 
 def timed(command: list[str], memory: bool = False) -> tuple[float, TreeMemory | None]:
@@ -139,8 +159,8 @@ def main() -> None:
             wall, memory = grade_class(folder, args.jobs, memory=True)
             print(f"--class of {size:>4}, --jobs {args.jobs}: {wall:7.1f} s, {wall / size:5.2f} s per student, "
                   f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
-                  f"peak memory RSS {mib(memory.peak_rss)}, PSS {mib(memory.peak_pss)} "
-                  f"(sampling it took {memory.cpu_time:.1f} s of CPU)", flush=True)
+                  f"peak memory PSS {mib(memory.peak_pss)} (RSS {mib(memory.peak_rss)}), machine's memory in "
+                  f"use +{mib(memory.peak_in_use).strip()} (sampling took {memory.cpu_time:.1f} s of CPU)", flush=True)
 
         # One student whose every check hangs, in a class of a few, on the topic `layers`.
         few = make_class(root / "few", max(2, args.jobs))

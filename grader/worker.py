@@ -12,6 +12,7 @@ import contextlib
 import faulthandler
 import importlib.util
 import io
+import marshal
 import os
 import resource
 import signal
@@ -112,7 +113,7 @@ class _Server:
         self.topic = topic
         self.module = None
         self.probe_modules: dict[str, object] = {}
-        self.probe_sources: dict[str, str] = {}
+        self.probe_code: dict[str, bytes] = {}
 
     def handle(self, request: dict) -> dict:
         output = io.StringIO()
@@ -122,7 +123,7 @@ class _Server:
                     self.module = self._load_topic()
                     value = None
                 else:
-                    probe = self._probe(request["file"], request.get("source"), request["name"])
+                    probe = self._probe(request["file"], request.get("code"), request["name"])
                     value = sanitize(probe(self.module, *request["args"]))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
             return {"ok": False, "error": describe_exception(exc, self.directory), "output": _clip(output.getvalue())}
@@ -138,21 +139,21 @@ class _Server:
         spec.loader.exec_module(module)
         return module
 
-    def _probe(self, file: str, source: str | None, name: str):
-        """The probe `name` of the check file `file`, whose text the trusted side sent with
-        the first probe of that file: the worker cannot read the checks (nor the trusted
-        side's copy of them change)."""
-        if source is not None:
-            self.probe_sources[file] = source
+    def _probe(self, file: str, code: bytes | None, name: str):
+        """The probe `name` of the check file `file`, whose compiled code (`marshal`) the
+        trusted side sent with the first probe of that file: the worker cannot read the checks
+        (nor the trusted side's copy of them change)."""
+        if code is not None:
+            self.probe_code[file] = code
         module = self.probe_modules.get(file)
         if module is None:
-            source = self.probe_sources.get(file)
-            if source is None:
-                raise RuntimeError(f"the grader sent no text for {Path(file).name}")
+            code = self.probe_code.get(file)
+            if code is None:
+                raise RuntimeError(f"the grader sent no code for {Path(file).name}")
             module = type(sys)(f"_probes_{Path(file).stem}")
             module.__file__ = file
             sys.modules[module.__name__] = module
-            exec(compile(source, file, "exec"), module.__dict__)  # noqa: S102 - the grader's own checks
+            exec(marshal.loads(code), module.__dict__)  # noqa: S102 - the grader's own checks
             self.probe_modules[file] = module
         return getattr(module, name)
 

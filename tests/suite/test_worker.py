@@ -88,7 +88,7 @@ def dies(module):
     os._exit(3)
 
 
-def test_a_worker_is_sent_a_check_file_s_text_once(tmp_path, monkeypatch):
+def test_a_worker_is_sent_a_check_file_s_code_once(tmp_path, monkeypatch):
     (tmp_path / "layers.py").write_text("")
     sent = []
     send = Worker.send
@@ -101,4 +101,4 @@ def test_a_worker_is_sent_a_check_file_s_text_once(tmp_path, monkeypatch):
         assert runner.run(doubled, 5) == 10  # a fresh worker, sent the text again
     finally:
         runner.stop()
-    assert ["source" in request for request in sent if request["kind"] == "probe"] == [True, False, False, True]
+    assert ["code" in request for request in sent if request["kind"] == "probe"] == [True, False, False, True]

@@ -38,6 +38,7 @@ untouched. Those facets are checked on a small mixed network for every function.
 import math
 from dataclasses import dataclass
 
+import numpy
 import pytest
 import torch
 from torch import nn
@@ -212,8 +213,12 @@ def ks_limit(n):
 
 
 def ordered(values):
-    """The sample `values` as one sorted float64 vector, what `ks_distance` takes."""
-    return values.detach().flatten().sort().values.double()  # sorting before widening: the same order, faster
+    """The sample `values` as one sorted float64 vector, what `ks_distance` takes.
+
+    NumPy sorts it: its vectorized sort is about 30 times faster than torch.sort on the CPU,
+    and every student's weights are sorted here, in the trusted process."""
+    sample = values.detach().cpu().flatten().numpy()
+    return torch.from_numpy(numpy.sort(sample)).double()  # sorting before widening: the same order, faster
 
 
 def ks_distance(x, cdf):
