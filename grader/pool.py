@@ -11,7 +11,6 @@ import ctypes
 import dataclasses
 import functools
 import inspect
-import io
 import marshal
 import multiprocessing
 import multiprocessing.forkserver
@@ -23,7 +22,6 @@ import signal
 import struct
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +35,7 @@ _context.set_forkserver_preload([PRELOAD])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
-MAX_TEXT = 4000  # longest string kept from a reply
-MAX_NODES = 200_000  # most values (containers and leaves, each visit counted) in one reply
-MAX_DEPTH = 40
+MAX_TEXT = 4000  # longest string kept from a reply (grader.replies clips to the same)
 STACK_WAIT = 0.2  # seconds a stuck worker may take to write its stack before it is killed
 STACK_POLL = 0.005  # seconds between looks at its log meanwhile
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
@@ -251,7 +247,7 @@ class Worker:
             self.stop()
             raise Fault("error", _("the worker sent back something unreadable ({error})", error=str(exc))) from None
         try:
-            reply = load_reply(data, self.limits.reply)
+            reply = load_reply(data)
         except Exception as exc:  # noqa: BLE001 - whatever was sent, it is not a reply
             self.stop()
             raise Fault("error", _("the worker sent back something unreadable ({error})",
@@ -384,40 +380,15 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def load_reply(data: bytes, limit: int) -> dict:
-    """A reply's value, from `torch.save` bytes: only stored (uncompressed) records, at most
-    `limit` bytes unpacked, read with weights_only, and walked within a budget (strings
-    clipped, shared containers copied) before anything prints or compares it."""
-    import torch
+def load_reply(data: bytes) -> dict:
+    """A reply's value (grader.replies: JSON and tensor bytes, nothing unpickled), its strings
+    clipped and its size bounded, before anything prints or compares it."""
+    from grader import replies  # imports torch: not before the fork server starts
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        records = archive.infolist()
-        if any(r.compress_type != zipfile.ZIP_STORED or r.file_size != r.compress_size for r in records):
-            raise ValueError("compressed records")
-        if sum(r.file_size for r in records) > limit:
-            raise ValueError("too large")
-    reply = torch.load(io.BytesIO(data), weights_only=True)
+    reply = replies.decode(data)
     if not isinstance(reply, dict):
         raise ValueError("not a reply")
-    return bounded(reply, [MAX_NODES])
-
-
-def bounded(value, budget: list[int], depth: int = 0):
-    """A copy of `value` with every string clipped; ValueError past MAX_DEPTH or past
-    `budget[0]` values (each visit counts, so a structure sharing its parts pays for every
-    path through them)."""
-    budget[0] -= 1
-    if budget[0] < 0 or depth > MAX_DEPTH:
-        raise ValueError("a reply too large or too deeply nested")
-    if isinstance(value, str):
-        return _clip(value)
-    if isinstance(value, list):
-        return [bounded(v, budget, depth + 1) for v in value]
-    if isinstance(value, tuple):
-        return tuple(bounded(v, budget, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return {bounded(k, budget, depth + 1): bounded(v, budget, depth + 1) for k, v in value.items()}
-    return value
+    return reply
 
 
 def _clip(text: str, limit: int = MAX_TEXT) -> str:

@@ -35,7 +35,7 @@ CACHE = REPO / ".cache" / "reference"
 RELEASED = REPO / "tests" / "recorded"
 FORMAT = 1
 # What a recorded result depends on besides the reference and the check file.
-GRADER_INPUTS = ("grader/probing.py", "grader/worker.py", "grader/recording.py")
+GRADER_INPUTS = ("grader/probing.py", "grader/worker.py", "grader/replies.py", "grader/recording.py")
 
 
 class NotRecorded(Exception):

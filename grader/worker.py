@@ -1,9 +1,9 @@
 """The worker: the only process where a topic module (a student's or the reference) runs.
 
 A worker serves one topic file of one directory. The trusted process sends it requests
-(`load`, then `probe`s); it answers each with plain data serialized by `torch.save`, which
-the trusted process reads back with `torch.load(weights_only=True)`. Nothing the worker
-sends is ever unpickled.
+(`load`, then `probe`s); it answers each with plain data and tensors encoded by
+`grader.replies` (JSON and raw tensor bytes), which the trusted process decodes within a
+budget. Nothing the worker sends is ever unpickled.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from grader import sandbox
+from grader import replies, sandbox
 
 # The settings every worker applies before running a probe, recorded in every report.
 DETERMINISM = {
@@ -91,20 +91,22 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
             os._exit(70)
     configure_torch()
     server = _Server(Path(directory), topic)
-    conn.send_bytes(encode({"ready": True}))
+    conn.send_bytes(replies.encode({"ready": True}))
     while True:
         try:
             request = conn.recv()  # from the trusted process
         except (EOFError, OSError):
             os._exit(0)
-        reply = server.handle(request)
-        conn.send_bytes(encode(reply))
+        conn.send_bytes(encode(server.handle(request)))
 
 
 def encode(reply: dict) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(reply, buffer)
-    return buffer.getvalue()
+    """The reply's bytes (grader.replies); an error reply where its value cannot be sent."""
+    try:
+        return replies.encode(reply)
+    except Exception as exc:  # noqa: BLE001 - sanitize's values always can: this is a last resort
+        return replies.encode({"ok": False, "error": {"type": type(exc).__name__, "frames": [],
+                                                      "message": f"the result could not be sent back: {_clip(str(exc))}"}})
 
 
 class _Server:
@@ -159,7 +161,7 @@ class _Server:
 
 
 def sanitize(value, depth: int = 0):
-    """Turn a probe's result into plain data that `torch.load(weights_only=True)` reads."""
+    """Turn a probe's result into plain data and tensors, what `grader.replies` sends."""
     if depth > MAX_DEPTH:
         return "<nested too deeply>"
     if isinstance(value, torch.Tensor):
