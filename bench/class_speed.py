@@ -4,8 +4,9 @@
 
 Makes a class of copies of the solutions with small variations (a comment, and in every
 fifth student one topic left as the stub), then prints:
-- the wall time of `--singles` single runs (`python -m grader --submission ...`, what
-  `make grade` runs), per student;
+- the wall time of single runs (`python -m grader --submission ...`, what `make grade`
+  runs), per student: `--singles` before the class runs and as many after them, since
+  this machine's speed drifts over minutes;
 - the wall time of `python -m grader --class DIR --jobs N` over `--small` and over
   `--students` students, per student, and the ratio to the single runs (target: >= 10);
 - the peak memory of each class run, sampled: its whole process tree's PSS (which counts a
@@ -150,13 +151,19 @@ def main() -> None:
         root = Path(tmp)
         large = make_class(root / "large", args.students)
         small = make_class(root / "small", args.small)
-        singles = [timed([python, "-m", "grader", "--submission", str(large / f"student{i:04}")])[0]
-                   for i in range(args.singles)]
+        def single_runs() -> list[float]:
+            return [timed([python, "-m", "grader", "--submission", str(large / f"student{i:04}")])[0]
+                    for i in range(args.singles)]
+
+        # This machine's speed drifts over minutes: single runs before and after the classes.
+        before = single_runs()
+        classes = [(size, *grade_class(folder, args.jobs, memory=True))
+                   for size, folder in ((args.small, small), (args.students, large))]
+        singles = before + single_runs()
         single = statistics.fmean(singles)
-        print(f"single runs (python -m grader --submission), {args.singles}: {single:6.2f} s per student "
-              f"({', '.join(f'{s:.2f}' for s in singles)})", flush=True)
-        for size, folder in ((args.small, small), (args.students, large)):
-            wall, memory = grade_class(folder, args.jobs, memory=True)
+        print(f"single runs (python -m grader --submission), {args.singles} before the classes and {args.singles} "
+              f"after: {single:6.2f} s per student ({', '.join(f'{s:.2f}' for s in singles)})", flush=True)
+        for size, wall, memory in classes:
             print(f"--class of {size:>4}, --jobs {args.jobs}: {wall:7.1f} s, {wall / size:5.2f} s per student, "
                   f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
                   f"peak memory PSS {mib(memory.peak_pss)} (RSS {mib(memory.peak_rss)}), machine's memory in "
