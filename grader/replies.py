@@ -27,6 +27,7 @@ MAX_TEXT = 4000  # longest string kept from a reply
 MAX_NODES = 200_000  # most values (containers and leaves) in one reply
 MAX_DEPTH = 40
 MAX_DIMS = 32
+MAX_JSON = 32 << 20  # bytes of JSON text, parsed before its values are counted: tensors carry the bulk
 HEADER = struct.Struct("!Q")
 DTYPES = {str(dtype): dtype for dtype in (
     torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
@@ -64,12 +65,15 @@ def encode(value) -> bytes:
 
 def decode(data: bytes):
     """A reply's value: ValueError for anything that is not one, or that holds more than
-    MAX_NODES values or nests deeper than MAX_DEPTH; strings clipped to MAX_TEXT."""
+    MAX_JSON bytes of JSON or MAX_NODES values, or nests deeper than MAX_DEPTH; strings
+    clipped to MAX_TEXT."""
     if len(data) < HEADER.size:
         raise ValueError("a reply shorter than its header")
     (length,) = HEADER.unpack_from(data)
     if length > len(data) - HEADER.size:
         raise ValueError("a reply shorter than its header says")
+    if length > MAX_JSON:
+        raise ValueError("a reply too large: more than MAX_JSON bytes of JSON")
     try:
         text = json.loads(data[HEADER.size:HEADER.size + length])
     except RecursionError:

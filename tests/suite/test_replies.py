@@ -94,3 +94,9 @@ def test_a_reply_whose_header_lies_is_refused():
     for data in (good[:7], (10**6).to_bytes(8, "big") + good[8:], (2**64 - 1).to_bytes(8, "big") + good[8:]):
         with pytest.raises(ValueError):
             replies.decode(data)
+
+
+def test_a_reply_with_too_much_json_is_refused_before_it_is_parsed():
+    text = b"[" + b" " * replies.MAX_JSON + b"]"
+    with pytest.raises(ValueError, match="MAX_JSON"):
+        replies.decode(len(text).to_bytes(8, "big") + text)
