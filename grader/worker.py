@@ -37,7 +37,6 @@ DETERMINISM = {
     "torch.set_num_threads": 1,
 }
 
-MAX_TEXT = 4000  # longest string a worker sends back
 MAX_ITEMS = 10_000  # most entries in one container of a probe's result
 MAX_DEPTH = 32
 
@@ -105,8 +104,8 @@ def encode(reply: dict) -> bytes:
     try:
         return replies.encode(reply)
     except Exception as exc:  # noqa: BLE001 - sanitize's values always can: this is a last resort
-        return replies.encode({"ok": False, "error": {"type": type(exc).__name__, "frames": [],
-                                                      "message": f"the result could not be sent back: {_clip(str(exc))}"}})
+        message = f"the result could not be sent back: {replies.clip(str(exc))}"
+        return replies.encode({"ok": False, "error": {"type": type(exc).__name__, "frames": [], "message": message}})
 
 
 class _Server:
@@ -128,8 +127,9 @@ class _Server:
                     probe = self._probe(request["file"], request.get("code"), request["name"])
                     value = sanitize(probe(self.module, *request["args"]))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
-            return {"ok": False, "error": describe_exception(exc, self.directory), "output": _clip(output.getvalue())}
-        return {"ok": True, "value": value, "output": _clip(output.getvalue())}
+            error = describe_exception(exc, self.directory)
+            return {"ok": False, "error": error, "output": replies.clip(output.getvalue())}
+        return {"ok": True, "value": value, "output": replies.clip(output.getvalue())}
 
     def _load_topic(self):
         path = self.directory / f"{self.topic}.py"
@@ -173,7 +173,7 @@ def sanitize(value, depth: int = 0):
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, str):
-        return _clip(value)
+        return replies.clip(value)
     if isinstance(value, torch.Size):
         return tuple(int(v) for v in value)
     if isinstance(value, (torch.dtype, torch.device)):
@@ -203,7 +203,7 @@ def describe_exception(exc: BaseException, directory: Path) -> dict:
         message = f"the code called sys.exit({exc.code!r})"
     else:
         message = str(exc)
-    return {"type": type(exc).__name__, "message": _clip(message), "frames": frames[-8:]}
+    return {"type": type(exc).__name__, "message": replies.clip(message), "frames": frames[-8:]}
 
 
 def _inside(filename: str, directory: Path) -> bool:
@@ -211,10 +211,6 @@ def _inside(filename: str, directory: Path) -> bool:
         return Path(filename).resolve().is_relative_to(directory.resolve())
     except (OSError, ValueError):
         return False
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 15] + "\n...(cut short)"
 
 
 def _isolate_output(log_path: str) -> None:

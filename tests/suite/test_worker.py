@@ -98,7 +98,7 @@ def test_a_worker_is_sent_a_check_file_s_code_once(tmp_path, monkeypatch):
         assert runner.run(doubled, 2) == 4 and runner.run(doubled, 3) == 6
         with pytest.raises(Fault):
             runner.run(dies)
-        assert runner.run(doubled, 5) == 10  # a fresh worker, sent the text again
+        assert runner.run(doubled, 5) == 10  # a fresh worker, sent the code again
     finally:
         runner.stop()
     assert ["code" in request for request in sent if request["kind"] == "probe"] == [True, False, False, True]
