@@ -13,8 +13,12 @@ import grader.sandbox
 import grader.worker  # noqa: F401
 
 with contextlib.suppress(ImportError, OSError):  # what workers confine themselves with, where present
-    import landlockpy  # noqa: F401
+    import landlockpy
     import pyseccomp  # noqa: F401
+
+    # landlockpy finds libc (ctypes.util.find_library runs `ldconfig -p`) on its first call
+    # and keeps it: called once here, no worker spawns that process again.
+    landlockpy.abi_version()
 
 grader.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory
 
