@@ -54,7 +54,8 @@ class Side:
     (`python -m grader --class`), so that each of its results is computed once. Its results
     come from `recordings` (by topic: a `Recording`, or the `NotRecorded` that says why
     there is none); only `live` probes start its workers. While recording, it runs every
-    probe and keeps the results in `recorded_now`, by (topic, key).
+    probe and keeps the results in `recorded_now`, by (topic, key). `asked` lists the probes
+    run on this side, in the order the checks first asked for them: (topic, key, check name).
     """
 
     directory: Path
@@ -64,6 +65,7 @@ class Side:
     values: dict = field(default_factory=dict)
     recordings: dict = field(default_factory=dict)
     recorded_now: dict = field(default_factory=dict)
+    asked: list = field(default_factory=list)
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
@@ -74,6 +76,12 @@ class Side:
         """Fork every topic's worker now, so that they import while the first checks run."""
         for topic in topics:
             self.runner(topic).start()
+
+    def send_ahead(self, plans: dict[str, list[tuple]]) -> None:
+        """Send each topic's worker the probes its checks will ask for (see `probe_plans`), so
+        that every worker runs while the checks of the others are judged."""
+        for topic, calls in plans.items():
+            self.runner(topic).send_ahead(calls)
 
     def close(self) -> None:
         for runner in self.runners.values():
@@ -95,12 +103,14 @@ class Grading:
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
     topics: list[str] = field(default_factory=list)  # those whose checks were collected
+    plans: dict = field(default_factory=dict)  # the probes each topic's checks will ask: `probe_plans`
 
     def begin(self, directory: Path) -> None:
         """Grade `directory` next: its own workers, started now, and no outcomes yet."""
         self.end()
         self.student = Side(directory.resolve(), self.reference.limits, new_log_dir())
         self.student.start_workers(self.topics)
+        self.student.send_ahead(self.plans)
         self.outcomes, self.reference_failures = [], 0
 
     def end(self) -> None:
@@ -181,8 +191,6 @@ def pytest_configure(config: pytest.Config) -> None:
         Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
     config.stash[translator_key] = i18n.translator(config.getoption("lang"))
     warm_up()
-    # assert_close's first call costs half a second: pay it while the fork server starts.
-    torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
     config.stash[grading_key] = Grading(
         student=Side(Path(config.getoption("submission") or REPO / "exercises").resolve(), limits, new_log_dir())
         if one_submission else None,
@@ -246,6 +254,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     missing = {topic: Path(path) for topic, path in check_files.items() if topic not in grading.reference.recordings}
     if missing:
         grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
+    grading.plans = probe_plans(session.items, grading.reference.recordings)
+    if grading.student is not None:
+        grading.student.send_ahead(grading.plans)
+
+
+def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[str, list[tuple]]:
+    """By topic, the (probe, args) that these checks will ask of a submission, in the order
+    they will ask for them: those the reference was asked for by the same checks when its
+    results were recorded (a submission that fails a check early may not ask for them all).
+    A probe that the recording names but these check files lack is left out."""
+    plans: dict[str, list[tuple]] = {}
+    for item in items:
+        topic = topic_of(item)
+        found = recordings.get(topic)
+        if not isinstance(found, recording.Recording):
+            continue
+        for stem, name, args in found.calls.get(item.name, ()):
+            probe = getattr(item.module, name, None)
+            if callable(probe) and recording.key_of(probe, args) == (stem, name, args):
+                plans.setdefault(topic, []).append((probe, args))
+    return plans
 
 
 class Grade:
@@ -256,9 +285,11 @@ class Grade:
     Every caller gets its own copy.
     """
 
-    def __init__(self, grading: Grading, topic: str, device: str | None = None, recording_now: bool = False):
+    def __init__(self, grading: Grading, topic: str, device: str | None = None, recording_now: bool = False,
+                 check: str = ""):
         self._grading = grading
         self.topic = topic
+        self._check = check  # the name of the check asking
         self._device = device  # the run's device, where the check has one
         self._recording_now = recording_now
 
@@ -266,6 +297,7 @@ class Grade:
         """The probe's result on the submission; a fault ends the check with its status."""
         key = _key(probe, args)
         if key not in self._grading.student.values:
+            self._asked(probe, args)
             try:
                 value = self._grading.student.runner(self.topic).run(probe, *args)
             except Fault as fault:
@@ -305,6 +337,7 @@ class Grade:
         key = _key(probe, args)
         if key in self._grading.student.values:
             return self._student_value(key), self.reference(probe, *args)
+        self._asked(probe, args)
         student = self._grading.student.runner(self.topic)
         try:
             student.submit(probe, args)
@@ -315,10 +348,13 @@ class Grade:
             want = self.reference(probe, *args)
         finally:
             try:
-                self._grading.student.values[key] = student.result()
+                self._grading.student.values[key] = student.result(probe, args)
             except Fault as fault:
                 self._grading.student.values[key] = fault
         return self._student_value(key), want
+
+    def _asked(self, probe, args: tuple) -> None:
+        self._grading.student.asked.append((self.topic, recording.key_of(probe, args), self._check))
 
     def _student_value(self, key):
         value = self._grading.student.values[key]
@@ -339,7 +375,7 @@ def grade(request: pytest.FixtureRequest) -> Grade:
     callspec = getattr(request.node, "callspec", None)
     device = callspec.params.get("device") if callspec else None
     return Grade(request.config.stash[grading_key], topic_of(request.node), device,
-                 request.config.getoption("record_reference"))
+                 request.config.getoption("record_reference"), request.node.name)
 
 
 @pytest.fixture

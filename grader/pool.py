@@ -6,6 +6,7 @@ new worker (one per topic file, and a fresh one after every fault) starts in mil
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import dataclasses
@@ -15,6 +16,7 @@ import marshal
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import pickle
 import re
 import select
 import shutil
@@ -165,7 +167,12 @@ def _descendants(roots: list[int], table: dict[int, tuple[int, int]]) -> list[in
 
 
 class Worker:
-    """One worker process serving one topic file."""
+    """One worker process serving one topic file.
+
+    Requests are queued (`send`) and answered in order (`receive`), so that several can be
+    on their way at once. Nothing here ever blocks on writing to the worker: what its socket
+    cannot take now waits in `_outbox` and goes out while this process waits for a reply.
+    """
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path):
         self.topic = topic
@@ -187,19 +194,22 @@ class Worker:
         )
         self._process.start()
         child_conn.close()
+        os.set_blocking(self._conn.fileno(), False)
+        self._outbox = bytearray()
         self._ready = False
         self.taught: set[str] = set()  # the check files whose code this worker was sent
 
     def send(self, request: dict) -> None:
+        """Queue `request` (framed as multiprocessing's `Connection.recv` reads it)."""
+        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        self._outbox += struct.pack("!i", len(payload)) + payload
+        _write_some(self._conn.fileno(), self._outbox)
+
+    def receive(self) -> dict:
+        """The reply to the oldest request not yet answered (after the worker's greeting)."""
         if not self._ready:
             self._receive(STARTUP_TIMEOUT)
             self._ready = True
-        try:
-            self._conn.send(request)
-        except OSError:
-            raise self._died() from None
-
-    def receive(self) -> dict:
         return self._receive(self.limits.timeout, where=True)
 
     def ask(self, request: dict) -> dict:
@@ -231,7 +241,7 @@ class Worker:
     def _receive(self, timeout: float, where: bool = False) -> dict:
         """The next reply, read whole within `timeout` seconds, checked before it is used."""
         try:
-            data = read_message(self._conn.fileno(), time.monotonic() + timeout, self.limits.reply)
+            data = read_message(self._conn.fileno(), time.monotonic() + timeout, self.limits.reply, self._outbox)
         except TimeoutError:
             stuck = self._where_stuck() if where else ""
             self.stop()
@@ -352,32 +362,55 @@ def _inside(filename: str, directory: Path) -> bool:
         return False
 
 
-def read_message(fd: int, deadline: float, limit: int) -> bytes:
+def read_message(fd: int, deadline: float, limit: int, outbox: bytearray | None = None) -> bytes:
     """One message of multiprocessing's framing (a 4-byte length, or -1 and an 8-byte one,
     then the payload) read whole from `fd` by `deadline`: TimeoutError if it is not all
-    there by then, ValueError if it is longer than `limit`, EOFError if the pipe closed."""
-    size = struct.unpack("!i", _read_exactly(fd, 4, deadline))[0]
+    there by then, ValueError if it is longer than `limit`, EOFError if the pipe closed.
+    Meanwhile what waits in `outbox` is written to `fd` as it can take it."""
+    size = struct.unpack("!i", _read_exactly(fd, 4, deadline, outbox))[0]
     if size == -1:
-        size = struct.unpack("!Q", _read_exactly(fd, 8, deadline))[0]
+        size = struct.unpack("!Q", _read_exactly(fd, 8, deadline, outbox))[0]
     if size < 0 or size > limit:
         raise ValueError(f"a reply of {size} bytes, more than the {limit} allowed")
-    return _read_exactly(fd, size, deadline)
+    return _read_exactly(fd, size, deadline, outbox)
 
 
-def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+def _read_exactly(fd: int, size: int, deadline: float, outbox: bytearray | None = None) -> bytes:
     chunks, left = [], size
     ready = select.poll()  # not select(): descriptors past 1023 are fine
-    ready.register(fd, select.POLLIN)
     while left:
+        ready.register(fd, select.POLLIN | (select.POLLOUT if outbox else 0))
         wait = deadline - time.monotonic()
-        if wait <= 0 or not ready.poll(wait * 1000):
+        events = ready.poll(wait * 1000) if wait > 0 else []
+        if not events:
             raise TimeoutError
-        chunk = os.read(fd, min(left, 1 << 20))
+        if outbox and events[0][1] & select.POLLOUT:
+            _write_some(fd, outbox)
+        if not events[0][1] & (select.POLLIN | select.POLLHUP | select.POLLERR):
+            continue
+        try:
+            chunk = os.read(fd, min(left, 1 << 20))
+        except BlockingIOError:
+            continue
         if not chunk:
             raise EOFError
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _write_some(fd: int, outbox: bytearray) -> None:
+    """Write what `fd` (non-blocking) takes now from the front of `outbox`. A worker that is
+    gone takes nothing: its death shows when its reply is read."""
+    while outbox:
+        try:
+            written = os.write(fd, outbox)
+        except BlockingIOError:
+            return
+        except OSError:
+            outbox.clear()
+            return
+        del outbox[:written]
 
 
 def load_reply(data: bytes) -> dict:
@@ -407,7 +440,14 @@ def worker_protection(directory: Path) -> sandbox.Protection:
 
 
 class TopicRunner:
-    """Runs probes on one topic file of one directory, restarting its worker after a fault."""
+    """Runs probes on one topic file of one directory, one after another, restarting its
+    worker after a fault.
+
+    Probes can be sent ahead (`send_ahead`): the worker runs them in order while this
+    process does other work, and their results wait here until they are asked for. A probe
+    that is asked for and was not sent ahead runs after those that were. A fault belongs to
+    the probe the worker was running: the probes sent after it go to a fresh worker.
+    """
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path):
         self.directory = directory
@@ -417,37 +457,40 @@ class TopicRunner:
         self.path = directory / f"{topic}.py"
         self._worker: Worker | None = None
         self._load_fault: Fault | None = None
-        self._worker_loaded = False
+        self._in_flight: collections.deque = collections.deque()  # [(key, probe, args)] sent, not yet answered
+        self._answers: dict = {}  # key -> value or Fault, read and not yet asked for
 
     def start(self) -> None:
         """Fork the worker and have it import the topic file, without waiting for either."""
         if self._worker is None and self._load_fault is None and _regular_file(self.path):
-            self._worker = Worker(self.directory, self.topic, self.limits, self.log_dir)
-            self._worker_loaded = False
+            self._new_worker()
+
+    def send_ahead(self, calls: list[tuple]) -> None:
+        """Send these (probe, args) now, in this order, for later `result`s."""
+        with contextlib.suppress(Fault):  # a topic that cannot load: each result says so
+            self._send([(_key(probe, args), probe, args) for probe, args in calls])
 
     def submit(self, probe, args: tuple) -> None:
-        """Send a probe to the worker; `result()` collects its answer."""
-        self._ensure_loaded()
-        file = _source_of(probe)
-        request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args}
-        if file not in self._worker.taught:  # a check file's code goes to each worker once
-            request["code"] = _compiled(file)
-        try:
-            self._worker.send(request)
-        except Fault:
-            self._worker = None
-            raise
-        self._worker.taught.add(file)
+        """Make sure the probe is on its way (or answered); `result` collects its answer."""
+        key = _key(probe, args)
+        if key not in self._answers and all(key != sent for sent, _, _ in self._in_flight):
+            self._send([(key, probe, args)])
 
-    def result(self):
-        reply = self._checked(self._worker.receive)
-        if not reply.get("ok"):
-            raise Fault("error", format_error(reply.get("error"), reply.get("output")))
-        return reply.get("value")
+    def result(self, probe, args: tuple):
+        """The probe's value; a Fault if it raised, crashed, hung or the topic did not load."""
+        key = _key(probe, args)
+        self.submit(probe, args)
+        while key not in self._answers:
+            if self._load_fault is not None:
+                raise self._load_fault
+            self._read_next()
+        answer = self._answers.pop(key)
+        if isinstance(answer, Fault):
+            raise answer
+        return answer
 
     def run(self, probe, *args):
-        self.submit(probe, args)
-        return self.result()
+        return self.result(probe, args)
 
     def stop(self) -> None:
         self.kill()
@@ -462,10 +505,61 @@ class TopicRunner:
         if self._worker is not None:
             self._worker.reap()
             self._worker = None
+            self._in_flight.clear()
 
-    def _ensure_loaded(self) -> None:
+    def _send(self, entries: list[tuple]) -> None:
         if self._load_fault is not None:
             raise self._load_fault
+        if self._worker is None:
+            self._check_file()
+            self._new_worker()
+        for key, probe, args in entries:
+            file = _source_of(probe)
+            request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args}
+            if file not in self._worker.taught:  # a check file's code goes to each worker once
+                request["code"] = _compiled(file)
+                self._worker.taught.add(file)
+            self._worker.send(request)
+            self._in_flight.append((key, probe, args))
+
+    def _new_worker(self) -> None:
+        self._worker = Worker(self.directory, self.topic, self.limits, self.log_dir)
+        self._worker.send({"kind": "load"})
+        self._in_flight.appendleft((_LOAD, None, ()))
+
+    def _read_next(self) -> None:
+        """Read the oldest unanswered request's reply into `_answers` (or `_load_fault`)."""
+        key, probe, args = self._in_flight[0]
+        try:
+            reply = self._worker.receive()
+        except Fault as fault:  # the worker was stopped: whatever was sent after goes to a fresh one
+            self._worker = None
+            self._in_flight.popleft()
+            unanswered = list(self._in_flight)
+            self._in_flight.clear()
+            if key is _LOAD:
+                self._load_fault = Fault(fault.status, _("importing {file} failed: {error}", file=f"{self.topic}.py",
+                                                         error=fault.message))
+                return
+            self._answers[key] = fault
+            if fault.status != "timeout":  # after a hang, each probe is sent when asked for: no more
+                with contextlib.suppress(Fault):  # timeouts than a check that stops at its first fault asks
+                    self._send(unanswered)
+            return
+        self._in_flight.popleft()
+        if key is _LOAD:
+            if not reply.get("ok"):
+                message = format_error(reply.get("error"), reply.get("output"))
+                self._load_fault = Fault("error", _("importing {file} failed: {error}", file=f"{self.topic}.py",
+                                                    error=message))
+                self.stop()
+        elif reply.get("ok"):
+            self._answers[key] = reply.get("value")
+        else:
+            self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")))
+
+    def _check_file(self) -> None:
+        """Fault (for good) if the topic file is missing or not a regular file."""
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             self._load_fault = Fault("failed", _("{file} is a symbolic link or not a regular file: "
                                                  "submit the file itself", file=f"{self.topic}.py"))
@@ -474,28 +568,13 @@ class TopicRunner:
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
                                                  file=f"{self.topic}.py", directory=str(self.directory)))
             raise self._load_fault
-        if self._worker is not None and self._worker_loaded:
-            return
-        self.start()
-        try:
-            reply = self._checked(lambda: self._worker.ask({"kind": "load"}))
-        except Fault as fault:
-            self._load_fault = Fault(fault.status, _("importing {file} failed: {error}", file=f"{self.topic}.py",
-                                                     error=fault.message))
-            raise self._load_fault from None
-        if not reply.get("ok"):
-            message = format_error(reply.get("error"), reply.get("output"))
-            self._load_fault = Fault("error", _("importing {file} failed: {error}", file=f"{self.topic}.py", error=message))
-            self.stop()
-            raise self._load_fault
-        self._worker_loaded = True
 
-    def _checked(self, call):
-        try:
-            return call()
-        except Fault:
-            self._worker = None  # it was stopped; the next probe gets a fresh one
-            raise
+
+_LOAD = object()  # the key, in a runner's in-flight list, of the topic file's import
+
+
+def _key(probe, args: tuple):
+    return (_source_of(probe), probe.__name__, tuple(args))
 
 
 def _regular_file(path: Path) -> bool:

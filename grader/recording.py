@@ -4,8 +4,13 @@ The checks compare a submission's probe results with the reference's. Those are 
 once, on the CPU, by running a topic's checks with the reference solution as the
 submission, and saved as plain data (`torch.load(weights_only=True)` reads them back):
 
-    {"format": 1, "topic": "layers", "fingerprint": "...", "torch": "2.x",
-     "entries": [[probe file stem, probe name, args, value], ...]}
+    {"format": 2, "topic": "layers", "fingerprint": "...", "torch": "2.x",
+     "entries": [[probe file stem, probe name, args, value], ...],
+     "calls": [[check name, probe file stem, probe name, args], ...]}
+
+`calls` are the probes each check asked of the submission's side, in the order it asked
+for them, so that a grading session can send them to a submission's workers ahead of its
+checks (grader.plugin.probe_plans).
 
 In the instructor's repository they are a cache, `.cache/reference/<topic>.pt`, recorded again
 whenever the reference, the checks, the probe helpers or torch change. A student release
@@ -33,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "reference"
 RELEASED = REPO / "tests" / "recorded"
-FORMAT = 1
+FORMAT = 2
 # What a recorded result depends on besides the reference and the check file.
 GRADER_INPUTS = ("grader/probing.py", "grader/worker.py", "grader/replies.py", "grader/recording.py")
 
@@ -68,12 +73,15 @@ def fingerprint(topic: str, check_file: Path, reference: Path) -> str:
 
 
 class Recording:
-    """One topic's recorded results, by `key_of`."""
+    """One topic's recorded results, by `key_of`, and the probes each check asked for, by check name."""
 
     def __init__(self, data: dict):
         self.topic = data["topic"]
         self.fingerprint = data.get("fingerprint")
         self.values = {(stem, name, tuple(args)): value for stem, name, args, value in data["entries"]}
+        self.calls: dict[str, list[tuple]] = {}
+        for check, stem, name, args in data.get("calls", ()):
+            self.calls.setdefault(check, []).append((stem, name, tuple(args)))
 
     @classmethod
     def load(cls, path: Path) -> Recording:
@@ -110,12 +118,13 @@ def to_device(value, device: str):
     return value
 
 
-def save(path: Path, topic: str, fingerprint_: str | None, values: dict) -> None:
-    """Write the recorded `values` (by key) atomically, as plain data."""
+def save(path: Path, topic: str, fingerprint_: str | None, values: dict, calls: list[tuple] = ()) -> None:
+    """Write the recorded `values` (by key) and `calls` ((check, key), in order) atomically, as plain data."""
     import torch
 
     data = {"format": FORMAT, "topic": topic, "fingerprint": fingerprint_, "torch": str(torch.__version__),
-            "entries": [[stem, name, list(args), value] for (stem, name, args), value in values.items()]}
+            "entries": [[stem, name, list(args), value] for (stem, name, args), value in values.items()],
+            "calls": [[check, stem, name, list(args)] for check, (stem, name, args) in calls]}
     buffer = io.BytesIO()
     torch.save(data, buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,8 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     for check_file in check_files:
         topic = check_file.stem.removeprefix("test_")
         values = {key: value for (of, key), value in recorder.values.items() if of == topic}
+        calls = [(check, key) for of, key, check in recorder.calls if of == topic]
         save(Path(args.out_dir) / f"{topic}.pt", topic,
-             None if args.no_fingerprint else fingerprint(topic, check_file, reference), values)
+             None if args.no_fingerprint else fingerprint(topic, check_file, reference), values, calls)
     return 0
 
 
@@ -215,10 +225,12 @@ def autograder_only(topics: list[str]) -> float:
 
 
 class Recorder:
-    """Collects, at the end of a recording session, the reference's results and the outcomes."""
+    """Collects, at the end of a recording session, the reference's results, the probes each
+    check asked for, and the outcomes."""
 
     def __init__(self):
         self.values: dict = {}
+        self.calls: list = []
         self.outcomes: list = []
 
     def pytest_sessionfinish(self, session):
@@ -227,6 +239,7 @@ class Recorder:
         grading = session.config.stash[grading_key]
         self.outcomes = list(grading.outcomes)
         self.values = dict(grading.reference.recorded_now)
+        self.calls = list(grading.student.asked)
 
 
 if __name__ == "__main__":

@@ -125,3 +125,62 @@ def test_one_session_grades_many_submissions_each_with_its_own_outcomes(toy):
     assert graded["right"] == [("double", "passed"), ("double", "skipped"), ("name", "passed")]
     assert graded["wrong"] == graded["wrong again"] != graded["right"]
     assert ("double", "failed") in graded["wrong"]
+
+
+AHEAD = '''
+import pathlib, time
+import pytest
+
+def stamp(toy, label):
+    import time
+    return time.time()
+
+@pytest.mark.exercise("first", points=1)
+def test_first(grade):
+    grade.student(stamp, "first")
+    time.sleep(2)  # judging takes a while
+
+@pytest.mark.exercise("second", points=1)
+def test_second(grade):
+    asked = time.time()
+    pathlib.Path("ahead.txt").write_text(str(asked - grade.student(stamp, "second")))
+'''
+
+
+def test_a_check_s_probes_run_while_the_checks_before_it_are_judged(pytester):
+    pytester.makepyfile(test_toy=AHEAD)
+    for folder in ("reference", "submission"):
+        (pytester.path / folder).mkdir()
+        (pytester.path / folder / "toy.py").write_text("")
+    grade(pytester).assert_outcomes(passed=2)
+    assert float((pytester.path / "ahead.txt").read_text()) > 1  # it ran during test_first's 2 s
+
+
+def test_probe_plans_follow_the_collected_checks_in_their_order():
+    import types
+    from pathlib import Path
+
+    from grader import plugin, recording
+
+    module = types.ModuleType("test_toy")
+    exec("def a(toy, x): pass\ndef b(toy): pass\nc = 3\n", module.__dict__)
+    calls = [["test_one", "test_toy", "a", [1]], ["test_one", "test_toy", "gone", []], ["test_one", "test_toy", "c", []],
+             ["test_two", "test_toy", "b", []], ["test_two", "test_other", "a", [2]], ["test_two", "test_toy", "a", [2]],
+             ["test_deselected", "test_toy", "a", [9]]]
+    found = recording.Recording({"topic": "toy", "entries": [], "calls": calls})
+    items = [types.SimpleNamespace(path=Path("test_toy.py"), name=name, module=module) for name in ("test_two", "test_one")]
+    plans = plugin.probe_plans(items, {"toy": found, "other": recording.NotRecorded("none")})
+    assert plans == {"toy": [(module.b, ()), (module.a, (2,)), (module.a, (1,))]}
+
+
+def test_a_recording_keeps_the_probes_each_check_asked_for_in_order(tmp_path):
+    import torch
+
+    from grader import recording
+
+    calls = [("test_one", ("test_toy", "f", ("cpu",))), ("test_one", ("test_toy", "g", ())),
+             ("test_two", ("test_toy", "f", ("cpu",)))]
+    recording.save(tmp_path / "toy.pt", "toy", None, {("test_toy", "f", ("cpu",)): torch.ones(1)}, calls)
+    found = recording.Recording.load(tmp_path / "toy.pt")
+    assert found.calls == {"test_one": [("test_toy", "f", ("cpu",)), ("test_toy", "g", ())],
+                           "test_two": [("test_toy", "f", ("cpu",))]}

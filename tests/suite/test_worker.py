@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -102,3 +103,66 @@ def test_a_worker_is_sent_a_check_file_s_code_once(tmp_path, monkeypatch):
     finally:
         runner.stop()
     assert ["code" in request for request in sent if request["kind"] == "probe"] == [True, False, False, True]
+
+
+def stamped(module, label):
+    """The labels of the probes this worker ran so far, this one's last."""
+    module.ran = getattr(module, "ran", ()) + (label,)
+    return module.ran
+
+
+def pid(module, label):
+    return os.getpid()
+
+
+def spin(module, label):
+    while True:
+        pass
+
+
+@pytest.fixture
+def runner(tmp_path, request):
+    """A runner for an empty topic file; `timeout` from `@pytest.mark.parametrize('runner', [s], indirect=True)`."""
+    (tmp_path / "layers.py").write_text("")
+    found = TopicRunner(tmp_path, "layers", Limits(timeout=getattr(request, "param", 60)), new_log_dir())
+    yield found
+    found.stop()
+
+
+def test_probes_sent_ahead_run_in_order_and_keep_their_results_until_asked_for(runner):
+    runner.send_ahead([(stamped, ("a",)), (stamped, ("b",)), (stamped, ("c",))])
+    assert runner.run(stamped, "c") == ("a", "b", "c")
+    assert runner.run(stamped, "a") == ("a",)
+    assert runner.run(stamped, "d") == ("a", "b", "c", "d")  # not sent ahead: it runs after those that were
+    assert runner.run(stamped, "b") == ("a", "b")
+
+
+def test_a_fault_belongs_to_its_own_probe_and_those_sent_after_it_go_to_a_fresh_worker(runner):
+    runner.send_ahead([(pid, ("before",)), (dies, ()), (stamped, ("after",)), (pid, ("after",))])
+    before = runner.run(pid, "before")
+    with pytest.raises(Fault) as fault:
+        runner.run(dies)
+    assert fault.value.status == "error" and "status 3" in str(fault.value.message)
+    assert runner.run(stamped, "after") == ("after",)
+    assert runner.run(pid, "after") != before
+
+
+@pytest.mark.parametrize("runner", [3], indirect=True)
+def test_after_a_timeout_the_probes_sent_ahead_wait_until_they_are_asked_for(runner):
+    """A check that stops at its first hang asks for no more: nor does anything else wait for them."""
+    runner.send_ahead([(spin, (1,)), (spin, (2,)), (doubled, (3,))])
+    with pytest.raises(Fault) as fault:
+        runner.run(spin, 1)
+    assert fault.value.status == "timeout"
+    started = time.monotonic()
+    assert runner.run(doubled, 3) == 6
+    assert time.monotonic() - started < 2.5  # spin(2) was not run first: it would have taken its 3 s
+
+
+@pytest.mark.parametrize("runner", [2], indirect=True)
+def test_a_worker_that_reads_no_requests_never_blocks_the_trusted_side(runner):
+    big = "x" * (1 << 20)
+    runner.send_ahead([(spin, (0,))] + [(doubled, (f"{i}{big}",)) for i in range(16)])  # 16 MiB it never reads
+    with pytest.raises(Fault) as fault:
+        runner.run(spin, 0)
+    assert fault.value.status == "timeout"
