@@ -72,16 +72,13 @@ class Side:
             self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir)
         return self.runners[topic]
 
-    def start_workers(self, topics: list[str]) -> None:
-        """Fork every topic's worker now, so that they import while the first checks run."""
+    def start_workers(self, topics: list[str], plans: dict[str, list[tuple]] | None = None) -> None:
+        """Fork every topic's worker now, each sent at once the probes its checks will ask for
+        (`plans`, see `probe_plans`): every worker runs while the checks of the others are judged."""
         for topic in topics:
-            self.runner(topic).start()
-
-    def send_ahead(self, plans: dict[str, list[tuple]]) -> None:
-        """Send each topic's worker the probes its checks will ask for (see `probe_plans`), so
-        that every worker runs while the checks of the others are judged."""
-        for topic, calls in plans.items():
-            self.runner(topic).send_ahead(calls)
+            runner = self.runner(topic)
+            runner.start()
+            runner.send_ahead((plans or {}).get(topic, ()))
 
     def close(self) -> None:
         for runner in self.runners.values():
@@ -109,8 +106,7 @@ class Grading:
         """Grade `directory` next: its own workers, started now, and no outcomes yet."""
         self.end()
         self.student = Side(directory.resolve(), self.reference.limits, new_log_dir())
-        self.student.start_workers(self.topics)
-        self.student.send_ahead(self.plans)
+        self.student.start_workers(self.topics, self.plans)
         self.outcomes, self.reference_failures = [], 0
 
     def end(self) -> None:
@@ -239,24 +235,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Fork every topic's workers now, so that they import while the first checks run, then
-    load (or record) the reference's results."""
+    """Load (or record) the reference's results while the fork server still imports, then
+    fork every topic's worker, each with the probes its checks will ask for."""
     grading = session.config.stash[grading_key]
-    recording_now = session.config.getoption("record_reference")
     check_files = {topic_of(item): item.path for item in session.items}
     grading.topics = list(check_files)
-    if recording_now:
+    if session.config.getoption("record_reference"):
         grading.reference.start_workers(grading.topics)
+    else:
+        missing = {topic: Path(path) for topic, path in check_files.items()
+                   if topic not in grading.reference.recordings}
+        if missing:
+            grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
+        grading.plans = probe_plans(session.items, grading.reference.recordings)
     if grading.student is not None:
-        grading.student.start_workers(grading.topics)
-    if recording_now:
-        return
-    missing = {topic: Path(path) for topic, path in check_files.items() if topic not in grading.reference.recordings}
-    if missing:
-        grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
-    grading.plans = probe_plans(session.items, grading.reference.recordings)
-    if grading.student is not None:
-        grading.student.send_ahead(grading.plans)
+        grading.student.start_workers(grading.topics, grading.plans)
 
 
 def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[str, list[tuple]]:
@@ -320,14 +313,14 @@ class Grade:
             self._grading.reference.values[key] = value
             if self._recording_now and not recording.is_live(probe):
                 self._grading.reference.recorded_now[self.topic, recording.key_of(probe, args)] = value
-        return copy.deepcopy(self._grading.reference.values[key])
+        return fresh_copy(self._grading.reference.values[key])
 
     def _recorded(self, probe, args: tuple):
         found = self._grading.reference.recordings.get(self.topic)
         try:
             if found is None or isinstance(found, Exception):
                 raise found or recording.NotRecorded(f"no reference results were loaded for {self.topic}")
-            return copy.deepcopy(found.get(recording.key_of(probe, args), self._device))
+            return fresh_copy(found.get(recording.key_of(probe, args), self._device))
         except recording.NotRecorded as error:
             raise ReferenceFailed(_("{error}; this is a fault of the grader, not of your code: "
                                     "please tell your instructor", error=str(error))) from None
@@ -360,7 +353,25 @@ class Grade:
         value = self._grading.student.values[key]
         if isinstance(value, Fault):
             raise StudentFault(value)
-        return copy.deepcopy(value)
+        return fresh_copy(value)
+
+
+def fresh_copy(value):
+    """A copy of a probe's result that a check may change at will: plain data (what replies and
+    recordings hold) rebuilt, its tensors cloned, a tenth of what `copy.deepcopy` takes per
+    tensor; anything else deep-copied."""
+    kind = type(value)
+    if kind is torch.Tensor and not value.requires_grad:
+        return value.clone()
+    if kind is list:
+        return [fresh_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(fresh_copy(item) for item in value)
+    if kind is dict:
+        return {key: fresh_copy(item) for key, item in value.items()}
+    if kind in (str, int, float, bool, type(None)):
+        return value
+    return copy.deepcopy(value)
 
 
 def _key(probe, args: tuple):

@@ -467,6 +467,8 @@ class TopicRunner:
 
     def send_ahead(self, calls: list[tuple]) -> None:
         """Send these (probe, args) now, in this order, for later `result`s."""
+        if not calls:
+            return
         with contextlib.suppress(Fault):  # a topic that cannot load: each result says so
             self._send([(_key(probe, args), probe, args) for probe, args in calls])
 
@@ -525,7 +527,7 @@ class TopicRunner:
     def _new_worker(self) -> None:
         self._worker = Worker(self.directory, self.topic, self.limits, self.log_dir)
         self._worker.send({"kind": "load"})
-        self._in_flight.appendleft((_LOAD, None, ()))
+        self._in_flight.append((_LOAD, None, ()))
 
     def _read_next(self) -> None:
         """Read the oldest unanswered request's reply into `_answers` (or `_load_fault`)."""

@@ -184,3 +184,23 @@ def test_a_recording_keeps_the_probes_each_check_asked_for_in_order(tmp_path):
     found = recording.Recording.load(tmp_path / "toy.pt")
     assert found.calls == {"test_one": [("test_toy", "f", ("cpu",)), ("test_toy", "g", ())],
                            "test_two": [("test_toy", "f", ("cpu",))]}
+
+
+def test_each_caller_gets_a_copy_of_a_result_it_may_change_at_will():
+    import collections
+
+    import torch
+
+    from grader.plugin import fresh_copy
+
+    value = {"w": torch.ones(2), "pair": (torch.zeros(1), [1, "a", None, 2.5, True]),
+             "ordered": collections.OrderedDict(b=torch.ones(1)), "grad": torch.ones(1, requires_grad=True)}
+    copied = fresh_copy(value)
+    copied["w"] += 1
+    copied["pair"][0].add_(1)
+    copied["pair"][1].append("more")
+    copied["ordered"]["b"] += 1
+    assert torch.equal(value["w"], torch.ones(2)) and torch.equal(value["pair"][0], torch.zeros(1))
+    assert value["pair"][1] == [1, "a", None, 2.5, True] and torch.equal(value["ordered"]["b"], torch.ones(1))
+    assert type(copied["pair"]) is tuple and type(copied["ordered"]) is collections.OrderedDict
+    assert copied["grad"].requires_grad and copied["grad"].is_leaf and copied["grad"] is not value["grad"]
