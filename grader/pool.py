@@ -212,10 +212,6 @@ class Worker:
             self._ready = True
         return self._receive(self.limits.timeout, where=True)
 
-    def ask(self, request: dict) -> dict:
-        self.send(request)
-        return self.receive()
-
     def stop(self) -> None:
         """Kill the worker and everything in its process group, and wait for it."""
         self.kill()
@@ -540,8 +536,7 @@ class TopicRunner:
             unanswered = list(self._in_flight)
             self._in_flight.clear()
             if key is _LOAD:
-                self._load_fault = Fault(fault.status, _("importing {file} failed: {error}", file=f"{self.topic}.py",
-                                                         error=fault.message))
+                self._import_failed(fault.status, fault.message)
                 return
             self._answers[key] = fault
             if fault.status != "timeout":  # after a hang, each probe is sent when asked for: no more
@@ -551,14 +546,16 @@ class TopicRunner:
         self._in_flight.popleft()
         if key is _LOAD:
             if not reply.get("ok"):
-                message = format_error(reply.get("error"), reply.get("output"))
-                self._load_fault = Fault("error", _("importing {file} failed: {error}", file=f"{self.topic}.py",
-                                                    error=message))
+                self._import_failed("error", format_error(reply.get("error"), reply.get("output")))
                 self.stop()
         elif reply.get("ok"):
             self._answers[key] = reply.get("value")
         else:
             self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")))
+
+    def _import_failed(self, status: str, error) -> None:
+        """Every probe of this topic ends with this fault from now on."""
+        self._load_fault = Fault(status, _("importing {file} failed: {error}", file=f"{self.topic}.py", error=error))
 
     def _check_file(self) -> None:
         """Fault (for good) if the topic file is missing or not a regular file."""
