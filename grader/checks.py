@@ -28,6 +28,24 @@ class CheckFailed(pytest.fail.Exception):
         self.message = message  # a Message, rendered in the student's language by the report
 
 
+class StudentFault(pytest.fail.Exception):
+    """The submission's code gave no result: it raised, crashed, hung or was not submitted
+    (`fault`: a grader.pool.Fault)."""
+
+    def __init__(self, fault):
+        super().__init__(str(fault.message), pytrace=False)
+        self.status = fault.status
+        self.message = fault.message
+
+
+class ReferenceFailed(pytest.fail.Exception):
+    """The reference solution failed a probe: a fault of the grader, not of the submission."""
+
+    def __init__(self, message):
+        super().__init__(str(message), pytrace=False)
+        self.message = message
+
+
 def expect(condition: bool, message: str, hint: str | None = None) -> None:
     """Fail with `message` (and a hint) unless `condition` holds."""
     if not condition:

@@ -19,30 +19,13 @@ import pytest
 import torch
 
 from grader import i18n, recording
-from grader.checks import CheckFailed
+from grader.checks import CheckFailed, ReferenceFailed, StudentFault
 from grader.i18n import N_, _
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
 
 REPO = Path(__file__).resolve().parent.parent
 CHECK_FILE_PREFIX = "test_"
-
-
-class StudentFault(pytest.fail.Exception):
-    """The submission's code gave no result: it raised, crashed, hung or was not submitted."""
-
-    def __init__(self, fault: Fault):
-        super().__init__(str(fault.message), pytrace=False)
-        self.status = fault.status
-        self.message = fault.message
-
-
-class ReferenceFailed(pytest.fail.Exception):
-    """The reference solution failed a probe: a fault of the grader, not of the submission."""
-
-    def __init__(self, message):
-        super().__init__(str(message), pytrace=False)
-        self.message = message
 
 
 @dataclass(eq=False)

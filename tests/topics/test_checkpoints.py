@@ -34,8 +34,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from grader.i18n import N_, _
-from grader.checks import CheckFailed, expect, expect_close, expect_equal
-from grader.plugin import StudentFault
+from grader.checks import CheckFailed, StudentFault, expect, expect_close, expect_equal
 from grader.probing import fill_parameters, inputs
 
 exercise = pytest.mark.exercise
