@@ -12,7 +12,8 @@ fifth student one topic left as the stub), then prints:
   `--students` students, per student, and the ratio to the single runs (target: >= 10);
 - the peak memory of each class run, sampled: its whole process tree's PSS (which counts a
   page shared by several processes once; RSS summed beside it) every 5 s, and the machine's
-  memory in use above what it was before the run every 0.5 s. It should not grow with the class;
+  memory in use above what it was before the run every 0.5 s; and, in the large class, the
+  peak PSS over the first fifth of the run next to the last fifth. It should not grow with the class;
 - a class with one student whose every check hangs, next to the same class without him:
   he costs the class his own timeouts (the checks that time out, times --timeout), no more.
 """
@@ -60,12 +61,27 @@ class TreeMemory:
 
     def __init__(self, pid: int, every: float = 5.0, often: float = 0.5):
         self.pid, self.every, self.often = pid, every, often
-        self.peak_rss = self.peak_pss = self.peak_in_use = 0
+        self.started = time.monotonic()
+        self.trees: list[tuple[float, int, int]] = []  # (seconds into the run, PSS, RSS) of the tree
+        self.peak_in_use = 0
         self.idle_in_use = in_use()
         self.cpu_time = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    @property
+    def peak_pss(self) -> int:
+        return max((pss for _, pss, _ in self.trees), default=0)
+
+    @property
+    def peak_rss(self) -> int:
+        return max((rss for _, _, rss in self.trees), default=0)
+
+    def pss_within(self, start: float, end: float) -> list[int]:
+        """The PSS samples taken between these fractions of the run (0.0: its start, 1.0: its end)."""
+        length = self.trees[-1][0] if self.trees else 0.0
+        return [pss for at, pss, _ in self.trees if start * length <= at <= end * length]
 
     def _run(self):
         next_tree = 0.0
@@ -86,7 +102,7 @@ class TreeMemory:
                             pss += int(line.split()[1]) << 10
                 except OSError:
                     continue
-            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self.trees.append((time.monotonic() - self.started, pss, rss))
             self._stop.wait(self.often)
 
     def _tree(self) -> list[int]:
@@ -172,6 +188,14 @@ def main() -> None:
                   f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
                   f"peak memory PSS {mib(memory.peak_pss)} (RSS {mib(memory.peak_rss)}), machine's memory in "
                   f"use +{mib(memory.peak_in_use).strip()} (sampling took {memory.cpu_time:.1f} s of CPU)", flush=True)
+        # A peak is the highest of the samples taken, and a longer run takes more of them (more
+        # chances to catch every worker of both students at its largest): growth shows better
+        # within the large class, between its first students and its last.
+        _, _, memory = classes[-1]
+        first, last = memory.pss_within(0.0, 0.2), memory.pss_within(0.8, 1.0)
+        print(f"--class of {args.students}: peak PSS {mib(max(first, default=0)).strip()} over the first fifth of "
+              f"the run ({len(first)} samples), {mib(max(last, default=0)).strip()} over the last fifth "
+              f"({len(last)} samples)", flush=True)
 
         # One student whose every check hangs, in a class of a few, on the topic `layers`.
         few = make_class(root / "few", max(2, args.jobs))
