@@ -2,6 +2,9 @@
 
 A check gets plain data back from the worker (tensors, numbers, strings and containers of
 them) and judges it with these helpers, which fail with a message a beginner can act on.
+A check file also runs in its topic's workers (its probes live there), so it imports only
+what the fork server preloads (this module, grader.i18n, grader.probing), never the trusted
+side's machinery: that is why the exceptions checks end with live here.
 """
 
 from __future__ import annotations
