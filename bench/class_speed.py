@@ -168,13 +168,15 @@ def main() -> None:
         root = Path(tmp)
         large = make_class(root / "large", args.students)
         small = make_class(root / "small", args.small)
+        def single_run(index: int) -> float:
+            return timed([python, "-m", "grader", "--submission", str(large / f"student{index:04}")])[0]
+
         def single_runs() -> list[float]:
-            return [timed([python, "-m", "grader", "--submission", str(large / f"student{i:04}")])[0]
-                    for i in range(args.singles)]
+            return [single_run(index) for index in range(args.singles)]
 
         # Not timed: the first run records the reference's results where they are missing or
         # stale (seconds of work no later run repeats) and brings torch's files into the page cache.
-        timed([python, "-m", "grader", "--submission", str(large / "student0000")])
+        single_run(0)
         # This machine's speed drifts over minutes: single runs before and after the classes.
         before = single_runs()
         classes = [(size, *grade_class(folder, args.jobs, memory=True))

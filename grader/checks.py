@@ -23,30 +23,30 @@ if getattr(torch.testing._comparison, "_HAS_DTENSOR", False):
     torch.testing._comparison._HAS_DTENSOR = False
 
 
-class CheckFailed(pytest.fail.Exception):
-    """The submission's answer is wrong; the message says how (pytest shows no traceback)."""
-
-    def __init__(self, message):
-        super().__init__(str(message), pytrace=False)
-        self.message = message  # a Message, rendered in the student's language by the report
-
-
-class StudentFault(pytest.fail.Exception):
-    """The submission's code gave no result: it raised, crashed, hung or was not submitted
-    (`fault`: a grader.pool.Fault)."""
-
-    def __init__(self, fault):
-        super().__init__(str(fault.message), pytrace=False)
-        self.status = fault.status
-        self.message = fault.message
-
-
-class ReferenceFailed(pytest.fail.Exception):
-    """The reference solution failed a probe: a fault of the grader, not of the submission."""
+class CheckEnded(pytest.fail.Exception):
+    """How a check ends without passing: `message` (a Message, rendered in the student's
+    language by the report) and no traceback from pytest."""
 
     def __init__(self, message):
         super().__init__(str(message), pytrace=False)
         self.message = message
+
+
+class CheckFailed(CheckEnded):
+    """The submission's answer is wrong; the message says how."""
+
+
+class StudentFault(CheckEnded):
+    """The submission's code gave no result: it raised, crashed, hung or was not submitted
+    (`fault`: a grader.pool.Fault)."""
+
+    def __init__(self, fault):
+        super().__init__(fault.message)
+        self.status = fault.status
+
+
+class ReferenceFailed(CheckEnded):
+    """The reference solution failed a probe: a fault of the grader, not of the submission."""
 
 
 def expect(condition: bool, message: str, hint: str | None = None) -> None:

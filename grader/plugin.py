@@ -19,7 +19,7 @@ import pytest
 import torch
 
 from grader import i18n, recording
-from grader.checks import CheckFailed, ReferenceFailed, StudentFault
+from grader.checks import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
 from grader.i18n import N_, _
 from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.scoring import CheckOutcome
@@ -414,7 +414,7 @@ def _status(report: pytest.TestReport, call: pytest.CallInfo, tr: i18n.Translato
 
 
 def _is_ours(excinfo) -> bool:
-    return excinfo.errisinstance((StudentFault, CheckFailed, ReferenceFailed))
+    return excinfo.errisinstance(CheckEnded)
 
 
 def check_name(item: pytest.Item) -> str:
