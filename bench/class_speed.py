@@ -14,6 +14,12 @@ fifth student one topic left as the stub), then prints:
   page shared by several processes once; RSS summed beside it) every 5 s, and the machine's
   memory in use above what it was before the run every 0.5 s; and, in the large class, the
   peak PSS over the first fifth of the run next to the last fifth. It should not grow with the class;
+- what a student costs: the machine's busy CPU of each class run per student; the time one
+  more student adds (the two class sizes' difference) and the class's start-up; and a class
+  of `--small` untouched stubs, where no code of the student's runs past its first line: the
+  grading machinery (a confined worker per topic, every probe's round trip and set-up, the
+  checks and their messages) with next to nothing of the student's, which bounds the ratio a
+  class can reach on these cores;
 - a class with one student whose every check hangs, next to the same class without him:
   he costs the class his own timeouts (the checks that time out, times --timeout), no more.
 """
@@ -30,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,8 +44,14 @@ TOPICS = sorted(p.stem for p in (REPO / "solutions").glob("*.py"))
 HANG = "while True:\n    pass\n"
 
 
-def make_class(folder: Path, size: int) -> Path:
+def make_class(folder: Path, size: int, stubs: bool = False) -> Path:
+    """`size` copies of the solutions (every fifth with one topic left as the stub), or with
+    `stubs` of the untouched exercises."""
     folder.mkdir(parents=True)
+    if stubs:
+        for index in range(size):
+            shutil.copytree(REPO / "exercises", folder / f"student{index:04}")
+        return folder
     for index in range(size):
         student = folder / f"student{index:04}"
         shutil.copytree(REPO / "solutions", student)
@@ -132,10 +145,25 @@ def in_use() -> int:
     return (int(fields["MemTotal"].split()[0]) - int(fields["MemAvailable"].split()[0])) << 10
 
 
-def timed(command: list[str], memory: bool = False) -> tuple[float, TreeMemory | None]:
+def busy_cpu() -> float:
+    """Seconds of CPU the whole machine has spent busy (not idle, not waiting for I/O) since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds
+    busy: float  # seconds of CPU the machine spent busy meanwhile (this run, and anything else)
+    memory: TreeMemory | None
+
+
+def timed(command: list[str], memory: bool = False) -> Timing:
     """Wall time of `command`, and with `memory` its tree's peak memory. Reading every
     process's smaps_rollup takes CPU from the run it measures, so the runs that are timed
     against each other (single runs, classes) sample it seldom, and only the class runs."""
+    busy = busy_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     sampler = TreeMemory(process.pid) if memory else None
@@ -144,10 +172,10 @@ def timed(command: list[str], memory: bool = False) -> tuple[float, TreeMemory |
         sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-2000:]}")
-    return time.perf_counter() - started, sampler
+    return Timing(time.perf_counter() - started, busy_cpu() - busy, sampler)
 
 
-def grade_class(folder: Path, jobs: int, *extra: str, memory: bool = False) -> tuple[float, TreeMemory | None]:
+def grade_class(folder: Path, jobs: int, *extra: str, memory: bool = False) -> Timing:
     return timed([sys.executable, "-m", "grader", "--class", str(folder), "--jobs", str(jobs), *extra], memory)
 
 
@@ -168,8 +196,10 @@ def main() -> None:
         root = Path(tmp)
         large = make_class(root / "large", args.students)
         small = make_class(root / "small", args.small)
+        stubs = make_class(root / "stubs", args.small, stubs=True)
+
         def single_run(index: int) -> float:
-            return timed([python, "-m", "grader", "--submission", str(large / f"student{index:04}")])[0]
+            return timed([python, "-m", "grader", "--submission", str(large / f"student{index:04}")]).wall
 
         def single_runs() -> list[float]:
             return [single_run(index) for index in range(args.singles)]
@@ -179,37 +209,57 @@ def main() -> None:
         single_run(0)
         # This machine's speed drifts over minutes: single runs before and after the classes.
         before = single_runs()
-        classes = [(size, *grade_class(folder, args.jobs, memory=True))
+        classes = [(size, grade_class(folder, args.jobs, memory=True))
                    for size, folder in ((args.small, small), (args.students, large))]
+        machinery = grade_class(stubs, args.jobs)
         singles = before + single_runs()
         single = statistics.median(singles)
         print(f"single runs (python -m grader --submission), {args.singles} before the classes and {args.singles} "
               f"after: {single:6.2f} s per student (median) ({', '.join(f'{s:.2f}' for s in singles)})", flush=True)
-        for size, wall, memory in classes:
-            print(f"--class of {size:>4}, --jobs {args.jobs}: {wall:7.1f} s, {wall / size:5.2f} s per student, "
-                  f"{single * size / wall:5.1f}x faster than {size} single runs (target >= 10); "
+        for size, run in classes:
+            memory = run.memory
+            print(f"--class of {size:>4}, --jobs {args.jobs}: {run.wall:7.1f} s, {run.wall / size:5.2f} s per student, "
+                  f"{single * size / run.wall:5.1f}x faster than {size} single runs (target >= 10); "
+                  f"{run.busy / size:.2f} s of busy CPU per student; "
                   f"peak memory PSS {mib(memory.peak_pss)} (RSS {mib(memory.peak_rss)}), machine's memory in "
                   f"use +{mib(memory.peak_in_use).strip()} (sampling took {memory.cpu_time:.1f} s of CPU)", flush=True)
         # A peak is the highest of the samples taken, and a longer run takes more of them (more
         # chances to catch every worker of both students at its largest): growth shows better
         # within the large class, between its first students and its last.
-        _, _, memory = classes[-1]
+        memory = classes[-1][1].memory
         first, last = memory.pss_within(0.0, 0.2), memory.pss_within(0.8, 1.0)
         print(f"--class of {args.students}: peak PSS {mib(max(first, default=0)).strip()} over the first fifth of "
               f"the run ({len(first)} samples), {mib(max(last, default=0)).strip()} over the last fifth "
               f"({len(last)} samples)", flush=True)
 
+        # What one more student costs, what every class pays once, and how much of a student
+        # is the machinery: the ratio can reach at most single / (what one more student costs).
+        (few_size, few_run), (many_size, many_run) = classes
+        if many_size > few_size:
+            more = (many_run.wall - few_run.wall) / (many_size - few_size)
+            more_busy = (many_run.busy - few_run.busy) / (many_size - few_size)
+            start = few_run.wall - few_size * more
+            print(f"one more student: {more:.2f} s ({more_busy:.2f} s of busy CPU); start-up of a class "
+                  f"{start:.1f} s; at {more:.2f} s a student no class can be more than "
+                  f"{single / more:.1f}x faster than single runs", flush=True)
+            stub_more = (machinery.wall - start) / args.small
+            print(f"--class of {args.small} untouched stubs (no code of the student's past its first line: the grading "
+                  f"machinery and the probes' own set-up): {machinery.wall:.1f} s, "
+                  f"{machinery.busy / args.small:.2f} s of busy CPU per student; less the start-up, "
+                  f"{stub_more:.2f} s a student, {stub_more / more:.0%} of a complete student's "
+                  f"{more:.2f} s", flush=True)
+
         # One student whose every check hangs, in a class of a few, on the topic `layers`.
         few = make_class(root / "few", max(2, args.jobs))
         options = ["--topic", "layers", "--timeout", f"{args.timeout:g}"]
-        without, _ = grade_class(few, args.jobs, *options)
+        without = grade_class(few, args.jobs, *options).wall
         hanger = few / "zz-hangs"
         hanger.mkdir()
         source = (REPO / "solutions" / "layers.py").read_text()
         (hanger / "layers.py").write_text(source.replace("        # BEGIN SOLUTION", "        " + HANG.replace(
             "\n", "\n        ").rstrip() + "\n        # BEGIN SOLUTION"))
         report = root / "hang.json"
-        with_him, _ = grade_class(few, args.jobs, *options, "--json", str(report))
+        with_him = grade_class(few, args.jobs, *options, "--json", str(report)).wall
         him = next(s for s in json.loads(report.read_text())["submissions"] if s["name"] == "zz-hangs")
         timeouts = sum(c["status"] == "timeout" for e in him["exercises"] for c in e["checks"])
         print(f"a student whose every check hangs ({timeouts} checks timed out at {args.timeout:g} s, "
