@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import importlib.util
 import io
 import marshal
@@ -18,6 +19,7 @@ import resource
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +113,7 @@ def encode(reply: dict) -> bytes:
 class _Server:
     def __init__(self, directory: Path, topic: str):
         self.directory = directory
+        self.inside = within(directory)  # which frames of a traceback are the student's
         self.topic = topic
         self.module = None
         self.probe_modules: dict[str, object] = {}
@@ -127,7 +130,7 @@ class _Server:
                     probe = self._probe(request["file"], request.get("code"), request["name"])
                     value = sanitize(probe(self.module, *request["args"]))
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
-            error = describe_exception(exc, self.directory)
+            error = describe_exception(exc, self.inside)
             return {"ok": False, "error": error, "output": replies.clip(output.getvalue())}
         return {"ok": True, "value": value, "output": replies.clip(output.getvalue())}
 
@@ -190,14 +193,14 @@ def _key(key):
     return key if isinstance(key, (str, int, float, bool)) else str(key)
 
 
-def describe_exception(exc: BaseException, directory: Path) -> dict:
-    """What a student needs from an exception: its type, message and their own frames."""
-    frames = [
-        f'{Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {(frame.line or "").strip()}'
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if _inside(frame.filename, directory)
-    ]
-    if isinstance(exc, SyntaxError) and exc.filename and _inside(exc.filename, directory):
+def describe_exception(exc: BaseException, inside: Callable[[str], bool]) -> dict:
+    """What a student needs from an exception: its type, message and their own frames, those
+    in files for which `inside` (see `within`) holds; no other file's lines are read."""
+    students = ((frame, line) for frame, line in traceback.walk_tb(exc.__traceback__)
+                if inside(frame.f_code.co_filename))
+    frames = [f'{Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {(frame.line or "").strip()}'
+              for frame in traceback.StackSummary.extract(students)]
+    if isinstance(exc, SyntaxError) and exc.filename and inside(exc.filename):
         frames.append(f"{Path(exc.filename).name}, line {exc.lineno}: {(exc.text or '').strip()}")
     if isinstance(exc, SystemExit):
         message = f"the code called sys.exit({exc.code!r})"
@@ -206,11 +209,18 @@ def describe_exception(exc: BaseException, directory: Path) -> dict:
     return {"type": type(exc).__name__, "message": replies.clip(message), "frames": frames[-8:]}
 
 
-def _inside(filename: str, directory: Path) -> bool:
-    try:
-        return Path(filename).resolve().is_relative_to(directory.resolve())
-    except (OSError, ValueError):
-        return False
+def within(directory: Path) -> Callable[[str], bool]:
+    """Whether a file is in `directory`, links resolved; each file name is resolved once."""
+    root = directory.resolve()
+
+    @functools.cache
+    def inside(filename: str) -> bool:
+        try:
+            return Path(filename).resolve().is_relative_to(root)
+        except (OSError, ValueError):
+            return False
+
+    return inside
 
 
 def _isolate_output(log_path: str) -> None:

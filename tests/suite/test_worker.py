@@ -1,18 +1,21 @@
 """What a worker sends back: plain data, and errors a student can read."""
 
+import linecache
 import os
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
 from grader.hints import hint_for
 from grader.pool import Fault, Limits, TopicRunner, Worker, format_error, modules_imported_by, new_log_dir
-from grader.worker import describe_exception, sanitize
+from grader.worker import describe_exception, sanitize, within
 
 
 def test_results_become_plain_data():
@@ -39,13 +42,29 @@ def test_an_exception_keeps_only_the_student_s_frames(tmp_path):
     try:
         namespace["forward"](torch.ones(1))
     except AttributeError as exc:
-        described = describe_exception(exc, tmp_path)
+        described = describe_exception(exc, within(tmp_path))
     assert described["type"] == "AttributeError"
     assert described["frames"] == ["layers.py, line 2, in forward: return X.nope"]
 
 
+def test_an_exception_through_torch_reads_no_line_of_torch(tmp_path):
+    student = tmp_path / "layers.py"
+    student.write_text("from torch import nn\n\nclass Bad(nn.Module):\n    def forward(self, X):\n        return X.nope\n")
+    namespace = {}
+    exec(compile(student.read_text(), str(student), "exec"), namespace)
+    linecache.clearcache()
+    try:
+        namespace["Bad"]()(torch.ones(1))  # through nn.Module.__call__ and _call_impl
+    except AttributeError as exc:
+        through = [frame.f_code for frame, _ in traceback.walk_tb(exc.__traceback__)]
+        described = describe_exception(exc, within(tmp_path))
+    assert nn.Module._call_impl.__code__ in through  # a frame of torch's, left out
+    assert described["frames"] == ["layers.py, line 5, in forward: return X.nope"]
+    assert list(linecache.cache) == [str(student)]
+
+
 def test_sys_exit_is_described_as_such():
-    assert describe_exception(SystemExit(3), Path("."))["message"] == "the code called sys.exit(3)"
+    assert describe_exception(SystemExit(3), within(Path(".")))["message"] == "the code called sys.exit(3)"
 
 
 def test_well_known_pytorch_errors_come_with_a_hint():
