@@ -196,7 +196,7 @@ def _key(key):
 def describe_exception(exc: BaseException, inside: Callable[[str], bool]) -> dict:
     """What a student needs from an exception: its type, message and their own frames, those
     in files for which `inside` (see `within`) holds; no other file's lines are read."""
-    students = ((frame, line) for frame, line in traceback.walk_tb(exc.__traceback__)
+    students = ((frame, lineno) for frame, lineno in traceback.walk_tb(exc.__traceback__)
                 if inside(frame.f_code.co_filename))
     frames = [f'{Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {(frame.line or "").strip()}'
               for frame in traceback.StackSummary.extract(students)]
