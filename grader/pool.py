@@ -176,11 +176,11 @@ class Worker:
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path):
         self.topic = topic
-        self.directory = directory
         self.limits = limits
         self.log_path = log_dir / f"{topic}-{os.urandom(4).hex()}.log"
         from grader import worker as worker_module  # imports torch: not before the fork server starts
 
+        self.inside = worker_module.within(directory)  # which frames of its stack are the student's
         self.private_dir = Path(tempfile.mkdtemp(prefix="torchlings-worker-"))
         self._conn, child_conn = _context.Pipe(duplex=True)
         settings = worker_module.WorkerSettings(
@@ -276,7 +276,7 @@ class Worker:
         _wait_until_written(self.log_path, size, time.monotonic() + STACK_WAIT)
         frames = stack_frames(_tail(self.log_path, lines=200, joined=False))
         for file, line, function in frames:
-            if _inside(file, self.directory):
+            if self.inside(file):
                 return f"{Path(file).name}, line {line}, in {_clip(function, 80)}"
         return ""
 
@@ -349,13 +349,6 @@ def stack_frames(lines: list[str]) -> list[tuple[str, int, str]]:
             blocks[-1][1].append((frame.group(1), int(frame.group(2)), frame.group(3)))
     current = [frames for kind, frames in blocks if kind == "Current thread"]
     return current[-1] if current else (blocks[-1][1] if blocks else [])
-
-
-def _inside(filename: str, directory: Path) -> bool:
-    try:
-        return Path(filename).resolve().is_relative_to(directory.resolve())
-    except (OSError, ValueError):
-        return False
 
 
 def read_message(fd: int, deadline: float, limit: int, outbox: bytearray | None = None) -> bytes:
