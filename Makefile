@@ -17,8 +17,8 @@ watch: $(VENV)/.installed
 	@$(PY) -m grader watch --submission $(SUBMISSION) $(foreach t,$(TOPIC),--topic $(t))
 
 test: $(VENV)/.installed
-	$(PY) -m grader.stubs --check
-	$(PY) -m grader.guide --check
+	$(PY) -m grader.authoring.stubs --check
+	$(PY) -m grader.authoring.guide --check
 	$(PY) -m pytest
 
 # The next hint level of the first unfinished exercise (or EXERCISE=MyLinear's).
@@ -32,8 +32,8 @@ check: $(VENV)/.installed
 
 # exercises/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
 stubs: $(VENV)/.installed
-	$(PY) -m grader.stubs
-	$(PY) -m grader.guide
+	$(PY) -m grader.authoring.stubs
+	$(PY) -m grader.authoring.guide
 
 bench: $(VENV)/.installed
 	$(PY) bench/grading_speed.py

@@ -6,7 +6,7 @@ import sys
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
-from grader.cli import main  # noqa: E402
+from grader.commands.main import main  # noqa: E402
 
 status = main()
 # Every report is written and every worker stopped by now; skip the interpreter's teardown,

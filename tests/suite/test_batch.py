@@ -12,8 +12,8 @@ import time
 import pytest
 
 from conftest import REPO
-from grader.batch import Shard
-from grader.classreport import reason_pattern
+from grader.commands.grade_class import Shard
+from grader.reports.class_report import reason_pattern
 
 UNCENTERED = '''
 class CenteredLayer(nn.Module):

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import run_grader
-from grader.stubs import expected_stubs
+from grader.authoring.stubs import expected_stubs
 
 
 @pytest.fixture(scope="module")

@@ -79,7 +79,7 @@ def golden_reports(request, tmp_path_factory) -> dict[str, dict]:
 
 def runnable(name: str) -> bool:
     """Whether the case may run here: a "sandboxed" case only where workers are fully confined."""
-    from grader.pool import protection
+    from grader.workers.pool import protection
 
     return not json.loads((GOLDEN / name / "case.json").read_text()).get("sandboxed") or protection().full
 

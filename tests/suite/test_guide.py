@@ -4,9 +4,14 @@ import textwrap
 
 import pytest
 
-from grader import guide, i18n, release, stubs
+from grader.authoring import guide
 
-TOPICS = guide.topics()
+from grader.course import available_topics, guides, i18n
+
+from grader.commands import release
+
+from grader.authoring import stubs
+TOPICS = available_topics()
 # The catalogue's points per topic; 100 in all.
 CATALOGUE_POINTS = {"blocks": 14, "parameters": 8, "initialization": 10, "tying": 8, "layers": 8,
                     "checkpoints": 12, "autograd": 10, "optimizers": 14, "data": 8, "training": 8}
@@ -14,15 +19,15 @@ CATALOGUE_POINTS = {"blocks": 14, "parameters": 8, "initialization": 10, "tying"
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_every_graded_exercise_has_its_guide_and_nothing_else_has_one(topic):
-    assert sorted(guide.load_guide(topic)) == sorted(e.symbol for e in guide.exercises(topic))
+    assert sorted(guides.load_guide(topic)) == sorted(e.symbol for e in guide.exercises(topic))
 
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_each_guide_table_has_three_hint_levels_and_a_known_d2l_section(topic):
-    for symbol, table in guide.load_guide(topic).items():
+    for symbol, table in guides.load_guide(topic).items():
         assert set(table) <= {"hints", "d2l", "book"}, (symbol, set(table))
-        assert len(table["hints"]) == guide.HINT_LEVELS and all(h.strip() for h in table["hints"]), symbol
-        assert table["d2l"] in guide.D2L_SECTIONS, (symbol, table["d2l"])
+        assert len(table["hints"]) == guides.HINT_LEVELS and all(h.strip() for h in table["hints"]), symbol
+        assert table["d2l"] in guides.D2L_SECTIONS, (symbol, table["d2l"])
         assert table.get("book", "the book").startswith("the book"), symbol
 
 
@@ -35,7 +40,7 @@ def test_the_first_two_hint_levels_do_not_spell_out_the_solution(topic):
     """
     blocks = guide.blocks_by_symbol((guide.SOLUTIONS / f"{topic}.py").read_text())
     copied = {}
-    for symbol, table in guide.load_guide(topic).items():
+    for symbol, table in guides.load_guide(topic).items():
         code = "".join(line for _, block in blocks.get(symbol, []) for line in block.code)
         for level, hint in enumerate(table["hints"][:2], start=1):
             if runs := [run for run in stubs.copied_code(code, hint) if not _dotted_name(run)]:
@@ -62,8 +67,8 @@ def test_no_hint_level_or_book_note_holds_a_solution_line(topic, solution_lines)
     level and note on the book, and to each of their translations, before any release is built."""
     catalogs = {locale: i18n.read_catalog(locale) for locale in i18n.available_locales()}
     leaks = {}
-    for symbol, table in guide.load_guide(topic).items():
-        for text in i18n.guide_texts(table):
+    for symbol, table in guides.load_guide(topic).items():
+        for text in guides.guide_texts(table):
             shown = {"en": text} | {locale: message.string for locale, catalog in catalogs.items()
                                     if (message := catalog.get(text)) is not None}
             for language, words in shown.items():
@@ -130,7 +135,7 @@ def test_blocks_are_told_apart_by_symbol_and_method():
 
 
 def test_d2l_links_point_at_both_editions():
-    assert guide.d2l_links("custom-layer") == {
+    assert guides.d2l_links("custom-layer") == {
         "en": "https://d2l.ai/chapter_builders-guide/custom-layer.html",
         "zh": "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html",
     }

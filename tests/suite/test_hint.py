@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from conftest import REPO
-from grader import hint
-
+from grader.commands import hint, main
+from grader.course import guides
 GUIDE = """
 [MyLinear]
 hints = ["the idea", "the API to look up", "close to code"]
@@ -38,7 +38,7 @@ def where(tmp_path, monkeypatch):
 
 
 def run(capsys, *argv) -> tuple[int, str]:
-    status = hint.main(list(argv))
+    status = main.main(["hint", *argv])
     return status, capsys.readouterr().out
 
 
@@ -107,7 +107,7 @@ def test_a_student_grades_asks_twice_and_the_next_grade_shows_both_levels(tmp_pa
 
     before = grader("--submission", str(submission), "--topic", "layers")
     first = hint.first_unfinished(json.loads((state / hint.LAST_GRADE_FILE).read_text()))
-    levels = hint.load_guides()[first].hints
+    levels = guides.load_guides()[first].hints
     shown = [f"hint {level} of {len(levels)}: {text}" for level, text in enumerate(levels, start=1)]
     assert f"> {first.split('.')[1]}" in before and f"`make hint` shows hint 1 of {len(levels)}" in before
     assert shown[0] not in before

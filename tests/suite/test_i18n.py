@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import i18n
-from grader.i18n import N_, _, _n
+from grader.authoring import messages
+from grader.course import i18n
+from grader.course.i18n import N_, _, _n
 
 STUB_LINE = "return X minus the mean of all its entries"
 
@@ -13,15 +14,15 @@ STUB_LINE = "return X minus the mean of all its entries"
 def test_every_message_has_a_translation_in_every_language():
     assert i18n.available_locales(), "there is no catalogue under grader/locale"
     for locale in i18n.available_locales():
-        assert i18n.problems(locale) == []
+        assert messages.problems(locale) == []
 
 
 def test_a_message_in_one_language_only_is_reported(tmp_path):
     (tmp_path / "grader").mkdir()
-    (tmp_path / "grader" / "engine.py").write_text('from grader.i18n import _\nMESSAGE = _("a message nobody translated")\n')
+    (tmp_path / "grader" / "engine.py").write_text('from grader.course.i18n import _\nMESSAGE = _("a message nobody translated")\n')
     (tmp_path / "tests" / "topics").mkdir(parents=True)
     (tmp_path / "solutions").mkdir()
-    found = "\n".join(i18n.problems("zh_CN", repo=tmp_path))
+    found = "\n".join(messages.problems("zh_CN", repo=tmp_path))
     assert "no translation for 'a message nobody translated'" in found
     assert "'not implemented yet' is translated but no longer used" in found
 
@@ -33,7 +34,7 @@ def test_guide_texts_and_stub_task_lines_are_msgids(tmp_path):
         '[MyLinear]\nhints = ["the idea", "the API", "close to code"]\nd2l = "custom-layer"\nbook = "the book does X"\n')
     (tmp_path / "solutions").mkdir()
     (tmp_path / "solutions" / "layers.py").write_text("def f():\n    # BEGIN SOLUTION: do the task\n    pass\n    # END SOLUTION\n")
-    ids = {message.id for message in i18n.extract(tmp_path) if message.id}
+    ids = {message.id for message in messages.extract(tmp_path) if message.id}
     assert ids == {"the idea", "the API", "close to code", "the book does X", "do the task"}
 
 
@@ -69,15 +70,15 @@ def test_plural_messages_follow_the_count():
 def test_unmarked_lists_literal_messages_of_checks(tmp_path):
     check = tmp_path / "test_topic.py"
     check.write_text(
-        "from grader.i18n import _\n"
+        "from grader.course.i18n import _\n"
         "def test_a(grade):\n"
         "    expect(ok, 'a plain message', hint=_('a marked hint'))\n"
         "    expect_close(got, want, f'net.{name}')\n"
         "    expect_close(got, want, _('the output'), rtol=0)\n"
     )
-    found = i18n.unmarked([check])
+    found = messages.unmarked([check])
     assert [line.split(": ", 1)[1] for line in found] == ["'a plain message'", "f'net.{name}'"]
 
 
 def test_the_engine_marks_all_its_messages():
-    assert i18n.unmarked(sorted((Path(i18n.__file__).parent).glob("*.py"))) == []
+    assert messages.unmarked(sorted(Path(i18n.__file__).parents[1].rglob("*.py"))) == []

@@ -9,7 +9,7 @@ from conftest import REPO
 
 CHECKS = '''
 import pytest
-from grader.checks import expect_close, expect_same_as_reference
+from grader.checks.expect import expect_close, expect_same_as_reference
 
 def double(toy, device):
     import torch
@@ -48,18 +48,18 @@ def toy(pytester):
 
 def grade(pytester, *args):
     return pytester.runpytest_subprocess(
-        "-p", "grader.plugin", "-p", "no:cacheprovider", "--submission", "submission",
+        "-p", "grader.verdict.plugin", "-p", "no:cacheprovider", "--submission", "submission",
         "--reference", "reference", "-rA", *args)
 
 
 def test_the_exercise_marker_is_registered_with_its_signature(pytester):
-    result = pytester.runpytest_subprocess("-p", "grader.plugin", "--markers")
+    result = pytester.runpytest_subprocess("-p", "grader.verdict.plugin", "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points, hidden=False):*"])
 
 
 def test_a_check_without_an_exercise_marker_is_refused(pytester):
     pytester.makepyfile(test_toy="def test_unmarked(grade):\n    pass\n")
-    result = pytester.runpytest_subprocess("-p", "grader.plugin")
+    result = pytester.runpytest_subprocess("-p", "grader.verdict.plugin")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*has no @pytest.mark.exercise(symbol, points) marker*"])
 
@@ -93,7 +93,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.plugin import ClassSession
+from grader.verdict.plugin import ClassSession
 
 graded, collections = {}, []
 
@@ -108,7 +108,7 @@ def outcomes(name, grading):
 
 
 submissions = [("wrong", Path("submission")), ("right", Path("right")), ("wrong again", Path("submission"))]
-pytest.main(["-p", "grader.plugin", "-p", "no:cacheprovider", "--reference", "reference", "test_toy.py"],
+pytest.main(["-p", "grader.verdict.plugin", "-p", "no:cacheprovider", "--reference", "reference", "test_toy.py"],
             plugins=[ClassSession(submissions, outcomes), CountCollections()])
 print("RESULT", json.dumps({"graded": graded, "collections": collections}))
 """
@@ -160,8 +160,9 @@ def test_probe_plans_follow_the_collected_checks_in_their_order():
     import types
     from pathlib import Path
 
-    from grader import plugin, recording
+    from grader.verdict import plugin
 
+    from grader.verdict import recording
     module = types.ModuleType("test_toy")
     exec("def a(toy, x): pass\ndef b(toy): pass\nc = 3\n", module.__dict__)
     calls = [["test_one", "test_toy", "a", [1]], ["test_one", "test_toy", "gone", []], ["test_one", "test_toy", "c", []],
@@ -176,8 +177,7 @@ def test_probe_plans_follow_the_collected_checks_in_their_order():
 def test_a_recording_keeps_the_probes_each_check_asked_for_in_order(tmp_path):
     import torch
 
-    from grader import recording
-
+    from grader.verdict import recording
     calls = [("test_one", ("test_toy", "f", ("cpu",))), ("test_one", ("test_toy", "g", ())),
              ("test_two", ("test_toy", "f", ("cpu",)))]
     recording.save(tmp_path / "toy.pt", "toy", None, {("test_toy", "f", ("cpu",)): torch.ones(1)}, calls)
@@ -191,7 +191,7 @@ def test_each_caller_gets_a_copy_of_a_result_it_may_change_at_will():
 
     import torch
 
-    from grader.plugin import fresh_copy
+    from grader.verdict.plugin import fresh_copy
 
     value = {"w": torch.ones(2), "pair": (torch.zeros(1), [1, "a", None, 2.5, True]),
              "ordered": collections.OrderedDict(b=torch.ones(1)), "grad": torch.ones(1, requires_grad=True)}

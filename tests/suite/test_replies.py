@@ -1,4 +1,4 @@
-"""grader.replies: what a worker sends comes back as the same value, and what a worker could
+"""grader.workers.replies: what a worker sends comes back as the same value, and what a worker could
 forge instead is refused."""
 
 import json
@@ -7,9 +7,7 @@ import math
 import pytest
 import torch
 
-from grader import replies
-
-
+from grader.workers import replies
 def forged(head, tensor_bytes: bytes = b"") -> bytes:
     text = json.dumps(head).encode()
     return len(text).to_bytes(8, "big") + text + tensor_bytes

@@ -7,9 +7,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader import hint, i18n, reports
-from grader.i18n import _
-from grader.scoring import CheckOutcome, score
+from grader.course import guides
+
+from grader.course import i18n
+
+from grader.reports import student as reports
+from grader.course.i18n import _
+from grader.verdict.scoring import CheckOutcome, score
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -122,7 +126,7 @@ def test_a_stub_not_yet_written_shows_its_constraints_in_the_students_language(t
 
 
 def test_the_table_shows_only_the_hint_levels_unlocked():
-    guide = hint.Guide(hints=("level one", "level two", "level three"), d2l="custom-layer")
+    guide = guides.Guide(hints=("level one", "level two", "level three"), d2l="custom-layer")
     shown = reports.table(score(PATH), "title", width=100, guides={"layers.MyLinear": guide},
                           unlocked={"layers.MyLinear": 2})
     assert "hint 1 of 3: level one" in shown and "hint 2 of 3: level two" in shown

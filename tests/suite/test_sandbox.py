@@ -1,4 +1,4 @@
-"""The sandbox: what `grader.sandbox` probes, what a real worker can no longer reach, and what
+"""The sandbox: what `grader.workers.sandbox` probes, what a real worker can no longer reach, and what
 the trusted side refuses to wait for or to unpack.
 
 Probes of this file run in workers, which run the code the trusted side compiled from it:
@@ -20,8 +20,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import pool, recording, sandbox
-from grader.pool import Fault, Limits, TopicRunner
+from grader.workers import pool
+
+from grader.verdict import recording
+
+from grader.workers import sandbox
+from grader.workers.pool import Fault, Limits, TopicRunner
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -102,12 +106,11 @@ def test_readable_by_others_follows_every_parent(tmp_path):
 
 
 def test_require_sandbox_refuses_to_grade_unconfined(monkeypatch, capsys):
-    from grader import cli
-
+    from grader.commands import grade, main
     monkeypatch.setattr(pool, "protection", lambda: sandbox.Protection("Darwin"))
-    assert cli.main(["--require-sandbox", "--submission", str(REPO / "solutions"), "--topic", "layers"]) == 3
+    assert main.main(["--require-sandbox", "--submission", str(REPO / "solutions"), "--topic", "layers"]) == 3
     assert "not fully confined (none (macOS))" in capsys.readouterr().err
-    assert cli._sandbox_acceptable(cli.parse_args([]))  # without the option it grades, and says so
+    assert grade.sandbox_acceptable(main.parser().parse_args(["grade"]))  # without the option it grades, and says so
     assert "runs unconfined here" in capsys.readouterr().err
 
 
@@ -154,7 +157,7 @@ def test_an_oversized_or_cut_message_is_refused():
 
 
 def _reply(text: str, tensor_bytes: bytes = b"") -> bytes:
-    """A reply of the JSON `text` (grader.replies' framing), as a worker could forge it."""
+    """A reply of the JSON `text` (grader.workers.replies' framing), as a worker could forge it."""
     return len(text.encode()).to_bytes(8, "big") + text.encode() + tensor_bytes
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader.scoring import CheckOutcome, score
+from grader.verdict.scoring import CheckOutcome, score
 
 
 def run(status, check="output", points=1.0, exercise="layers.MyLinear", device="cpu", message=""):

@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-from grader import stubs
-
+from grader.authoring import stubs
+from grader.course import solutions
 SOLUTION = textwrap.dedent('''\
     """Topic: a docstring that stays."""
 
@@ -49,7 +49,7 @@ def test_a_stub_is_valid_python_that_raises_the_pointer():
     ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION\n", "inside the block opened at line 1"),
 ])
 def test_markers_that_do_not_pair_up_are_refused_with_the_line(source, problem):
-    with pytest.raises(stubs.MarkerError, match=problem):
+    with pytest.raises(solutions.MarkerError, match=problem):
         stubs.make_stub(source, "topic.py")
 
 
@@ -65,7 +65,7 @@ def test_the_stub_check_notices_a_stale_stub(tmp_path):
 def test_a_constraint_line_becomes_a_comment_above_the_error():
     source = ("def f(x):\n    # BEGIN SOLUTION: return x doubled\n    # - x is left unchanged\n"
               "    # a comment of the code\n    return x * 2\n    # END SOLUTION\n")
-    block, = stubs.solution_blocks(source)
+    block, = solutions.solution_blocks(source)
     assert block.constraints == ["x is left unchanged"] and block.code[0].strip() == "# a comment of the code"
     assert "    # - x is left unchanged\n    raise NotImplementedError('return x doubled')\n" in stubs.make_stub(source)
 
@@ -136,7 +136,7 @@ PROSE = textwrap.dedent('''\
 
 
 def test_prose_is_every_docstring_and_comment_outside_the_blocks_with_the_blocks_it_documents():
-    first, second = stubs.solution_blocks(PROSE)
+    first, second = solutions.solution_blocks(PROSE)
     prose = [(p.line, p.text, [b.line for b in p.blocks]) for p in stubs.stub_prose(PROSE)]
     assert prose == [
         (1, "Module: every block. forward(X) doubles X.", [first.line, second.line]),

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from conftest import REPO
 
-from grader.cli import available_topics
-from grader.watch import _topic_of
+from grader.course import available_topics
+from grader.commands.watch import _topic_of
 
 MARKER = "TORCHLINGS_WATCH_TEST"
 

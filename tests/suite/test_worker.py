@@ -13,9 +13,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader.hints import hint_for
-from grader.pool import Fault, Limits, TopicRunner, Worker, format_error, modules_imported_by, new_log_dir
-from grader.worker import describe_exception, sanitize, within
+from grader.course.hints import hint_for
+from grader.workers.pool import Fault, Limits, TopicRunner, Worker, format_error, modules_imported_by, new_log_dir
+from grader.workers.serve import describe_exception, sanitize, within
 
 
 def test_results_become_plain_data():
@@ -90,9 +90,9 @@ def test_a_class_fork_server_preloads_the_installed_packages_the_reference_impor
 
 def test_check_files_import_no_grader_module_that_workers_lack():
     """A check file's code runs in every worker of its topic (its probes): what it imports of the
-    grader must already be in the fork server, never the trusted side's modules (grader.plugin
+    grader must already be in the fork server, never the trusted side's modules (grader.verdict.plugin
     and what it pulls in cost a checkpoints worker 12 ms of CPU, and have no place there)."""
-    script = ("import pathlib, sys, grader.worker_preload\n"
+    script = ("import pathlib, sys, grader.workers.preload\n"
               "before = set(sys.modules)\n"
               "for path in sorted(pathlib.Path('tests/topics').glob('test_*.py')):\n"
               "    exec(compile(path.read_text(), str(path), 'exec'), {'__name__': '_probes_' + path.stem})\n"
@@ -107,7 +107,7 @@ THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
 
 @pytest.mark.skipif(not THP.is_file() or "[never]" in THP.read_text(), reason="no transparent huge pages here")
 def test_huge_pages_take_in_the_heap_of_a_process_that_imported_torch():
-    script = ("import torch, grader.huge_pages\n"
+    script = ("import torch, grader.workers.huge_pages\n"
               "print(next(l.split()[1] for l in open('/proc/self/smaps_rollup') if l.startswith('AnonHugePages')))")
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).resolve().parents[2])

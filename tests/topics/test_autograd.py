@@ -12,10 +12,10 @@ import pytest
 import torch
 from torch import nn
 
-from grader.i18n import N_, _
-from grader.checks import (close, expect, expect_close, expect_equal, expect_input_unchanged,
+from grader.course.i18n import N_, _
+from grader.checks.expect import (close, expect, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
-from grader.probing import fill_buffers, fill_parameters, inputs
+from grader.checks.probing import fill_buffers, fill_parameters, inputs
 
 exercise = pytest.mark.exercise
 

@@ -33,9 +33,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from grader.i18n import N_, _
-from grader.checks import CheckFailed, StudentFault, expect, expect_close, expect_equal
-from grader.probing import fill_parameters, inputs
+from grader.course.i18n import N_, _
+from grader.checks.expect import CheckFailed, StudentFault, expect, expect_close, expect_equal
+from grader.checks.probing import fill_parameters, inputs
 
 exercise = pytest.mark.exercise
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader.i18n import N_, _
-from grader.checks import expect, expect_close, expect_equal
+from grader.course.i18n import N_, _
+from grader.checks.expect import expect, expect_close, expect_equal
 
 exercise = pytest.mark.exercise
 

@@ -43,9 +43,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader.i18n import N_, _
-from grader.checks import close, expect, expect_close, expect_equal
-from grader.probing import fill_buffers, fill_parameters
+from grader.course.i18n import N_, _
+from grader.checks.expect import close, expect, expect_close, expect_equal
+from grader.checks.probing import fill_buffers, fill_parameters
 
 exercise = pytest.mark.exercise
 

@@ -4,9 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader.i18n import N_, _
-from grader.checks import expect, expect_equal, expect_input_unchanged, expect_same_as_reference
-from grader.probing import fill_parameters, gradients, inputs, parameter_facts
+from grader.course.i18n import N_, _
+from grader.checks.expect import expect, expect_equal, expect_input_unchanged, expect_same_as_reference
+from grader.checks.probing import fill_parameters, gradients, inputs, parameter_facts
 
 exercise = pytest.mark.exercise
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import pytest
 import torch
 
-from grader.i18n import N_, _
-from grader.checks import close, expect, expect_close
-from grader.probing import inputs
+from grader.course.i18n import N_, _
+from grader.checks.expect import close, expect, expect_close
+from grader.checks.probing import inputs
 
 exercise = pytest.mark.exercise
 

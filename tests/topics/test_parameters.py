@@ -10,9 +10,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader.i18n import N_, _
-from grader.checks import expect, expect_close, expect_equal
-from grader.probing import fill_parameters, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
+from grader.course.i18n import N_, _
+from grader.checks.expect import expect, expect_close, expect_equal
+from grader.checks.probing import fill_parameters, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
 
 exercise = pytest.mark.exercise
 

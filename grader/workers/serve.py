@@ -2,7 +2,7 @@
 
 A worker serves one topic file of one directory. The trusted process sends it requests
 (`load`, then `probe`s); it answers each with plain data and tensors encoded by
-`grader.replies` (JSON and raw tensor bytes), which the trusted process decodes within a
+`grader.workers.replies` (JSON and raw tensor bytes), which the trusted process decodes within a
 budget. Nothing the worker sends is ever unpickled.
 """
 
@@ -26,9 +26,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from grader import replies, sandbox
+from grader.workers import replies
 
 # The settings every worker applies before running a probe, recorded in every report.
+
+from grader.workers import sandbox
 DETERMINISM = {
     "torch.backends.cuda.matmul.allow_tf32": False,
     "torch.backends.cudnn.allow_tf32": False,
@@ -102,7 +104,7 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
 
 
 def encode(reply: dict) -> bytes:
-    """The reply's bytes (grader.replies); an error reply where its value cannot be sent."""
+    """The reply's bytes (grader.workers.replies); an error reply where its value cannot be sent."""
     try:
         return replies.encode(reply)
     except Exception as exc:  # noqa: BLE001 - sanitize's values always can: this is a last resort
@@ -164,7 +166,7 @@ class _Server:
 
 
 def sanitize(value, depth: int = 0):
-    """Turn a probe's result into plain data and tensors, what `grader.replies` sends."""
+    """Turn a probe's result into plain data and tensors, what `grader.workers.replies` sends."""
     if depth > MAX_DEPTH:
         return "<nested too deeply>"
     if isinstance(value, torch.Tensor):

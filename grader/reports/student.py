@@ -11,18 +11,18 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from grader.hint import level_lines
-from grader.i18n import ENGLISH, N_, Translator, _, _n
-from grader.scoring import ExerciseScore
-from grader.stubs import CONSTRAINT
+from grader.course.guides import level_lines
+from grader.course.i18n import ENGLISH, N_, Translator, _, _n
+from grader.verdict.scoring import ExerciseScore, score
+from grader.workers.pool import protection
+from grader.course.solutions import CONSTRAINT
 
 
 def environment() -> dict:
     """Versions and settings a grade depends on."""
+    # Both import torch: not at import time, which would keep the fork server waiting (see warm_up).
     import torch
-
-    from grader.pool import protection
-    from grader.worker import DETERMINISM
+    from grader.workers.serve import DETERMINISM
 
     cuda = torch.cuda.is_available()
     return {
@@ -63,8 +63,6 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
 def to_gradescope(exercises: list[ExerciseScore], execution_time: float) -> dict:
     """Gradescope's autograder results.json: one test per exercise for its public checks
     (visible), and one for its hidden checks, if any (shown once the grades are published)."""
-    from grader.scoring import score
-
     tests = []
     for result in exercises:
         for hidden in (False, True):

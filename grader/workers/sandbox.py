@@ -152,11 +152,11 @@ def _private_mount_works() -> bool:
     import subprocess
     import tempfile
 
-    code = ("import sys, pathlib; sys.path.insert(0, sys.argv[1]); from grader.sandbox import mount_private_dir;"
+    code = ("import sys, pathlib; sys.path.insert(0, sys.argv[1]); from grader.workers.sandbox import mount_private_dir;"
             " mount_private_dir(pathlib.Path(sys.argv[2]), 1 << 20)")
     with tempfile.TemporaryDirectory(prefix="torchlings-probe-") as place:
         try:
-            done = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(Path(__file__).parent.parent), place],
+            done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", code, str(Path(__file__).parents[2]), place],
                                   capture_output=True, timeout=30)
         except (OSError, subprocess.SubprocessError):
             return False
@@ -402,7 +402,7 @@ def _landlock_rules(protection: Protection, read: list[Path], write: Path):
                 rights &= file_rights
             rules.allow_path(path.resolve(), rights)
 
-        for place in [*_python_dirs(), Path(__file__).parent]:  # Python, its packages, the grader's modules
+        for place in [*_python_dirs(), Path(__file__).parents[1]]:  # Python, its packages, the grader's modules
             allow(place, executable)
         for place in ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share",
                       "/etc/ld.so.cache", "/etc/localtime", "/sys", "/proc/cpuinfo", "/proc/meminfo",

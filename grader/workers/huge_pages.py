@@ -53,5 +53,5 @@ def collapse() -> int:
     return 0
 
 
-gc.freeze()  # what was preloaded after grader.worker_preload, too: see there
+gc.freeze()  # what was preloaded after grader.workers.preload, too: see there
 collapse()

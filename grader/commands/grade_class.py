@@ -32,7 +32,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.cli import CHECKS, REPO
+from grader.course import CHECKS, REPO
+from grader.reports import class_report as classreport
+from grader.reports import student as reports
+from grader.verdict import recording
+from grader.verdict.scoring import score
+from grader.workers.pool import modules_imported_by, new_log_dir, warm_up
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STUDENTS = "students"  # RESULTS/students/<name>.json: one report per student
@@ -99,9 +104,7 @@ def grader_fingerprint(reference: Path, topics: list[str], settings: dict) -> st
     digest = hashlib.sha256()
     digest.update(json.dumps({"topics": topics, "settings": settings, "python": sys.version}, sort_keys=True).encode())
     torch_version = Path(importlib.util.find_spec("torch").origin).parent / "version.py"  # without importing torch
-    from grader.recording import RELEASED
-
-    for root in (torch_version, CHECKS, REPO / "grader", reference, RELEASED):
+    for root in (torch_version, CHECKS, REPO / "grader", reference, recording.RELEASED):
         digest.update(f"\0{root.name}\0".encode())
         _hash_tree(digest, root)
     return digest.hexdigest()
@@ -142,17 +145,15 @@ class Job:
 def _serve(conn, job: Job) -> None:
     """A grading process: grade the students the parent sends, one after another, until it sends None."""
     _die_with_parent(job.parent)
-    from grader import reports
-    from grader.cli import Run, _complain_if_broken, _limits, run_checks
-    from grader.plugin import ClassSession, Side
-    from grader.pool import modules_imported_by, new_log_dir, warm_up
-    from grader.scoring import score
+    # pytest and torch: imported by the parent before it forked this process (`_grade_in_parallel`)
+    from grader.verdict.plugin import ClassSession, Side
+    from grader.verdict.session import Run, complain_if_broken, limits, run_checks
 
     _prepare_grading_process()
     # Every student's workers would import what the reference imports (torchvision, say):
     # their fork server does it once, and makes its many forks cheap.
     warm_up(preload=modules_imported_by(Path(job.args.reference).resolve()), huge_pages=True)
-    reference = Side(Path(job.args.reference).resolve(), _limits(job.args), new_log_dir())
+    reference = Side(Path(job.args.reference).resolve(), limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
     env = reports.environment()
     keys, started = {}, {}
@@ -174,7 +175,7 @@ def _serve(conn, job: Job) -> None:
         report = reports.to_json(score(run.outcomes), env, {
             "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds})
         reports.write_json(report_path(job.results, name), report)
-        _complain_if_broken(run)
+        complain_if_broken(run)
         conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
                    "complete": not run.broken, "seconds": seconds})
 
@@ -196,10 +197,11 @@ def _prepare_grading_process() -> None:
     """
     import gc
 
+    # Imported by the parent before it forked this process: these cost nothing here.
     import torch
 
-    import grader.checks  # noqa: F401 - what the check files import
-    import grader.plugin  # noqa: F401
+    import grader.checks.expect  # noqa: F401 - what the check files import
+    import grader.verdict.plugin  # noqa: F401
 
     torch.set_num_threads(1)
     gc.freeze()
@@ -257,8 +259,7 @@ class Progress:
 
 def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     """Grade every subdirectory of `class_dir` (the `--class` run); see the module's docstring."""
-    from grader import classreport
-    from grader.cli import _limits
+    from grader.verdict.session import limits as limits_of  # pytest and torch: a class run needs them anyway
 
     if not class_dir.is_dir():
         print(f"grader: {class_dir} is not a directory", file=sys.stderr)
@@ -269,7 +270,7 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     names = sorted(p.name for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     if args.shard:
         names = args.shard.select(names)
-    limits = _limits(args)
+    limits = limits_of(args)
     reference = Path(args.reference).resolve()
     fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory})
     with contextlib.ExitStack() as stack:
@@ -306,11 +307,9 @@ def _grade_in_parallel(args, topics: list[str], results: Path, tasks: list[tuple
     """Grade `tasks` with --jobs grading processes; what each one reported, by name."""
     if not tasks:
         return {}
-    import grader.plugin  # noqa: F401 - torch and pytest, imported once here for every grading process
+    import grader.verdict.plugin  # noqa: F401 - torch and pytest, imported once here for every grading process
 
     context = multiprocessing.get_context("fork")  # they inherit torch and pytest, imported once
-    from grader import recording
-    from grader.cli import CHECKS
 
     recordings = recording.for_topics({topic: CHECKS / f"test_{topic}.py" for topic in topics},
                                       Path(args.reference).resolve())
@@ -372,18 +371,18 @@ def _stop(processes: dict, interrupted: bool) -> None:
 
 # `python -m grader merge` ---------------------------------------------------------------
 
-def merge_main(argv: list[str]) -> int:
-    """Combine the results of several `--class ... --out` runs (shards) into one class report."""
-    from grader import classreport
-
-    parser = argparse.ArgumentParser(prog="python -m grader merge",
-                                     description="Combine the results of --class runs (shards) into one class report.")
+def configure_merge(parser: argparse.ArgumentParser) -> None:
+    """`python -m grader merge RESULTS...`: combine the results of --class runs (shards) into one class report."""
     parser.add_argument("results", nargs="+", metavar="RESULTS",
                         help="a directory a --class run wrote with --out (or its students/ folder)")
     parser.add_argument("--out", default="class-report", metavar="DIR",
                         help="where to write gradebook.csv, summary.md and summary.html (default: class-report)")
     parser.add_argument("--json", metavar="PATH", help="also write every student's report in one JSON file")
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=merge)
+
+
+def merge(args: argparse.Namespace) -> int:
+    """Combine the results of several `--class ... --out` runs (shards) into one class report."""
     found: dict[str, Path] = {}
     for folder in map(Path, args.results):
         students = folder / STUDENTS if (folder / STUDENTS).is_dir() else folder

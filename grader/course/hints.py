@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.i18n import N_
+from grader.course.i18n import N_
 
 # (exception type or None for any, a piece of its message, the hint)
 KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (

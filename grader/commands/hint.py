@@ -1,7 +1,7 @@
 """`python -m grader hint [EXERCISE]`: the next hint level of the first unfinished exercise.
 
 Each exercise's hints and d2l section come from its guide table
-(`tests/topics/guide_<topic>.toml`, read by `grader.guide`). Which levels a student has
+(`tests/topics/guide_<topic>.toml`, read by `grader.course.guides`). Which levels a student has
 unlocked is kept in `.torchlings/hints.json` (git-ignored), and the last grade in
 `.torchlings/last-grade.json`, so that finding the first unfinished exercise needs no grading.
 """
@@ -10,56 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from grader import guide, i18n
-from grader.i18n import _
+from grader.course import CHECKS, REPO, i18n
+from grader.course.guides import Guide, level_lines, load_guides
+from grader.course.i18n import _
+from grader.reports.student import wrap, write_json
 
-REPO = Path(__file__).resolve().parent.parent
-CHECKS = guide.CHECKS
 STATE_DIR = REPO / ".torchlings"
 HINTS_FILE = "hints.json"
 LAST_GRADE_FILE = "last-grade.json"
-
-
-@dataclass(frozen=True)
-class Guide:
-    """One exercise's hint levels (the idea, the API to look up, close to code) and its d2l section."""
-
-    hints: tuple[str, ...]
-    d2l: str | None = None
-    book: str | None = None
-
-
-def load_guides(checks: Path = CHECKS) -> dict[str, Guide]:
-    """Every exercise's guide, by exercise id ("<topic>.<symbol>")."""
-    guides = {}
-    for path in sorted(checks.glob("guide_*.toml")):
-        topic = path.stem.removeprefix("guide_")
-        for symbol, entry in guide.load_guide(topic, checks).items():
-            if isinstance(entry, dict):
-                guides[f"{topic}.{symbol}"] = Guide(
-                    hints=tuple(i18n.guide_texts({"hints": entry.get("hints", [])})),
-                    d2l=entry.get("d2l") if entry.get("d2l") in guide.D2L_SECTIONS else None,
-                    book=entry.get("book") if isinstance(entry.get("book"), str) else None,
-                )
-    return guides
-
-
-def level_lines(exercise: Guide, level: int) -> list:
-    """The messages for hint levels 1..`level`; the last level adds the note on the book and d2l."""
-    count = len(exercise.hints)
-    lines = [_("hint {level} of {count}: {text}", level=number, count=count, text=text)
-             for number, text in enumerate(exercise.hints[:level], start=1)]
-    if level >= count:
-        if exercise.book:
-            lines.append(_("the book: {text}", text=exercise.book))
-        if exercise.d2l:
-            links = guide.d2l_links(exercise.d2l)
-            lines.append(_("read in d2l:\n{en}\n{zh}", en=links["en"], zh=links["zh"]))
-    return lines
 
 
 def read_json(path: Path) -> dict | None:
@@ -78,8 +38,6 @@ def unlocked(state: Path = STATE_DIR) -> dict[str, int]:
 
 def unlock_next(exercise: str, found: Guide, state: Path = STATE_DIR) -> int:
     """Unlock the next level of `exercise` (up to its last); return how many are unlocked now."""
-    from grader.reports import write_json
-
     levels = unlocked(state)
     levels[exercise] = min(levels.get(exercise, 0) + 1, len(found.hints))
     write_json(state / HINTS_FILE, levels)
@@ -88,8 +46,6 @@ def unlock_next(exercise: str, found: Guide, state: Path = STATE_DIR) -> int:
 
 def save_last_grade(report: dict, state: Path = STATE_DIR) -> None:
     """Keep the grade's JSON report, for `hint` to find the first unfinished exercise."""
-    from grader.reports import write_json
-
     write_json(state / LAST_GRADE_FILE, report)
 
 
@@ -104,16 +60,17 @@ def _find(name: str, known: list[str]) -> list[str]:
     return [exercise for exercise in known if name in (exercise, exercise.split(".", 1)[-1])]
 
 
-def main(argv: list[str] | None = None) -> int:
-    from grader.reports import wrap
-
-    parser = argparse.ArgumentParser(prog="python -m grader hint", description=__doc__.splitlines()[0])
+def configure(parser: argparse.ArgumentParser) -> None:
+    """`python -m grader hint [EXERCISE]`: the next hint level of the first unfinished exercise."""
     parser.add_argument("exercise", nargs="?", help="an exercise (MyLinear or layers.MyLinear); "
                                                     "default: the first unfinished one of the last grade")
     parser.add_argument("--lang", default=None, help="the language of the hints (default: from LANG)")
     parser.add_argument("--state", default=str(STATE_DIR), help=argparse.SUPPRESS)
     parser.add_argument("--checks", default=str(CHECKS), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
     tr, state = i18n.translator(args.lang), Path(args.state)
     guides = load_guides(Path(args.checks))
     report = read_json(state / LAST_GRADE_FILE)

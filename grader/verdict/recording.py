@@ -10,7 +10,7 @@ submission, and saved as plain data (`torch.load(weights_only=True)` reads them 
 
 `calls` are the probes each check asked of the submission's side, in the order it asked
 for them, so that a grading session can send them to a submission's workers ahead of its
-checks (grader.plugin.probe_plans).
+checks (grader.verdict.plugin.probe_plans).
 
 In the instructor's repository they are a cache, `.cache/reference/<topic>.pt`, recorded again
 whenever the reference, the checks, the probe helpers or torch change. A student release
@@ -20,12 +20,11 @@ A probe that must run the reference on something only the submission produced ca
 recorded: mark it with `@live`; it runs in a reference worker, so only hidden checks (graded
 where the solutions are) may use it.
 
-    python -m grader.recording --reference DIR --out FILE CHECK_FILE   (records one topic)
+    `python -m grader.verdict.record` records them.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import io
@@ -35,12 +34,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from grader.course import REPO
+
 CACHE = REPO / ".cache" / "reference"
 RELEASED = REPO / "tests" / "recorded"
 FORMAT = 2
 # What a recorded result depends on besides the reference and the check file.
-GRADER_INPUTS = ("grader/probing.py", "grader/worker.py", "grader/replies.py", "grader/recording.py")
+GRADER_INPUTS = ("grader/checks/probing.py", "grader/workers/serve.py", "grader/workers/replies.py", "grader/verdict/recording.py")
 
 
 class NotRecorded(Exception):
@@ -173,46 +173,13 @@ def record(check_files: list[Path], reference: Path, out_dir: Path, fingerprints
     for variable in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         env.pop(variable, None)
     process = subprocess.run(
-        [sys.executable, "-m", "grader.recording", "--reference", str(reference), "--out-dir", str(out_dir),
+        [sys.executable, "-m", "grader.verdict.record", "--reference", str(reference), "--out-dir", str(out_dir),
          *([] if fingerprints else ["--no-fingerprint"]), *map(str, check_files)],
         env=env, capture_output=True, text=True)
     if process.returncode != 0:
         return (f"recording the reference's results failed:\n"
                 f"{(process.stdout + process.stderr).strip()[-3000:]}")
     return None
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.recording", description=__doc__.splitlines()[0])
-    parser.add_argument("--reference", required=True, help="directory of the reference solutions")
-    parser.add_argument("--out-dir", required=True, help="where to write <topic>.pt")
-    parser.add_argument("--no-fingerprint", action="store_true", help="for a release: record no fingerprint")
-    parser.add_argument("check_files", nargs="+")
-    args = parser.parse_args(argv)
-    import pytest
-
-    check_files = [Path(f).resolve() for f in args.check_files]
-    reference = Path(args.reference).resolve()
-    recorder = Recorder()
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    status = pytest.main([
-        "-c", str(REPO / "grader" / "pytest.ini"), "--rootdir", str(check_files[0].parent),
-        "-p", "grader.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider", "--assert=plain",
-        "-p", "no:logging", "-q", "--submission", str(reference), "--reference", str(reference),
-        "--record-reference", *map(str, check_files)], plugins=[recorder])
-    not_passed = [f"{o.exercise} {o.name}: {o.status} {o.message}" for o in recorder.outcomes
-                  if o.status not in ("passed", "skipped")]
-    if status not in (0, 1) or not_passed:
-        print("the reference does not pass every check, so its results are not recorded:\n"
-              + "\n".join(not_passed), file=sys.stderr)
-        return 1
-    for check_file in check_files:
-        topic = check_file.stem.removeprefix("test_")
-        values = {key: value for (of, key), value in recorder.values.items() if of == topic}
-        calls = [(check, key) for of, key, check in recorder.calls if of == topic]
-        save(Path(args.out_dir) / f"{topic}.pt", topic,
-             None if args.no_fingerprint else fingerprint(topic, check_file, reference), values, calls)
-    return 0
 
 
 def autograder_only(topics: list[str]) -> float:
@@ -222,25 +189,3 @@ def autograder_only(topics: list[str]) -> float:
         return 0.0
     points = json.loads(path.read_text())
     return round(sum(value for exercise, value in points.items() if exercise.split(".")[0] in topics), 6)
-
-
-class Recorder:
-    """Collects, at the end of a recording session, the reference's results, the probes each
-    check asked for, and the outcomes."""
-
-    def __init__(self):
-        self.values: dict = {}
-        self.calls: list = []
-        self.outcomes: list = []
-
-    def pytest_sessionfinish(self, session):
-        from grader.plugin import grading_key
-
-        grading = session.config.stash[grading_key]
-        self.outcomes = list(grading.outcomes)
-        self.values = dict(grading.reference.recorded_now)
-        self.calls = list(grading.student.asked)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@
 
 Hidden checks (`@pytest.mark.exercise(..., hidden=True)`) are cut out of the check files by
 their syntax tree, with the probes and helpers only they used. In a student repository,
-`python -m grader.release check` (its `make test`) checks the release itself.
+`python -m grader release check` (its `make test`) checks the release itself.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ import time
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from grader.course import REPO, available_topics
+from grader.course.solutions import BEGIN, END
+from grader.verdict import recording
+
 CHECKS = Path("tests") / "topics"
 RECORDED = Path("tests") / "recorded"
 AUTOGRADER_ONLY = RECORDED / "autograder_only.json"
@@ -131,8 +134,6 @@ def _copy(source: Path, target: Path) -> None:
 
 def build_student(out: Path) -> dict:
     """Write the student repository into `out`; return what it holds that the checks do not show."""
-    from grader import recording
-
     out.mkdir(parents=True)
     for name in STUDENT_FILES:
         _copy(REPO / name, out / name)
@@ -167,9 +168,7 @@ def build_student(out: Path) -> dict:
 def build_autograder(out: Path) -> Path:
     """Write the Gradescope zip (the repository with setup.sh and run_autograder at its root, and
     the recorded results of every check) and the GitHub Classroom workflow into `out`."""
-    from grader import cli, recording
-
-    check_files = {t: REPO / CHECKS / f"test_{t}.py" for t in cli.available_topics()}
+    check_files = {t: REPO / CHECKS / f"test_{t}.py" for t in available_topics()}
     problems = [str(r) for r in recording.for_topics(check_files, REPO / "solutions").values()
                 if isinstance(r, Exception)]
     if problems:
@@ -216,8 +215,6 @@ def published_text() -> str:
 def solution_lines(solutions: Path = REPO / "solutions", shortest: int = 8) -> set[str]:
     """The lines of the solution blocks (stripped, at least `shortest` long, not comments) that the
     published sources do not hold already (an idiom a probe uses too, `with torch.no_grad():`)."""
-    from grader.stubs import BEGIN, END
-
     published = published_text()
     found = set()
     for path in solutions.glob("*.py"):
@@ -249,8 +246,6 @@ def leaks(student: Path) -> list[str]:
 def check(root: Path = REPO) -> int:
     """A student repository's self-test: recordings for every check file, no hidden check, and a
     grade of an empty submission that the grader completes."""
-    from grader import recording
-
     problems = []
     for path in sorted((root / CHECKS).glob("test_*.py")):
         topic = path.stem.removeprefix("test_")
@@ -272,11 +267,14 @@ def check(root: Path = REPO) -> int:
     return 1 if problems else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader release", description=__doc__.splitlines()[0])
+def configure(parser: argparse.ArgumentParser) -> None:
+    """`python -m grader release OUT`: the student repository and the autograder bundle."""
     parser.add_argument("out", help="the folder to write student/ and autograder/ into (must not exist yet, "
                                     "or be empty); `check` checks this student repository instead")
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
     if args.out == "check":
         return check()
     out = Path(args.out).resolve()
@@ -304,5 +302,3 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())

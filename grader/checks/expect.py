@@ -3,7 +3,7 @@
 A check gets plain data back from the worker (tensors, numbers, strings and containers of
 them) and judges it with these helpers, which fail with a message a beginner can act on.
 A check file also runs in its topic's workers (its probes live there), so it imports only
-what the fork server preloads (this module, grader.i18n, grader.probing), never the trusted
+what the fork server preloads (this module, grader.course.i18n, grader.checks.probing), never the trusted
 side's machinery: that is why the exceptions checks end with live here.
 """
 
@@ -14,9 +14,9 @@ import math
 import pytest
 import torch
 
-from grader.i18n import Message, N_, _
+from grader.course.i18n import Message, N_, _
 
-# What these helpers compare comes from grader.replies, which holds plain tensors only, never
+# What these helpers compare comes from grader.workers.replies, which holds plain tensors only, never
 # DTensors; so assert_close need not import torch.distributed.tensor to unwrap them, a second
 # of CPU that every grading run would otherwise pay on its first comparison.
 if getattr(torch.testing._comparison, "_HAS_DTENSOR", False):
@@ -38,7 +38,7 @@ class CheckFailed(CheckEnded):
 
 class StudentFault(CheckEnded):
     """The submission's code gave no result: it raised, crashed, hung or was not submitted
-    (`fault`: a grader.pool.Fault)."""
+    (`fault`: a grader.workers.pool.Fault)."""
 
     def __init__(self, fault):
         super().__init__(fault.message)

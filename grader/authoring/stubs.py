@@ -15,8 +15,8 @@ fails on any. The docstrings and comments outside the blocks are copied into the
 they are, so the same rule holds for them against the blocks of what they document
 (`copied_in_prose`).
 
-    python -m grader.stubs          # rewrite exercises/ from solutions/
-    python -m grader.stubs --check  # exit 1 when exercises/ is out of date
+    python -m grader.authoring.stubs          # rewrite exercises/ from solutions/
+    python -m grader.authoring.stubs --check  # exit 1 when exercises/ is out of date
 """
 
 from __future__ import annotations
@@ -28,13 +28,12 @@ import re
 import sys
 import textwrap
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN SOLUTION(?::\s*(?P<pointer>.*?))?\s*$")
-CONSTRAINT = re.compile(r"^\s*# - (?P<text>.*?)\s*$")
-END = re.compile(r"^\s*# END SOLUTION\s*$")
+from grader.course import REPO
+from grader.course.solutions import Block, parse, solution_blocks
+
 HEADER = "# Generated from solutions/{name} by `make stubs`: replace each NotImplementedError with your code.\n"
 # The shortest run of a block's code that counts as dictating it. Four tokens is the shortest
 # call spelled out with its owner (`torch . save (`, `self . add_module (`, `X . mean (`), while
@@ -42,65 +41,10 @@ HEADER = "# Generated from solutions/{name} by `make stubs`: replace each NotImp
 RUN_LENGTH = 4
 
 
-class MarkerError(ValueError):
-    """The markers in a solution file do not pair up."""
-
-
-@dataclass
-class Block:
-    """One marked block of a solution file."""
-
-    line: int  # of its BEGIN SOLUTION marker, counted from 1
-    indent: str
-    task: str
-    constraints: list[str] = field(default_factory=list)
-    code: list[str] = field(default_factory=list)
-    end: int = 0  # the line of its END SOLUTION marker
-
-    @property
-    def text(self) -> str:
-        """Everything the stub tells the student about this block."""
-        return "\n".join([self.task, *self.constraints])
-
-
-def solution_blocks(source: str, name: str = "<solution>") -> list[Block]:
-    """Every marked block of a solution file's text, in order."""
-    return _parse(source, name)[1]
-
-
-def _parse(source: str, name: str) -> tuple[list[str | Block], list[Block]]:
-    """The file as a list of lines outside the blocks and the blocks themselves."""
-    parts: list[str | Block] = []
-    blocks: list[Block] = []
-    block: Block | None = None
-    for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        begin = BEGIN.match(line)
-        if begin:
-            if block is not None:
-                raise MarkerError(f"{name}:{number}: BEGIN SOLUTION inside the block opened at line {block.line}")
-            block = Block(number, begin["indent"], begin["pointer"] or "write this part")
-            parts.append(block)
-            blocks.append(block)
-        elif END.match(line):
-            if block is None:
-                raise MarkerError(f"{name}:{number}: END SOLUTION without a BEGIN SOLUTION")
-            block.end = number
-            block = None
-        elif block is None:
-            parts.append(line)
-        elif not block.code and CONSTRAINT.match(line):
-            block.constraints.append(CONSTRAINT.match(line)["text"])
-        else:
-            block.code.append(line)
-    if block is not None:
-        raise MarkerError(f"{name}:{block.line}: BEGIN SOLUTION is never closed")
-    return parts, blocks
-
-
 def make_stub(source: str, name: str = "<solution>") -> str:
     """The stub for one solution file's text."""
     out = []
-    for part in _parse(source, name)[0]:
+    for part in parse(source, name)[0]:
         if isinstance(part, Block):
             out.extend(f"{part.indent}# - {constraint}\n" for constraint in part.constraints)
             out.append(f"{part.indent}raise NotImplementedError({part.task!r})\n")
@@ -246,7 +190,7 @@ def expected_stubs(solutions: Path = REPO / "solutions") -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.stubs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.authoring.stubs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stubs that are out of date")
     args = parser.parse_args(argv)
     exercises = REPO / "exercises"

@@ -3,8 +3,8 @@
 Each check is a test function marked `@pytest.mark.exercise(symbol, points)` in
 `tests/topics/test_<topic>.py` (`hidden=True`: left out of the student release). It asks the
 `grade` fixture to run probes on the submission's topic file, in worker processes, and to
-look up the reference's results for them in the recording (`grader.recording`), and judges
-the plain data with `grader.checks`. How each run ended is attached to its report.
+look up the reference's results for them in the recording (`grader.verdict.recording`), and judges
+the plain data with `grader.checks.expect`. How each run ended is attached to its report.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import i18n, recording
-from grader.checks import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
-from grader.i18n import N_, _
-from grader.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
-from grader.scoring import CheckOutcome
+from grader.course import EXERCISES, SOLUTIONS, i18n
 
-REPO = Path(__file__).resolve().parent.parent
+from grader.verdict import recording
+from grader.checks.expect import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
+from grader.course.i18n import N_, _
+from grader.workers.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
+from grader.verdict.scoring import CheckOutcome
+
 CHECK_FILE_PREFIX = "test_"
 
 
@@ -110,7 +111,7 @@ class ClassSession:
     """A plugin that makes one pytest session grade many submissions: the checks are
     collected once, then run once for each (name, directory) that `submissions` yields, each
     with workers of its own; `graded(name, grading)` is called after each. A class run
-    (grader.batch) saves a session and a collection of every check per student this way."""
+    (grader.commands.grade_class) saves a session and a collection of every check per student this way."""
 
     submissions: Iterable[tuple[str, Path]]
     graded: Callable[[str, Grading], None]
@@ -147,7 +148,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--check-timeout", type=float, default=None, help="seconds one probe may run (ini: check_timeout)")
     group.addoption("--memory-limit", type=int, default=None, help="MiB a worker may allocate (ini: memory_limit)")
     group.addoption("--record-reference", action="store_true",
-                    help="run every reference probe in workers (to record them): see grader.recording")
+                    help="run every reference probe in workers (to record them): see grader.verdict.recording")
     group.addoption("--lang", default=None, help="the language of the messages (default: from LANGUAGE, LC_ALL, LANG)")
     parser.addini("check_timeout", "seconds one probe may run before it is stopped", default=str(Limits().timeout))
     parser.addini("memory_limit", "MiB of memory a worker may allocate; 0 for no limit", default=str(Limits().memory >> 20))
@@ -167,11 +168,11 @@ def pytest_configure(config: pytest.Config) -> None:
     shared = [p for p in plugins if isinstance(p, Side)]
     one_submission = not any(isinstance(p, ClassSession) for p in plugins)
     reference = shared[0] if shared else Side(
-        Path(config.getoption("reference") or REPO / "solutions").resolve(), limits, new_log_dir())
+        Path(config.getoption("reference") or SOLUTIONS).resolve(), limits, new_log_dir())
     config.stash[translator_key] = i18n.translator(config.getoption("lang"))
     warm_up()
     config.stash[grading_key] = Grading(
-        student=Side(Path(config.getoption("submission") or REPO / "exercises").resolve(), limits, new_log_dir())
+        student=Side(Path(config.getoption("submission") or EXERCISES).resolve(), limits, new_log_dir())
         if one_submission else None,
         reference=reference,
         owns_reference=not shared,

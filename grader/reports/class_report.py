@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.reports import write_atomically
+from grader.reports.student import write_atomically
 
 BINS = 10  # the score distribution's bars, each a tenth of the points
 TOP_REASONS = 3

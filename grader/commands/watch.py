@@ -18,32 +18,34 @@ import sys
 import time
 from pathlib import Path
 
-from grader import cli
+from grader.commands import grade as grade_command
+from grader.course import EXERCISES, available_topics
+from grader.reports import student as reports
+from grader.verdict.scoring import score
+from grader.workers.pool import new_log_dir, warm_up
 
 # How long watchfiles waits for a change before it hands back an empty batch: the first one
 # says the watcher is ready; the later ones are skipped.
 READY_MS = 200
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m grader watch",
-                                     description="Grade once, then re-grade the topic of each saved file.")
-    parser.add_argument("--submission", default=str(cli.REPO / "exercises"),
+def configure(parser: argparse.ArgumentParser) -> None:
+    """`python -m grader watch`: grade once, then re-grade the topic of each saved file."""
+    parser.add_argument("--submission", default=str(EXERCISES),
                         help="directory holding the <topic>.py files (default: exercises/)")
     parser.add_argument("--topic", action="append", default=[], metavar="NAME",
                         help="grade and watch only this topic (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="after each grade, write that grade as JSON")
-    cli.add_limit_options(parser)
+    grade_command.add_limit_options(parser)
     parser.add_argument("--poll", action="store_true",
                         help="poll for changes instead of waiting for the system's file events")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own report as well")
-    cli.add_table_options(parser)
-    return parser.parse_args(argv)
+    grade_command.add_table_options(parser)
+    parser.set_defaults(run=run)
 
 
-def main(argv: list[str]) -> int:
+def run(args: argparse.Namespace) -> int:
     """Watch until Ctrl-C, which ends the watch with status 0 and every worker stopped."""
-    args = parse_args(argv)
     try:
         status = watch(args)
     except KeyboardInterrupt:  # before watching began: while torch was still importing, say
@@ -54,11 +56,9 @@ def main(argv: list[str]) -> int:
 
 
 def watch(args: argparse.Namespace) -> int:
-    import watchfiles
+    import watchfiles  # 28 ms: not for every command `python -m grader` runs
 
-    from grader.pool import new_log_dir, warm_up
-
-    topics = cli.available_topics()
+    topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
         print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
@@ -75,17 +75,18 @@ def watch(args: argparse.Namespace) -> int:
         warm_up()  # the fork server imports torch while this process imports it too
     finally:
         signal.signal(signal.SIGINT, previous)
-    from grader import reports
-    from grader.plugin import Side
+    # pytest and torch: imported only once the fork server imports torch too
+    from grader.verdict import session
+    from grader.verdict.plugin import Side
 
     topic_of = functools.partial(_topic_of, submission=submission, topics=watched)
-    reference = Side(Path(args.reference).resolve(), cli._limits(args), new_log_dir())
+    reference = Side(Path(args.reference).resolve(), session.limits(args), new_log_dir())
     # Watching starts before the first grade, so that a save made while it runs is graded next.
     changes = watchfiles.watch(submission, watch_filter=lambda _, path: bool(topic_of(path)),
                                force_polling=args.poll or None, rust_timeout=READY_MS, yield_on_timeout=True)
     try:
         next(changes)
-        if grade(args, submission, watched, reference, cli._title(submission, reports.environment())):
+        if grade(args, submission, watched, reference, grade_command.title(submission, reports.environment())):
             print(f"\nwatching {submission} for saved topic files; Ctrl-C to stop", flush=True)
             for batch in changes:
                 saved = [t for t in watched if t in {topic_of(path) for _, path in batch}]
@@ -102,18 +103,17 @@ def watch(args: argparse.Namespace) -> int:
 
 def grade(args, submission: Path, topics: list[str], reference, title: str) -> bool:
     """Grade `topics` and print their table; False when Ctrl-C stopped the grading."""
-    import pytest
+    import pytest  # imported by `watch` already, as is the session
 
-    from grader import reports
-    from grader.scoring import score
+    from grader.verdict.session import run_checks
 
     started = time.monotonic()
-    run = cli.run_checks(args, submission, topics, reference=reference)
+    run = run_checks(args, submission, topics, reference=reference)
     if run.pytest_status == pytest.ExitCode.INTERRUPTED:
         return False
     exercises = score(run.outcomes)
     print()
-    report = cli.show_grade(args, submission, topics, run, exercises, f"{title} ({time.monotonic() - started:.2f} s)",
+    report = grade_command.show_grade(args, submission, topics, run, exercises, f"{title} ({time.monotonic() - started:.2f} s)",
                             reports.environment())
     if args.json:
         reports.write_json(args.json, report)

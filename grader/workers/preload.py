@@ -7,10 +7,10 @@ import torch._dynamo  # noqa: F401 - the first torch.optim optimizer imports it:
 import contextlib
 import gc
 
-import grader.checks  # noqa: F401
-import grader.probing  # noqa: F401
-import grader.sandbox
-import grader.worker  # noqa: F401
+import grader.checks.expect  # noqa: F401
+import grader.checks.probing  # noqa: F401
+import grader.workers.sandbox
+import grader.workers.serve  # noqa: F401
 
 with contextlib.suppress(ImportError, OSError):  # what workers confine themselves with, where present
     import landlockpy
@@ -20,7 +20,7 @@ with contextlib.suppress(ImportError, OSError):  # what workers confine themselv
     # and keeps it: called once here, no worker spawns that process again.
     landlockpy.abi_version()
 
-grader.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory
+grader.workers.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory
 
 # What is imported by now lives as long as the fork server: out of the garbage collector's
 # sight, no worker's collection walks it again, nor copies the pages it would touch.

@@ -11,8 +11,8 @@
 `exercise(symbol, points=...)` markers, read from the source, never run), its task lines
 (from the solutions' `BEGIN SOLUTION` markers) and its d2l section on d2l.ai and zh.d2l.ai.
 
-    python -m grader.guide          # rewrite docs/EXERCISES.md
-    python -m grader.guide --check  # exit 1 when it is out of date
+    python -m grader.authoring.guide          # rewrite docs/EXERCISES.md
+    python -m grader.authoring.guide --check  # exit 1 when it is out of date
 """
 
 from __future__ import annotations
@@ -20,64 +20,13 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from grader.stubs import Block, solution_blocks
+from grader.course import CHECKS, REPO, SOLUTIONS, available_topics
+from grader.course.guides import d2l_links, load_guide
+from grader.course.solutions import Block, solution_blocks
 
-REPO = Path(__file__).resolve().parent.parent
-CHECKS = REPO / "tests" / "topics"
-SOLUTIONS = REPO / "solutions"
 EXERCISES_MD = REPO / "docs" / "EXERCISES.md"
-HINT_LEVELS = 3
-D2L_SITES = {"en": "https://d2l.ai", "zh": "https://zh.d2l.ai"}
-# A section's slug -> its page on d2l.ai and on zh.d2l.ai. The two editions share section
-# slugs but not always chapters (chapter_builders-guide is chapter_deep-learning-computation
-# in Chinese), and the Chinese edition covers initialization inside `parameters`.
-D2L_SECTIONS: dict[str, dict[str, str]] = {
-    "model-construction": {"en": "chapter_builders-guide/model-construction",
-                           "zh": "chapter_deep-learning-computation/model-construction"},
-    "parameters": {"en": "chapter_builders-guide/parameters", "zh": "chapter_deep-learning-computation/parameters"},
-    "init-param": {"en": "chapter_builders-guide/init-param", "zh": "chapter_deep-learning-computation/parameters"},
-    "custom-layer": {"en": "chapter_builders-guide/custom-layer", "zh": "chapter_deep-learning-computation/custom-layer"},
-    "read-write": {"en": "chapter_builders-guide/read-write", "zh": "chapter_deep-learning-computation/read-write"},
-    "use-gpu": {"en": "chapter_builders-guide/use-gpu", "zh": "chapter_deep-learning-computation/use-gpu"},
-    "lenet": {"en": "chapter_convolutional-neural-networks/lenet", "zh": "chapter_convolutional-neural-networks/lenet"},
-    "ndarray": {"en": "chapter_preliminaries/ndarray", "zh": "chapter_preliminaries/ndarray"},
-    "autograd": {"en": "chapter_preliminaries/autograd", "zh": "chapter_preliminaries/autograd"},
-    "sgd": {"en": "chapter_optimization/sgd", "zh": "chapter_optimization/sgd"},
-    "momentum": {"en": "chapter_optimization/momentum", "zh": "chapter_optimization/momentum"},
-    "adagrad": {"en": "chapter_optimization/adagrad", "zh": "chapter_optimization/adagrad"},
-    "rmsprop": {"en": "chapter_optimization/rmsprop", "zh": "chapter_optimization/rmsprop"},
-    "adadelta": {"en": "chapter_optimization/adadelta", "zh": "chapter_optimization/adadelta"},
-    "adam": {"en": "chapter_optimization/adam", "zh": "chapter_optimization/adam"},
-    "synthetic-regression-data": {"en": "chapter_linear-regression/synthetic-regression-data",
-                                  "zh": "chapter_linear-networks/linear-regression-concise"},
-    "linear-regression-concise": {"en": "chapter_linear-regression/linear-regression-concise",
-                                  "zh": "chapter_linear-networks/linear-regression-concise"},
-    "image-classification-dataset": {"en": "chapter_linear-classification/image-classification-dataset",
-                                     "zh": "chapter_linear-networks/image-classification-dataset"},
-    "softmax-regression-scratch": {"en": "chapter_linear-classification/softmax-regression-scratch",
-                                   "zh": "chapter_linear-networks/softmax-regression-scratch"},
-}
-
-
-def d2l_links(slug: str) -> dict[str, str]:
-    """Language -> the URL of the d2l section `slug`, for d2l.ai ("en") and zh.d2l.ai ("zh")."""
-    return {language: f"{D2L_SITES[language]}/{path}.html" for language, path in D2L_SECTIONS[slug].items()}
-
-
-def guide_path(topic: str, checks: Path = CHECKS) -> Path:
-    return checks / f"guide_{topic}.toml"
-
-
-def load_guide(topic: str, checks: Path = CHECKS) -> dict[str, dict]:
-    """Symbol -> its table (`hints`, `d2l`, optional `book`) for one topic; {} without a guide file."""
-    path = guide_path(topic, checks)
-    return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
 @dataclass
 class Points:
     """An exercise's points: graded checks, and hidden ones (graded only in a release)."""
@@ -140,11 +89,6 @@ class Exercise:
     guide: dict = field(default_factory=dict)
 
 
-def topics() -> list[str]:
-    from grader.cli import available_topics
-    return available_topics()
-
-
 def exercises(topic: str) -> list[Exercise]:
     """The topic's exercises in the order its checks name them."""
     points = exercise_points((CHECKS / f"test_{topic}.py").read_text(encoding="utf-8"))
@@ -166,14 +110,14 @@ def _cell(text: str) -> str:
 def exercises_markdown() -> str:
     """The text of docs/EXERCISES.md."""
     lines = ["# Exercises", "",
-             "Generated by `make stubs` (`python -m grader.guide`) from the task lines in `solutions/`, the",
+             "Generated by `make stubs` (`python -m grader.authoring.guide`) from the task lines in `solutions/`, the",
              "points of the checks in `tests/topics/test_<topic>.py` and the hints in",
              "`tests/topics/guide_<topic>.toml`; `make test` fails when it is out of date. Each exercise",
              "is a name in `exercises/<topic>.py`; `python -m grader hint EXERCISE` shows its hints one",
              "level at a time.", ""]
     total = hidden = 0.0
     sections = []
-    for number, topic in enumerate(topics(), start=1):
+    for number, topic in enumerate(available_topics(), start=1):
         entries = exercises(topic)
         shown = sum(entry.points.shown for entry in entries)
         secret = sum(entry.points.hidden for entry in entries)
@@ -205,7 +149,7 @@ def exercises_markdown() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.guide", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.authoring.guide", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether docs/EXERCISES.md is out of date")
     args = parser.parse_args(argv)
     text = exercises_markdown()

@@ -27,17 +27,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import sandbox
-from grader.hints import hint_for
-from grader.i18n import Message, _
+from grader.workers import sandbox
+from grader.course.hints import hint_for
+from grader.course.i18n import Message, _
 
 _context = multiprocessing.get_context("forkserver")
-PRELOAD = "grader.worker_preload"
+PRELOAD = "grader.workers.preload"
 _context.set_forkserver_preload([PRELOAD])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
-MAX_TEXT = 4000  # longest string kept from a reply (grader.replies clips to the same)
+MAX_TEXT = 4000  # longest string kept from a reply (grader.workers.replies clips to the same)
 STACK_WAIT = 0.2  # seconds a stuck worker may take to write its stack before it is killed
 STACK_POLL = 0.005  # seconds between looks at its log meanwhile
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
@@ -69,7 +69,7 @@ def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
 
     It also imports the modules named in `preload` (those it cannot find are skipped), so
     that every worker it forks has them, and with `huge_pages` then moves its memory into
-    huge pages (grader.huge_pages): both worth their start-up time only where it will fork
+    huge pages (grader.workers.huge_pages): both worth their start-up time only where it will fork
     many workers.
 
     This process also becomes a child subreaper: whatever a worker starts and abandons
@@ -80,7 +80,7 @@ def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
     _become_subreaper()
     sandbox.harden_trusted_process()
     if preload or huge_pages:
-        _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.huge_pages"] if huge_pages else [])])
+        _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.workers.huge_pages"] if huge_pages else [])])
     multiprocessing.forkserver.ensure_running()
 
 
@@ -178,7 +178,7 @@ class Worker:
         self.topic = topic
         self.limits = limits
         self.log_path = log_dir / f"{topic}-{os.urandom(4).hex()}.log"
-        from grader import worker as worker_module  # imports torch: not before the fork server starts
+        from grader.workers import serve as worker_module  # imports torch: not before the fork server starts
 
         self.inside = worker_module.within(directory)  # which frames of its stack are the student's
         self.private_dir = Path(tempfile.mkdtemp(prefix="torchlings-worker-"))
@@ -266,7 +266,7 @@ class Worker:
         The worker writes its stack to its log on STACK_SIGNAL; only frames of files in the
         submission's directory are named.
         """
-        from grader.worker import STACK_SIGNAL
+        from grader.workers.serve import STACK_SIGNAL  # imports torch: not before the fork server starts
 
         size = _size(self.log_path)
         try:
@@ -403,9 +403,9 @@ def _write_some(fd: int, outbox: bytearray) -> None:
 
 
 def load_reply(data: bytes) -> dict:
-    """A reply's value (grader.replies: JSON and tensor bytes, nothing unpickled), its strings
+    """A reply's value (grader.workers.replies: JSON and tensor bytes, nothing unpickled), its strings
     clipped and its size bounded, before anything prints or compares it."""
-    from grader import replies  # imports torch: not before the fork server starts
+    from grader.workers import replies  # imports torch: not before the fork server starts
 
     reply = replies.decode(data)
     if not isinstance(reply, dict):

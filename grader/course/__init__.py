@@ -1,0 +1,32 @@
+"""The bottom layer: facts about the course and the words a student reads.
+
+- this module: where the course's parts live (`REPO`, `CHECKS`, `SOLUTIONS`, `EXERCISES`) and
+  the topics in learning order;
+- `i18n`: messages in the student's language (`_`, `N_`, `Translator`; catalogues in `locale/`);
+- `hints`: one-line hints for the PyTorch errors beginners meet most often;
+- `guides`: each exercise's hint levels and d2l section (`tests/topics/guide_<topic>.toml`);
+- `solutions`: the marked blocks of a reference solution, the single source of stubs.
+
+Imports nothing of the grader's: every other package may import it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHECKS = REPO / "tests" / "topics"
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+# The order topics are taught and shown in; a topic missing here comes after these.
+LEARNING_ORDER = (
+    "blocks", "parameters", "initialization", "tying", "layers",
+    "checkpoints", "autograd", "optimizers", "data", "training",
+)
+
+
+def available_topics() -> list[str]:
+    """Every topic with a check file, in learning order."""
+    found = {path.stem.removeprefix("test_") for path in CHECKS.glob("test_*.py")}
+    known = [topic for topic in LEARNING_ORDER if topic in found]
+    return known + sorted(found - set(known))
