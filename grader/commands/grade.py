@@ -73,14 +73,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.class_dir and (args.out or args.shard):
         print(tr(_("grader: --out and --shard go with --class")), file=sys.stderr)
         return 2
-    if not args.class_dir:  # a class run starts one fork server per grading process instead
-        pool.warm_up()  # the fork server imports torch while this process imports it too
     topics = available_topics()
     unknown = [t for t in args.topic if t not in topics]
     if unknown:
         print(tr(_("grader: unknown topic {names}; the topics are: {topics}", names=", ".join(unknown),
                    topics=", ".join(topics))), file=sys.stderr)
         return 2
+    if not args.class_dir:  # a class run starts one fork server per grading process instead
+        pool.warm_up()  # the fork server imports torch while this process imports it too
     selected = [t for t in topics if t in args.topic] if args.topic else topics
     if not sandbox_acceptable(args):
         return 3

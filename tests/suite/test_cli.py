@@ -93,3 +93,24 @@ def test_make_grade_grades_one_topic_of_another_folder():
                              cwd=REPO, capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, process.stderr
     assert "Total  8 / 8" in process.stdout
+
+
+def test_help_lists_every_command():
+    process = subprocess.run([sys.executable, "-m", "grader", "--help"], cwd=REPO, capture_output=True, text=True,
+                             timeout=60)
+    assert process.returncode == 0, process.stderr
+    from grader.commands.main import COMMANDS
+
+    listed = {line.split()[0] for line in process.stdout.splitlines() if line.startswith("    ") and line.split()}
+    assert set(COMMANDS) <= listed, process.stdout
+
+
+def test_grading_is_the_default_command_and_class_is_both_a_command_and_an_option():
+    from grader.commands import grade
+    from grader.commands.main import main, parser
+
+    assert parser().parse_args(["grade", "--topic", "layers"]).run is grade.run
+    as_option = vars(parser().parse_args(["grade", "--class", "somewhere", "--jobs", "2"]))
+    as_command = vars(parser().parse_args(["class", "somewhere", "--jobs", "2"]))
+    assert as_option == as_command
+    assert main(["--topic", "no-such-topic"]) == 2  # no command named: `grade` parses it
