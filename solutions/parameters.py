@@ -39,7 +39,7 @@ def get_parameter(net, path: str) -> nn.Parameter:
     """The parameter itself (not a copy) at a dotted path like "0.block 1.0.bias"; KeyError naming the path if none."""
     # BEGIN SOLUTION: return the parameter at a dotted path such as "0.block 1.0.bias": the very object the net holds, not a copy
     # - a path that names no parameter raises KeyError, with the path in its message
-    parameters = dict(net.named_parameters())
+    parameters = dict(net.named_parameters(remove_duplicate=False))  # every name of a shared parameter
     if path not in parameters:
         raise KeyError(f"no parameter named {path!r}")
     return parameters[path]

@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-from grader.course.i18n import N_, _
+from grader.course.i18n import N_, _, _n
 from grader.checks.expect import (close, expect, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
 from grader.checks.probing import fill_buffers, fill_parameters, inputs
@@ -200,7 +200,60 @@ def hooks_hint(got, want):
     return None
 
 
-@exercise("record_activations", points=0.75)
+class ForwardFailed(RuntimeError):
+    """What a failing forward pass raises in the probes below: a probe tells it from any other error."""
+
+
+class Failing(nn.Module):
+    """A leaf module whose forward pass raises ForwardFailed, after counting the call."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, X):
+        self.calls += 1
+        raise ForwardFailed("the forward pass failed on purpose")
+
+
+def after_a_failing_forward(call, net):
+    """Run `call()`, whose forward pass of `net` raises at its last module: whether that forward
+    ran, what came out of the call, and the hooks left on every module."""
+    raised = None
+    try:
+        call()
+    except ForwardFailed:
+        raised = "ForwardFailed"
+    except NotImplementedError:
+        raise  # a stub: not implemented yet
+    except Exception as error:  # noqa: BLE001 - what the call raised instead is what we judge
+        raised = type(error).__name__
+    hooks = {}
+    for name, module in net.named_modules():
+        count = sum(len(getattr(module, kind, None) or {}) for kind in HOOK_DICTS)
+        if count:
+            hooks[name or "the net itself"] = count
+    global_hooks = sum(len(getattr(torch.nn.modules.module, kind, None) or {}) for kind in GLOBAL_HOOK_DICTS)
+    return {"forward_ran": net[-1].calls > 0, "raised": raised, "module_hooks": hooks, "global_hooks": global_hooks,
+            "modes": [m.training for m in net.modules()]}
+
+
+def record_activations_when_forward_raises(autograd):
+    """record_activations on a net whose last module raises: the hooks left behind afterwards."""
+    net = fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU(), Failing()))
+    return after_a_failing_forward(lambda: autograd.record_activations(net, inputs(4, 6)), net)
+
+
+def expect_failing_forward_ran(facts, name):
+    """That `name` ran the failing forward pass and let its error through."""
+    expect(facts["forward_ran"], _("{name} never ran the forward pass of a net whose forward raises", name=name))
+    expect(facts["raised"] == "ForwardFailed",
+           _("{name} on a net whose forward pass raises an error ended with {raised} instead of letting that error "
+             "through", name=name, raised=facts["raised"] or _("no error")),
+           hint=N_("do not catch the forward pass's error: clean up in a finally block and let it propagate"))
+
+
+@exercise("record_activations", points=0.5)
 def test_record_activations_leaves_no_hook_behind(grade):
     got, want = grade.both(record_activations_facts)
     # Only that the function recorded the leaves; whether it recorded nothing else is the other check's business.
@@ -214,6 +267,18 @@ def test_record_activations_leaves_no_hook_behind(grade):
            hint=hooks_hint(got["module_hooks"], want["module_hooks"]))
     expect_equal(got["global_hooks"], want["global_hooks"], N_("the global module hooks after record_activations"),
                  hint=N_("remove a global hook with the handle register_module_forward_hook returns"))
+
+
+@exercise("record_activations", points=0.25)
+def test_record_activations_leaves_no_hook_when_the_forward_raises(grade):
+    facts = grade.student(record_activations_when_forward_raises)
+    expect_failing_forward_ran(facts, "record_activations")
+    expect(not facts["module_hooks"] and not facts["global_hooks"],
+           _("record_activations left hooks on the modules when the forward pass raised: {hooks}",
+             hooks=facts["module_hooks"] or _n("{count} global hook", "{count} global hooks",
+                                              facts["global_hooks"], count=facts["global_hooks"])),
+           hint=N_("register the hooks, then run the net inside try: and remove every hook in finally:, "
+                   "so that they go even when the forward pass raises"))
 
 
 # predict
@@ -268,7 +333,14 @@ def test_predict_builds_no_graph(grade):
            hint=N_("inference needs no backward pass"))
 
 
-@exercise("predict", points=0.75)
+def predict_when_forward_raises(autograd, training):
+    """predict on a net in training (or eval) mode whose last module raises: every module's mode afterwards."""
+    net = fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.Dropout(0.5), Failing()))
+    net.train(training)
+    return after_a_failing_forward(lambda: autograd.predict(net, inputs(4, 6)), net)
+
+
+@exercise("predict", points=0.5)
 def test_predict_restores_the_training_mode(grade):
     for training, mode in ((True, "training"), (False, "eval")):
         facts = grade.student(predict_facts, training)
@@ -276,6 +348,18 @@ def test_predict_restores_the_training_mode(grade):
                _("after predict, a net that was in {mode} mode is not in {mode} mode any more", mode=mode),
                hint=N_("remember was_training = net.training before net.eval(), and call net.train(was_training) "
                     "afterwards (in a finally block)"))
+
+
+@exercise("predict", points=0.25)
+def test_predict_restores_the_training_mode_when_the_forward_raises(grade):
+    for training, mode in ((True, "training"), (False, "eval")):
+        facts = grade.student(predict_when_forward_raises, training)
+        expect_failing_forward_ran(facts, "predict")
+        expect(all(flag == training for flag in facts["modes"]),
+               _("after predict on a net whose forward pass raised, a net that was in {mode} mode is not in {mode} "
+                 "mode any more", mode=mode),
+               hint=N_("restore the mode in the finally: part of try/finally, which runs even when the forward "
+                       "pass raises"))
 
 
 # numpy_view and numpy_copy

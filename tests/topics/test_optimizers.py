@@ -94,12 +94,17 @@ def snapshot(params):
     return [p.detach().clone() for p in params]
 
 
-def run_rule(function, rule, params, states, device, first_step, steps, scale=None):
-    """`steps` updates of a hand-written rule (gradients scaled by `scale`, the rule's own by default)."""
+def run_rule(function, rule, params, states, device, first_step, steps, scale=None, gradients_kept=None):
+    """`steps` updates of a hand-written rule (gradients scaled by `scale`, the rule's own by default);
+    whether each update left every .grad as it found it is appended to `gradients_kept`, when given."""
     path = []
     for t in range(first_step, first_step + steps):
         backward(params, rule.gradient_scale if scale is None else scale, device)
+        before = [(p.grad, None if p.grad is None else p.grad.clone()) for p in params]
         rule.call(function, params, states, t)
+        if gradients_kept is not None:
+            gradients_kept.append(all(p.grad is grad and (grad is None or torch.equal(grad, value))
+                                      for p, (grad, value) in zip(params, before)))
         path.append(snapshot(params))
     return path
 
@@ -115,8 +120,10 @@ def hand_path(optimizers, device, name, scale=None):
     rule = RULES[name]
     params = fresh_parameters(start_values(device))
     states = zero_states(rule, params)
-    path = as_path(run_rule(getattr(optimizers, name), rule, params, states, device, 1, STEPS, scale))
-    return {"path": path, "state_changed": [any(bool(s.any()) for s in state) for state in states]}
+    kept = []
+    path = as_path(run_rule(getattr(optimizers, name), rule, params, states, device, 1, STEPS, scale, kept))
+    return {"path": path, "state_changed": [any(bool(s.any()) for s in state) for state in states],
+            "gradients_kept": all(kept)}
 
 
 def torch_optim_path(_module, device, name, scale=None):
@@ -221,6 +228,10 @@ def expect_matches_torch_optim(grade, name, device):
     diagnose = eps_diagnosis(grade, hand_path, device, name, name)
     hint = None if close(got["path"], grade.reference(torch_optim_path, device, name)) else diagnose()
     expect_path(grade, name, device, got["path"], want["path"], name, hint)
+    expect(got["gradients_kept"], _("{name} changed the parameters' .grad: {twin}.step() leaves every gradient as "
+                                    "it is", name=name, twin=TWIN[name]),
+           hint=N_("an update only reads the gradients; clearing them is the training loop's job "
+                   "(optimizer.zero_grad() before the next backward pass)"))
 
 
 def expect_skips_missing_gradients(grade, name):

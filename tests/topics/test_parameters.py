@@ -207,10 +207,45 @@ def get_parameter_missing(parameters):
     return results
 
 
-@exercise("get_parameter", points=0.25)
+@exercise("get_parameter", points=0.125)
 def test_get_parameter_values(grade):
     got, want = grade.both(get_parameter_values)
     expect_close(got, want, "get_parameter(net, path) for " + ", ".join(repr(p) for _, p in GOOD_PATHS))
+
+
+SHARED_PATHS = ("2.weight", "4.weight", "4.bias")  # net[2] is net[4]: named_parameters() lists only "2.*"
+
+
+def get_parameter_of_a_shared_layer(parameters):
+    """get_parameter for both names of a layer used twice: whether each gave that layer's parameter, or what it raised."""
+    net = fill_parameters(shared_module_net())
+    facts = {}
+    for path in SHARED_PATHS:
+        try:
+            got = parameters.get_parameter(net, path)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 - which exception it was is what we judge
+            facts[path] = {"raised": type(error).__name__, "values_equal": False}
+        else:
+            own = net.get_parameter(path)
+            facts[path] = {"raised": None, "values_equal": isinstance(got, torch.Tensor) and got.shape == own.shape
+                           and bool(torch.equal(got.detach(), own.detach()))}
+    return facts
+
+
+@exercise("get_parameter", points=0.125)
+def test_get_parameter_resolves_every_name_of_a_shared_layer(grade):
+    facts = grade.student(get_parameter_of_a_shared_layer)
+    for path, fact in facts.items():
+        expect(fact["raised"] is None,
+               _("get_parameter(net, {path!r}) raised {raised} for a network whose net[2] and net[4] are one layer: "
+                 "{path!r} names that layer's parameter too (net.get_parameter({path!r}) finds it)",
+                 path=path, raised=fact["raised"]),
+               hint=N_("named_parameters() lists a shared parameter once, under its first name only; "
+                       "named_parameters(remove_duplicate=False) lists every name"))
+        expect(fact["values_equal"], _("get_parameter(net, {path!r}) did not give that layer's parameter, for a "
+                                       "network whose net[2] and net[4] are one layer", path=path))
 
 
 @exercise("get_parameter", points=0.5)

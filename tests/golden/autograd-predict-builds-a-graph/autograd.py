@@ -1,6 +1,7 @@
 def predict(net, X):
     was_training = net.training
     net.eval()
-    out = net(X)
-    net.train(was_training)
-    return out
+    try:
+        return net(X)
+    finally:
+        net.train(was_training)

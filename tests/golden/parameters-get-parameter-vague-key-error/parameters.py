@@ -1,5 +1,5 @@
 def get_parameter(net, path):
-    parameters = dict(net.named_parameters())
+    parameters = dict(net.named_parameters(remove_duplicate=False))
     if path not in parameters:
         raise KeyError("no such parameter")
     return parameters[path]
