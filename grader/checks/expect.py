@@ -38,11 +38,12 @@ class CheckFailed(CheckEnded):
 
 class StudentFault(CheckEnded):
     """The submission's code gave no result: it raised, crashed, hung or was not submitted
-    (`fault`: a grader.workers.pool.Fault)."""
+    (`fault`: a grader.workers.pool.Fault, whose `cause` says which, where the grader knows)."""
 
     def __init__(self, fault):
         super().__init__(fault.message)
         self.status = fault.status
+        self.cause = getattr(fault, "cause", "")
 
 
 class ReferenceFailed(CheckEnded):

@@ -1,7 +1,10 @@
 """Grading a class: every subfolder of a directory is one student's submission.
 
-    python -m grader --class DIR [--out RESULTS] [--jobs N] [--shard K/N] [--json class.json]
-    python -m grader merge RESULTS... [--out REPORT]
+    python -m grader --class DIR [--out RESULTS] [--jobs N] [--shard K/N] [--json class.json] [--roster CSV]
+    python -m grader merge RESULTS... [--out REPORT] [--partial]
+
+A student's topic files are looked for at the top of the student's folder, in its
+`exercises/` (a cloned student repository), or below (`grader.course.submissions.locate`).
 
 `--jobs N` grading processes are forked once from this one (which has imported torch and
 pytest) and then grade students from a queue, one after another, each student with workers
@@ -32,8 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import CHECKS, REPO
+from grader.course import CHECKS, REPO, submissions
 from grader.reports import class_report as classreport
+from grader.reports import roster
 from grader.reports import student as reports
 from grader.verdict import recording
 from grader.verdict.scoring import score
@@ -42,6 +46,7 @@ from grader.workers.pool import modules_imported_by, new_log_dir, warm_up
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STUDENTS = "students"  # RESULTS/students/<name>.json: one report per student
 STOP_GRACE = 20.0  # seconds grading processes get to stop their workers after Ctrl-C
+PROBLEMS_STATUS = 4  # --fail-on-problems: some student needs attention
 
 
 def add_class_options(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +60,33 @@ def add_class_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", type=Shard.parse, default=None, metavar="K/N",
                        help="grade only the K-th of N slices of the class (1 <= K <= N); "
                             "`python -m grader merge` combines the slices")
+    add_report_options(group)
+
+
+def add_report_options(group) -> None:
+    """The class report's options, for `--class` and `merge` alike."""
+    group.add_argument("--roster", metavar="CSV",
+                       help="map each student's folder (or GitHub user) to the gradebook's login, SIS id, name "
+                            "and section: a CSV with a 'folder' or 'github_username' column and any of "
+                            "'sis_login_id' (or 'login', 'identifier', 'email'), 'sis_user_id', 'name', 'section'")
+    group.add_argument("--fail-on-problems", action="store_true",
+                       help="exit with status 4 when a student needs attention: no topic files, a topic file "
+                            "that does not import, a check that timed out, or a grade the grader could not finish")
+    group.add_argument("--gradebook-columns", choices=classreport.GRANULARITIES, default="total",
+                       help="the gradebook's grade columns: one total (the default), one per topic, or one per "
+                            "exercise")
+    group.add_argument("--assignment", default="torchlings", metavar="NAME",
+                       help="the gradebook's name for the assignment (the total's column; topics and exercises "
+                            "are named 'NAME: topic'); default: torchlings")
+    group.add_argument("--excel", action="store_true",
+                       help="start the gradebooks with a UTF-8 byte order mark, so that Excel reads names right")
+
+
+def report_options(args) -> "classreport.Options":
+    """The class report's options from the command line; RosterError if the roster cannot be read."""
+    return classreport.Options(
+        roster=roster.read(Path(args.roster)) if args.roster else None,
+        columns=args.gradebook_columns, assignment=args.assignment, bom=args.excel)
 
 
 def _usable_cpus() -> int:
@@ -84,6 +116,10 @@ class Shard:
 
     def select(self, names: list[str]) -> list[str]:
         return [name for position, name in enumerate(sorted(names)) if position % self.count == self.index - 1]
+
+    def record(self, students: int) -> dict:
+        """What each student's report keeps of its shard: K, N and the whole class's size, which `merge` checks."""
+        return {"index": self.index, "count": self.count, "students": students}
 
 
 # What a grade depends on ---------------------------------------------------------------
@@ -156,14 +192,14 @@ def _serve(conn, job: Job) -> None:
     reference = Side(Path(job.args.reference).resolve(), limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
     env = reports.environment()
-    keys, started = {}, {}
+    keys, started, extras = {}, {}, {}
 
     def submissions():
         """The students the parent sends, until it sends None (or is gone)."""
         try:
             conn.send({"ready": True})
             while (task := conn.recv()) is not None:
-                name, submission, keys[name] = task
+                name, submission, keys[name], extras[name] = task
                 started[name] = time.monotonic()
                 yield name, Path(submission)
         except (EOFError, BrokenPipeError):
@@ -173,7 +209,8 @@ def _serve(conn, job: Job) -> None:
         run = Run(list(grading.outcomes), 0, grading.reference_failures)
         seconds = round(time.monotonic() - started[name], 3)
         report = reports.to_json(score(run.outcomes), env, {
-            "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds})
+            "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds,
+            **extras.pop(name)})
         reports.write_json(report_path(job.results, name), report)
         complain_if_broken(run)
         conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
@@ -267,23 +304,32 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     if args.jobs < 1:
         print("grader: --jobs must be at least 1", file=sys.stderr)
         return 2
-    names = sorted(p.name for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if args.shard:
-        names = args.shard.select(names)
+    try:
+        options = report_options(args)
+    except roster.RosterError as error:
+        print(f"grader: {error}", file=sys.stderr)
+        return 2
+    everyone = sorted(p.name for p in class_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    names = args.shard.select(everyone) if args.shard else everyone
+    shard = (args.shard or Shard(1, 1)).record(len(everyone))
     limits = limits_of(args)
     reference = Path(args.reference).resolve()
     fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory})
+    # Each student's topic files: at the folder's top, in exercises/ (a cloned repository), or below.
+    located = {name: submissions.locate(class_dir / name, topics) for name in names}
     with contextlib.ExitStack() as stack:
         if args.out:
             results = Path(args.out)
         else:
             results = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="torchlings-class-")))
-        keys = {name: submission_key(fingerprint, class_dir / name) for name in names}
+        keys = {name: submission_key(fingerprint, located[name]) for name in names}
         pending = [name for name in names if not is_current(report_path(results, name), keys[name])]
         if len(pending) < len(names):
             print(f"{len(names) - len(pending)} of {len(names)} students already graded and current; "
                   f"grading {len(pending)}", flush=True)
-        tasks = [(name, str((class_dir / name).resolve()), keys[name]) for name in pending]
+        tasks = [(name, str(located[name].resolve()), keys[name],
+                  {"shard": shard, "located": located[name].relative_to(class_dir / name).as_posix()})
+                 for name in pending]
         try:
             _grade_in_parallel(args, topics, results, tasks)
         except KeyboardInterrupt:
@@ -295,12 +341,14 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
         students = [path for path in (report_path(results, name) for name in names) if path.is_file()]
         summary = classreport.write_class_report(students, Path(args.out) if args.out else None,
                                                  Path(args.json) if args.json else None,
-                                                 {"class": str(class_dir), "topics": topics})
-    print(summary, flush=True)
+                                                 {"class": str(class_dir), "topics": topics}, options,
+                                                 whole_roster=not args.shard)
+    print(summary.text, flush=True)
     if missing:
         print(f"grader: {len(missing)} students have no complete grade ({', '.join(missing[:5])}"
               f"{', ...' if len(missing) > 5 else ''}); rerun to grade them again", file=sys.stderr)
-    return 3 if missing else 0
+        return 3
+    return PROBLEMS_STATUS if args.fail_on_problems and summary.problems else 0
 
 
 def _grade_in_parallel(args, topics: list[str], results: Path, tasks: list[tuple]) -> dict:
@@ -378,29 +426,78 @@ def configure_merge(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="class-report", metavar="DIR",
                         help="where to write gradebook.csv, summary.md and summary.html (default: class-report)")
     parser.add_argument("--json", metavar="PATH", help="also write every student's report in one JSON file")
+    parser.add_argument("--partial", action="store_true",
+                        help="write the report even when shards are missing (it says so at its top)")
+    add_report_options(parser)
     parser.set_defaults(run=merge)
 
 
+def shard_problems(reports: dict[str, dict]) -> list[str]:
+    """Why these students' reports are not one whole class: shards missing, mixed or short of students."""
+    shards = {}
+    for name, report in reports.items():
+        shard = report.get("shard") or {}
+        key = (shard.get("count"), shard.get("students"))
+        shards.setdefault(key, {}).setdefault(shard.get("index"), []).append(name)
+    if len(shards) > 1:
+        return ["the results come from different runs: " + "; ".join(
+            f"{sum(map(len, found.values()))} students from runs of {count} shards over {students} students"
+            for (count, students), found in sorted(shards.items(), key=str))]
+    (count, students), found = next(iter(shards.items()))
+    if count is None or students is None:
+        return []  # reports written before shards were recorded: nothing to check
+    problems = []
+    absent = sorted(set(range(1, count + 1)) - set(found))
+    if absent and len(reports) < students:
+        problems.append(f"shard{'s' if len(absent) > 1 else ''} {', '.join(f'{k}/{count}' for k in absent)} "
+                        f"missing")
+    if len(reports) < students:
+        problems.append(f"{len(reports)} of the class's {students} students have a report")
+    return problems
+
+
 def merge(args: argparse.Namespace) -> int:
-    """Combine the results of several `--class ... --out` runs (shards) into one class report."""
+    """Combine the results of several `--class ... --out` runs (shards) into one class report.
+
+    It refuses (exit status 2) when a student comes twice, or when the shards do not add up to
+    the whole class (`--partial` writes the report anyway, saying so)."""
+    try:
+        options = report_options(args)
+    except roster.RosterError as error:
+        print(f"grader merge: {error}", file=sys.stderr)
+        return 2
     found: dict[str, Path] = {}
+    reports: dict[str, dict] = {}
     for folder in map(Path, args.results):
         students = folder / STUDENTS if (folder / STUDENTS).is_dir() else folder
         if not students.is_dir():
             print(f"grader merge: {folder} is not a directory", file=sys.stderr)
             return 2
         for path in sorted(students.glob("*.json")):
-            if path.stem in found and json.loads(found[path.stem].read_text()).get("key") != json.loads(
-                    path.read_text()).get("key"):
-                print(f"grader merge: {path.stem} was graded differently in {found[path.stem]} and {path}",
-                      file=sys.stderr)
+            if path.stem in found:
+                print(f"grader merge: {path.stem} is in both {found[path.stem]} and {path}: "
+                      f"the same shard given twice, or shards of different runs", file=sys.stderr)
                 return 2
             found[path.stem] = path
+            try:
+                reports[path.stem] = json.loads(path.read_text())
+            except (OSError, ValueError) as error:
+                print(f"grader merge: cannot read {path}: {error}", file=sys.stderr)
+                return 2
     if not found:
         print("grader merge: no student reports found", file=sys.stderr)
         return 2
+    incomplete = shard_problems(reports)
+    if incomplete and not args.partial:
+        print(f"grader merge: these results are not the whole class: {'; '.join(incomplete)}. Merge every "
+              f"shard's results, or pass --partial to write a report of these students only", file=sys.stderr)
+        return 2
     summary = classreport.write_class_report([found[name] for name in sorted(found)], Path(args.out),
                                              Path(args.json) if args.json else None,
-                                             {"class": [str(p) for p in args.results]})
-    print(summary)
-    return 0
+                                             {"class": [str(p) for p in args.results]}, options,
+                                             warnings=[f"PARTIAL REPORT: {text}" for text in incomplete],
+                                             whole_roster=not incomplete)
+    for text in incomplete:
+        print(f"grader merge: WARNING: partial report: {text}", file=sys.stderr)
+    print(summary.text)
+    return PROBLEMS_STATUS if args.fail_on_problems and summary.problems else 0

@@ -49,7 +49,7 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
                 "max_score": result.max_score,
                 "checks": [
                     {"name": c.name, "device": c.device, "status": c.status, "message": c.message,
-                     "points": c.points, "hidden": c.hidden}
+                     "points": c.points, "hidden": c.hidden, **({"cause": c.cause} if c.cause else {})}
                     for c in result.checks
                 ],
             }

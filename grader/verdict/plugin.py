@@ -385,8 +385,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         status, message = _status(report, call, item.config.stash[translator_key])
         exercise, points = exercise_of(item)
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
+        cause = getattr(call.excinfo.value, "cause", "") if call.excinfo is not None and call.excinfo.errisinstance(
+            StudentFault) else ""
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
-                               hidden=is_hidden(item))
+                               hidden=is_hidden(item), cause=cause)
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report

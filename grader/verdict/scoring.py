@@ -25,6 +25,7 @@ class CheckOutcome:
     message: str = ""
     run: str = ""  # which of the check's parameter sets, when it has several
     hidden: bool = False  # graded only by the course's autograder (not in the student release)
+    cause: str = ""  # what kind of fault ended it, where the grader knows (grader.workers.pool.CAUSES)
 
     @property
     def name(self) -> str:

@@ -56,12 +56,23 @@ class Limits:
 
 
 class Fault(Exception):
-    """A probe gave no value; `status` is how the check ends: "error", "timeout" or "failed"."""
+    """A probe gave no value; `status` is how the check ends: "error", "timeout" or "failed".
 
-    def __init__(self, status: str, message):
+    `cause`, where the grader knows it, says what kind of fault it was, as plain data the class
+    report counts: one of CAUSES ("" when none applies, e.g. a wrong answer's error).
+    """
+
+    def __init__(self, status: str, message, cause: str = ""):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.cause = cause
+
+
+# A fault's cause: the topic file is missing, its code still raises NotImplementedError, or
+# importing it failed (it raised, hung or crashed before any probe ran).
+NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED = "not_submitted", "not_implemented", "import_failed"
+CAUSES = (NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED)
 
 
 def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
@@ -544,11 +555,13 @@ class TopicRunner:
         elif reply.get("ok"):
             self._answers[key] = reply.get("value")
         else:
-            self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")))
+            self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")),
+                                       NOT_IMPLEMENTED if _error_type(reply.get("error")) == "NotImplementedError" else "")
 
     def _import_failed(self, status: str, error) -> None:
         """Every probe of this topic ends with this fault from now on."""
-        self._load_fault = Fault(status, _("importing {file} failed: {error}", file=f"{self.topic}.py", error=error))
+        self._load_fault = Fault(status, _("importing {file} failed: {error}", file=f"{self.topic}.py", error=error),
+                                 IMPORT_FAILED)
 
     def _check_file(self) -> None:
         """Fault (for good) if the topic file is missing or not a regular file."""
@@ -558,7 +571,8 @@ class TopicRunner:
             raise self._load_fault
         if not self.path.is_file():
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
-                                                 file=f"{self.topic}.py", directory=str(self.directory)))
+                                                 file=f"{self.topic}.py", directory=str(self.directory)),
+                                     NOT_SUBMITTED)
             raise self._load_fault
 
 
@@ -583,6 +597,11 @@ def _compiled(file: str) -> bytes:
     """The check file's code, compiled here once (`marshal`: workers run this same Python),
     so that no worker compiles it again: a few milliseconds per worker, ten workers a student."""
     return marshal.dumps(compile(Path(file).read_bytes(), file, "exec"))
+
+
+def _error_type(error) -> str:
+    """The exception type a worker's error description names ("" when it names none)."""
+    return error.get("type", "") if isinstance(error, dict) and isinstance(error.get("type"), str) else ""
 
 
 def format_error(error, output) -> Message:

@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from conftest import REPO
-from grader.commands.grade_class import Shard
-from grader.reports.class_report import reason_pattern
+from conftest import REPO, run_grader
+from grader.commands.grade_class import PROBLEMS_STATUS, Shard
+from grader.course.submissions import locate
+from grader.reports.class_report import CANVAS_COLUMNS, POINTS_POSSIBLE, reason_pattern
 
 UNCENTERED = '''
 class CenteredLayer(nn.Module):
@@ -63,37 +64,81 @@ def whole_class(class_dir, tmp_path_factory):
 
 def test_a_class_run_writes_a_report_per_student_and_the_class_report(whole_class):
     out, process = whole_class
-    scores = {name: r["score"] for name, r in student_reports(out).items()}
-    assert scores["ada"] == 8 and scores["bob"] == 0
-    assert 0 < scores["cy"] == scores["dee"] < 8
-    assert {p.name for p in out.iterdir()} >= {"students", "gradebook.csv", "summary.md", "summary.html"}
+    reports = student_reports(out)
+    scores = {name: r["score"] for name, r in reports.items()}
+    points = reports["ada"]["max_score"]  # the sum of the topic's checks, whatever they are
+    assert scores["ada"] == points and scores["bob"] == 0
+    assert 0 < scores["cy"] == scores["dee"] < points
+    assert {p.name for p in out.iterdir()} >= {"students", "gradebook.csv", "gradebook-moodle.csv", "summary.md",
+                                               "summary.html"}
     assert "4 students" in process.stdout
 
 
-def test_the_gradebook_has_a_row_per_student_with_total_and_one_column_per_exercise(whole_class):
+def canvas_rows(path):
+    """The gradebook's rows as Canvas reads them: the header, the Points Possible row, the students'."""
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    return rows[0], rows[1], rows[2:]
+
+
+def test_the_gradebook_is_in_canvas_import_layout_with_the_points_possible(whole_class):
     out, _ = whole_class
-    rows = list(csv.DictReader((out / "gradebook.csv").open()))
-    assert list(rows[0]) == ["Student", "SIS Login ID", "Section", "Total",
-                             "layers.CenteredLayer", "layers.MyLinear", "layers.TensorReduction"]
-    by_name = {row["Student"]: row for row in rows}
-    assert list(by_name) == ["ada", "bob", "cy", "dee"]
-    assert by_name["ada"]["Total"] == "8" and by_name["bob"]["Total"] == "0"
-    cy = by_name["cy"]
-    assert cy["SIS Login ID"] == "cy" and float(cy["Total"]) == sum(float(cy[c]) for c in list(cy)[4:])
-    assert float(cy["layers.CenteredLayer"]) < 2 and cy["layers.MyLinear"] == "3"
+    header, possible, students = canvas_rows(out / "gradebook.csv")
+    assert header == CANVAS_COLUMNS + ["torchlings"]  # one assignment: the total, by default
+    reports = student_reports(out)
+    assert possible[0] == POINTS_POSSIBLE and float(possible[-1]) == reports["ada"]["max_score"]
+    assert [row[0] for row in students] == ["ada", "bob", "cy", "dee"]
+    by_name = {row[0]: dict(zip(header, row)) for row in students}
+    assert by_name["cy"]["SIS Login ID"] == "cy" and by_name["cy"]["Section"] == ""
+    assert {name: float(row["torchlings"]) for name, row in by_name.items()} == {
+        name: report["score"] for name, report in reports.items()}
+
+
+def test_the_gradebook_columns_can_be_per_exercise_or_per_topic_with_a_bom_for_excel(whole_class, tmp_path):
+    out, _ = whole_class
+    reports = student_reports(out)
+    exercises = [e["id"] for e in reports["ada"]["exercises"]]
+    merged = grade("merge", str(out), "--out", str(tmp_path / "e"), "--gradebook-columns", "exercise",
+                   "--assignment", "hw1", "--excel")
+    assert merged.returncode == 0, merged.stderr
+    assert (tmp_path / "e" / "gradebook.csv").read_bytes().startswith("\ufeff".encode())
+    header, possible, students = canvas_rows(tmp_path / "e" / "gradebook.csv")
+    assert header == ["\ufeffStudent", *CANVAS_COLUMNS[1:]] + [f"hw1: {e}" for e in exercises]
+    maxima = {e["id"]: e["max_score"] for e in reports["ada"]["exercises"]}
+    assert [float(v) for v in possible[len(CANVAS_COLUMNS):]] == [maxima[e] for e in exercises]
+    cy = dict(zip(header, students[2]))
+    assert [float(cy[f"hw1: {e}"]) for e in exercises] == [e["score"] for e in reports["cy"]["exercises"]]
+    merged = grade("merge", str(out), "--out", str(tmp_path / "t"), "--gradebook-columns", "topic")
+    header, possible, _ = canvas_rows(tmp_path / "t" / "gradebook.csv")
+    assert header[len(CANVAS_COLUMNS):] == ["torchlings: layers"]
+    moodle = list(csv.DictReader((tmp_path / "t" / "gradebook-moodle.csv").open()))
+    assert list(moodle[0]) == ["Username", "ID number", "Full name", "torchlings: layers (%)"]
+    assert {row["Username"]: float(row["torchlings: layers (%)"]) for row in moodle} == pytest.approx(
+        {name: 100 * r["score"] / r["max_score"] for name, r in reports.items()})
 
 
 def test_the_summaries_name_the_hardest_exercise_and_the_most_frequent_reason(whole_class):
     out, _ = whole_class
     markdown = (out / "summary.md").read_text()
-    assert "**Hardest exercise:** `layers.CenteredLayer`" in markdown
+    assert "hardest exercise layers.CenteredLayer" in markdown
     page = (out / "summary.html").read_text()
-    assert "<code>layers.CenteredLayer</code>" in page.split("Hardest exercise")[1][:200]
+    assert "hardest exercise layers.CenteredLayer" in page
     assert "<svg" in page and "<script" not in page and "http://" not in page.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
-    # cy's and dee's same mistake is one reason, counted twice (bob's stub is another)
+    # cy's and dee's same mistake is one reason, counted twice; bob's stub did not attempt it
     reasons = markdown.split("## Most frequent reasons for lost points")[1]
     assert "- `layers.CenteredLayer`\n  - 2 × " in reasons
+    assert "not implemented" not in reasons
+
+
+def test_the_summaries_count_students_who_did_not_attempt_apart(whole_class):
+    out, _ = whole_class
+    markdown = (out / "summary.md").read_text()
+    row = next(line for line in markdown.splitlines() if line.startswith("| `layers.CenteredLayer`"))
+    cells = [cell.strip() for cell in row.split("|")[1:-1]]
+    # three tried (ada right, cy and dee wrong), bob's stub did not: a third of the tried passed
+    assert cells[2] == "1 / 3" and cells[3] == "1", row
+    page = (out / "summary.html").read_text()
+    assert "Students, lowest score first" in page and page.index(">bob<") < page.index(">ada<")
 
 
 def test_a_rerun_grades_only_what_changed(whole_class, class_dir, tmp_path):
@@ -146,10 +191,23 @@ def test_two_shards_merged_make_the_same_class_report_as_one_run(whole_class, cl
         process = grade_class(class_dir, tmp_path / shard.replace("/", "-of-"), "--shard", shard, "--jobs", "1")
         assert process.returncode == 0, process.stderr[-3000:]
     assert len(list((tmp_path / "1-of-2" / "students").glob("*.json"))) == 2
+    shard = json.loads((tmp_path / "1-of-2" / "students" / "ada.json").read_text())["shard"]
+    assert shard == {"index": 1, "count": 2, "students": 4}
     merged = grade("merge", str(tmp_path / "1-of-2"), str(tmp_path / "2-of-2"), "--out", str(tmp_path / "merged"))
     assert merged.returncode == 0, merged.stderr
-    for name in ("gradebook.csv", "summary.md", "summary.html"):
+    for name in ("gradebook.csv", "gradebook-moodle.csv", "summary.md", "summary.html"):
         assert (tmp_path / "merged" / name).read_text() == (whole_class[0] / name).read_text(), name
+
+    # a missing shard, or one given twice, is refused; --partial writes a report that says so
+    missing = grade("merge", str(tmp_path / "1-of-2"), "--out", str(tmp_path / "half"))
+    assert missing.returncode == 2 and "shard 2/2 missing" in missing.stderr, missing.stderr
+    assert not (tmp_path / "half").exists()
+    twice = grade("merge", str(tmp_path / "1-of-2"), str(tmp_path / "1-of-2" / "students"), "--out",
+                  str(tmp_path / "twice"))
+    assert twice.returncode == 2 and "ada is in both" in twice.stderr, twice.stderr
+    partial = grade("merge", str(tmp_path / "1-of-2"), "--out", str(tmp_path / "half"), "--partial")
+    assert partial.returncode == 0 and "WARNING" in partial.stderr, partial.stderr
+    assert "PARTIAL REPORT" in (tmp_path / "half" / "summary.md").read_text()
 
 
 def test_shards_split_the_sorted_class_without_overlap():
@@ -167,3 +225,107 @@ def test_failure_reasons_are_grouped_without_their_numbers():
     second = reason_pattern("expected a tensor of shape (7, 2), got (2, 7); largest difference 1e-3 at [0, 0]")
     assert first == second == "expected a tensor of shape (#, #), got (#, #); largest difference # at [#, #]"
     assert reason_pattern("conv1 is missing") == "conv1 is missing"
+
+
+def test_reasons_keep_the_numbers_every_student_shares_and_no_path_or_login():
+    from grader.reports.class_report import ClassStats, Options, summary_markdown
+
+    def report(name, got):
+        check = {"name": "output", "device": "cpu", "status": "failed", "hidden": False,
+                 "message": f"MyLinear(5, 3)(X) differs: expected shape (5, 3), got {got} in /srv/class/{name}/x.py"}
+        return {"name": name, "score": 0, "max_score": 1, "complete": True,
+                "exercises": [{"id": "layers.MyLinear", "score": 0, "max_score": 1, "checks": [check]}]}
+
+    stats = ClassStats(Options())
+    for name, got in (("hw1-alice", "(3, 5)"), ("hw1-bob", "(5, 1)")):
+        stats.add(report(name, got))
+    markdown = summary_markdown(stats)
+    assert "2 × MyLinear(5, 3)(X) differs: expected shape (5, 3), got (#, #) in …/x.py" in markdown
+    assert "alice" not in markdown and "/srv" not in markdown
+
+
+def test_a_roster_maps_classroom_folders_to_logins(tmp_path):
+    from grader.reports import roster
+
+    (tmp_path / "roster.csv").write_text("identifier,github_username,github_id,name\n"
+                                         "a.lovelace@uni.edu,Ada-L,1,Ada Lovelace\nbob@uni.edu,bob,2,\n")
+    students = roster.read(tmp_path / "roster.csv")
+    assert roster.match("hw1-ada-l", students).login == "a.lovelace@uni.edu"
+    assert roster.match("bob", students).name == "" and roster.match("hw1-rob", students) is None
+    (tmp_path / "bad.csv").write_text("email,name\nx@y,X\n")
+    with pytest.raises(roster.RosterError, match="no folder column"):
+        roster.read(tmp_path / "bad.csv")
+
+
+def test_a_students_files_are_found_in_a_cloned_repository(tmp_path):
+    topics = ["layers", "blocks"]
+    top, repo, deep, empty = (tmp_path / name for name in ("top", "repo", "deep", "empty"))
+    for folder, files in ((top, ["layers.py", "exercises/blocks.py"]), (repo, ["README.md", "exercises/layers.py",
+                                                                              "tests/topics/test_layers.py"]),
+                          (deep, ["hw/src/blocks.ipynb", ".git/layers.py"]), (empty, ["notes.txt"])):
+        for file in files:
+            (folder / file).parent.mkdir(parents=True, exist_ok=True)
+            (folder / file).write_text("")
+    assert locate(top, topics) == top
+    assert locate(repo, topics) == repo / "exercises"
+    assert locate(deep, topics) == deep / "hw" / "src"
+    assert locate(empty, topics) == empty
+
+
+LOOPING = '''
+class CenteredLayer(nn.Module):
+    def forward(self, X):
+        while True:
+            pass
+'''
+
+
+@pytest.fixture(scope="module")
+def cloned_class(tmp_path_factory):
+    """`gh classroom clone student-repos`: whole repositories in <assignment>-<user>/, files under exercises/;
+    one right, one empty, one whose file does not import, one that loops; a roster naming them and one more."""
+    folder = tmp_path_factory.mktemp("cloned")
+    solution = (REPO / "solutions" / "layers.py").read_text()
+    files = {"hw1-ada": solution, "hw1-cy": "import a_module_nobody_installed\n" + solution,
+             "hw1-dee": solution + LOOPING}
+    for name in ("hw1-ada", "hw1-bob", "hw1-cy", "hw1-dee"):
+        (folder / "class" / name / "exercises").mkdir(parents=True)
+        (folder / "class" / name / "README.md").write_text("my repository\n")
+        if name in files:
+            (folder / "class" / name / "exercises" / "layers.py").write_text(files[name])
+    (folder / "roster.csv").write_text("identifier,github_username,name,section\n"
+                                       "ada@uni.edu,ada,Ada Lovelace,A\nbob@uni.edu,bob,Bob,B\n"
+                                       "cy@uni.edu,cy,Cy,A\ndee@uni.edu,dee,Dee,B\neve@uni.edu,eve,Eve,A\n")
+    out = folder / "results"
+    process, report = run_grader("--class", str(folder / "class"), "--topic", "layers", "--out", str(out),
+                                 "--roster", str(folder / "roster.csv"), "--timeout", "2", "--jobs", "2",
+                                 "--fail-on-problems")
+    return out, process, report
+
+
+def test_cloned_repositories_are_graded_from_their_exercises_folder(cloned_class):
+    out, process, report = cloned_class
+    assert process.returncode == PROBLEMS_STATUS, process.stderr[-3000:]
+    by_name = {s["name"]: s for s in report["submissions"]}
+    assert by_name["hw1-ada"]["score"] == by_name["hw1-ada"]["max_score"] > 0
+    assert by_name["hw1-ada"]["located"] == "exercises"
+    header, _, rows = canvas_rows(out / "gradebook.csv")
+    ada = dict(zip(header, rows[0]))
+    assert (ada["Student"], ada["SIS Login ID"], ada["Section"]) == ("Ada Lovelace", "ada@uni.edu", "A")
+    assert float(ada["torchlings"]) == by_name["hw1-ada"]["max_score"]
+
+
+def test_the_class_report_names_who_needs_attention(cloned_class):
+    out, process, report = cloned_class
+    problems = {(p["student"], p["problem"]) for p in report["problems"]}
+    assert problems == {("hw1-bob", "no_files"), ("hw1-cy", "import_failed"), ("hw1-dee", "timeouts"),
+                        ("eve", "no_folder")}
+    page = (out / "summary.html").read_text()
+    for line in ("no topic files found (1): hw1-bob", "a topic file does not import (1): hw1-cy (layers)",
+                 "checks timed out (1): hw1-dee", "in the roster, but no folder (1): eve"):
+        assert line in process.stdout, process.stdout
+        kind, names = line.split(" (1): ")
+        assert f"<strong>{kind}</strong> (1): {names}" in page
+    markdown = (out / "summary.md").read_text()
+    assert "| checks timed out | 1 |" in markdown
+    assert "hw1-" not in markdown and "@uni.edu" not in markdown and str(out.parent) not in markdown

@@ -85,7 +85,8 @@ def test_a_class_is_graded_student_by_student(tmp_path):
     process, report = run_grader("--class", str(tmp_path), "--topic", "layers")
     assert process.returncode == 0, process.stderr
     scores = {s["name"]: (s["score"], s["max_score"]) for s in report["submissions"]}
-    assert scores == {"ada": (8, 8), "bob": (0, 8)}
+    points = scores["ada"][1]  # the topic's checks' points, whatever they are
+    assert points > 0 and scores == {"ada": (points, points), "bob": (0, points)}
 
 
 def test_make_grade_grades_one_topic_of_another_folder():
