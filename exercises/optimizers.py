@@ -16,7 +16,7 @@ def sgd_update(params, lr):
 
 
 def sgd_momentum(params, vs, lr, gamma):
-    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); each velocity in vs includes lr."""
+    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); vs holds each parameter's velocity."""
     # - in place and without autograd history; parameters without a gradient are skipped
     raise NotImplementedError("take one SGD step with momentum gamma, keeping each parameter's velocity in vs, exactly as torch.optim.SGD with momentum=gamma does")
 

@@ -19,7 +19,7 @@ def tied_pairs(net) -> list[tuple[str, str]]:
 
 
 class TiedAutoencoder(nn.Module):
-    """An autoencoder whose decoder reuses the encoder's weight (transposed), plus decoder_bias; no decoder weight."""
+    """An autoencoder whose decoder reuses the encoder's own weight (d_hidden, d_in) as it is, plus decoder_bias; no decoder weight."""
 
     def __init__(self, d_in, d_hidden):
         super().__init__()

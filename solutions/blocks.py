@@ -55,7 +55,7 @@ class MySequential(nn.Module):
 
 
 class FixedHiddenMLP(nn.Module):
-    """A layer used twice around a fixed random (20, 20) matrix kept as a buffer."""
+    """A layer used twice around a fixed random (20, 20) matrix that is never trained."""
 
     def __init__(self):
         super().__init__()

@@ -1,9 +1,5 @@
 """Topic 6, checkpoints: saving and loading tensors, parameters, training state and whole models."""
 
-import contextlib
-import os
-import tempfile
-
 import torch
 from torch import nn
 
@@ -47,6 +43,10 @@ def save_checkpoint(path, model, optimizer, epoch, **extra):
     # BEGIN SOLUTION: save everything needed to resume training exactly: the model's and the optimizer's state, the epoch, the extras and the random number generators' state
     # - one file at path that loads back with weights-only loading
     # - a save that fails midway must leave the previous file at path intact
+    import contextlib  # here, not at the top of the file: the stub's imports would give the way away
+    import os
+    import tempfile
+
     checkpoint = {
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),

@@ -76,7 +76,7 @@ def conv_init(m):
 
 
 def init_from_numpy(net, std=0.5, seed=0):
-    """Each nn.Linear weight (modules() order) gets normal(0, std) samples from ONE NumPy default_rng seeded by seed."""
+    """Each nn.Linear weight (modules() order) gets normal(0, std) samples from ONE NumPy generator seeded by seed."""
     # BEGIN SOLUTION: replace every linear layer's weight, layer after layer in the order the net lists its modules, with normal samples (mean 0, standard deviation std) from ONE NumPy generator seeded with seed
     # - each weight keeps its dtype and device (NumPy gives float64) and stays the same object; biases are unchanged
     # - change the weights in place, without autograd history

@@ -20,14 +20,14 @@ def sgd_update(params, lr):
 
 
 def sgd_momentum(params, vs, lr, gamma):
-    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); each velocity in vs includes lr."""
+    """SGD with momentum, like torch.optim.SGD(params, lr, momentum=gamma); vs holds each parameter's velocity."""
     # BEGIN SOLUTION: take one SGD step with momentum gamma, keeping each parameter's velocity in vs, exactly as torch.optim.SGD with momentum=gamma does
     # - in place and without autograd history; parameters without a gradient are skipped
     with torch.no_grad():
         for p, v in zip(params, vs):
             if p.grad is not None:
-                v.mul_(gamma).add_(p.grad, alpha=lr)
-                p.sub_(v)
+                v.mul_(gamma).add_(p.grad)  # torch.optim's momentum buffer (and the book's v)
+                p.sub_(lr * v)
     # END SOLUTION
 
 

@@ -19,7 +19,7 @@ def block1() -> nn.Sequential:
 
 
 def block2() -> nn.Sequential:
-    """An nn.Sequential of four block1() added with add_module as "block 0" ... "block 3"."""
+    """An nn.Sequential of four block1(), added one by one as "block 0" ... "block 3"."""
     # BEGIN SOLUTION: return a Sequential holding four block1() blocks added one by one under the names "block 0", "block 1", "block 2" and "block 3"
     net = nn.Sequential()
     for i in range(4):
@@ -39,6 +39,7 @@ def get_parameter(net, path: str) -> nn.Parameter:
     """The parameter itself (not a copy) at a dotted path like "0.block 1.0.bias"; KeyError naming the path if none."""
     # BEGIN SOLUTION: return the parameter at a dotted path such as "0.block 1.0.bias": the very object the net holds, not a copy
     # - a path that names no parameter raises KeyError, with the path in its message
+    # - a layer used in two places has its parameters under both of its names
     parameters = dict(net.named_parameters(remove_duplicate=False))  # every name of a shared parameter
     if path not in parameters:
         raise KeyError(f"no parameter named {path!r}")
@@ -62,7 +63,7 @@ def linear_layers(net) -> list[nn.Linear]:
 
 
 def freeze(net, prefixes) -> None:
-    """Set requires_grad=False on every parameter whose dotted name starts with one of prefixes (a str or a list)."""
+    """Make every parameter whose dotted name starts with one of prefixes (a str or a list) stop requiring grad."""
     # BEGIN SOLUTION: make every parameter whose dotted name starts with one of prefixes (a string or a list of strings) stop requiring grad; leave the others as they are
     prefixes = (prefixes,) if isinstance(prefixes, str) else tuple(prefixes)
     for name, parameter in net.named_parameters():

@@ -13,7 +13,9 @@ The task line is what the grade table shows; it states the task and its constrai
 the code: `copied_code` finds runs of the block's code in its task text, and the suite
 fails on any. The docstrings and comments outside the blocks are copied into the stub as
 they are, so the same rule holds for them against the blocks of what they document
-(`copied_in_prose`).
+(`copied_in_prose`), and they give away no answer the task keeps back: no word of a name
+those blocks call that their task lines do not say (`answered_in_prose`: "kept as a buffer"
+for a block that calls `register_buffer` and whose task avoids the word).
 
     python -m grader.authoring.stubs          # rewrite exercises/ from solutions/
     python -m grader.authoring.stubs --check  # exit 1 when exercises/ is out of date
@@ -181,6 +183,53 @@ def copied_in_prose(source: str, name: str = "<solution>") -> dict[str, list[str
         runs = [run for block in prose.blocks for run in copied_code("".join(block.code), prose.text, given=given)]
         if runs:
             found[f"{name}:{prose.line}: {prose.text!r}"] = list(dict.fromkeys(runs))
+    return found
+
+
+# The shortest word of an API's name that counts as naming it ("eval", "grad", "rand"...).
+WORD_LENGTH = 4
+
+
+def called_names(code: str) -> set[str]:
+    """The names a piece of code calls: `f` of `f(...)` and `name` of `x.name(...)`."""
+    names = set()
+    for node in ast.walk(ast.parse(textwrap.dedent(code))):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute):
+                names.add(node.func.attr)
+            elif isinstance(node.func, ast.Name):
+                names.add(node.func.id)
+    return names
+
+
+def _words(text: str) -> set[str]:
+    """The lower-case words of a text, identifiers cut at their underscores (register_buffer: register, buffer)."""
+    return {word.lower() for word in re.findall(r"[A-Za-z]+", text.replace("_", " "))}
+
+
+def _said(word: str, said: set[str]) -> bool:
+    """Whether `word` is among `said`, up to an ending ("eval" is said by "evaluation", "buffers" by "buffer")."""
+    return any(other.startswith(word) or (len(other) >= WORD_LENGTH and word.startswith(other)) for other in said)
+
+
+def answered_in_prose(source: str, name: str = "<solution>") -> dict[str, list[str]]:
+    """`file:line` -> the words of the calls its blocks make that a docstring or comment gives away.
+
+    A docstring or comment outside the blocks tells no more about how than the task and the
+    constraints of the blocks it documents: a word of a name those blocks call (`buffer` of
+    `register_buffer`, `transpose`) that neither their task lines nor the stub's own code say is
+    an answer the prose gives away, however it is spelled around it ("kept as a buffer").
+    """
+    given = set().union(*(_words(token) for token in code_tokens(make_stub(source, name)) if token.isidentifier()))
+    found = {}
+    for prose in stub_prose(source, name):
+        said = given.union(*(_words(block.text) for block in prose.blocks))
+        in_prose = _words(prose.text)
+        answers = [word for block in prose.blocks for called in sorted(called_names("".join(block.code)))
+                   for word in sorted(_words(called))
+                   if len(word) >= WORD_LENGTH and word in in_prose and not _said(word, said)]
+        if answers:
+            found[f"{name}:{prose.line}: {prose.text!r}"] = list(dict.fromkeys(answers))
     return found
 
 

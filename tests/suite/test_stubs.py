@@ -168,3 +168,27 @@ def test_no_docstring_or_comment_dictates_the_code_it_documents(repo, name):
     """The stub keeps the solution's docstrings and comments: they state the contract, not the code."""
     copied = stubs.copied_in_prose((repo / "solutions" / name).read_text(), name)
     assert not copied, f"docstrings and comments that spell out code ({stubs.RUN_LENGTH} tokens or more): {copied}"
+
+
+def test_a_docstring_that_names_what_its_block_calls_but_its_task_keeps_back_is_found():
+    source = textwrap.dedent('''\
+        class Net:
+            """A fixed matrix kept as a buffer."""
+
+            def __init__(self):
+                # BEGIN SOLUTION: create w, a fixed matrix that is never trained
+                self.register_buffer("w", torch.rand(2, 2))
+                # END SOLUTION
+        ''')
+    assert stubs.answered_in_prose(source, "topic.py") == {"topic.py:2: 'A fixed matrix kept as a buffer.'": ["buffer"]}
+    # Said by the task (in any ending), or a word too short to name anything: nothing given away.
+    assert stubs.answered_in_prose(source.replace("never trained", "a buffer, never trained")) == {}
+    assert stubs.answered_in_prose(source.replace("as a buffer", "that is never trained")) == {}
+    assert stubs.answered_in_prose(source.replace("torch.rand", "torch.ones")) == {"<solution>:2: 'A fixed matrix kept as a buffer.'": ["buffer"]}
+
+
+@pytest.mark.parametrize("name", sorted(stubs.expected_stubs()))
+def test_no_docstring_or_comment_gives_away_what_its_task_keeps_back(repo, name):
+    """A word of a name the block calls ("buffer" of register_buffer) is said by the task first, or not at all."""
+    answered = stubs.answered_in_prose((repo / "solutions" / name).read_text(), name)
+    assert not answered, f"docstrings and comments that give away a call their task does not name: {answered}"

@@ -206,9 +206,10 @@ def test_fixed_hidden_rand_weight_is_a_buffer(grade):
     expect(facts["is_tensor"], N_("FixedHiddenMLP has no tensor attribute rand_weight"))
     expect_equal(facts["shape"], (20, 20), N_("rand_weight's shape"))
     expect("rand_weight" not in facts["parameters"],
-           N_("rand_weight is one of the module's parameters, but it must stay fixed"),
+           N_("rand_weight is one of the module's parameters (requires_grad=False or not): it must not be a "
+              "parameter at all"),
            hint=N_("a buffer (register_buffer) moves with the module and is never trained; nn.Parameter is trained"))
-    expect(not facts["requires_grad"], N_("rand_weight requires grad, but it must stay fixed"))
+    expect(not facts["requires_grad"], N_("rand_weight requires grad: it must never be trained"))
     low, high = facts["range"]
     expect(0 <= low and high < 1, _("rand_weight's values lie in [{low:.3g}, {high:.3g}], not in "
                                     "[0, 1)", low=low, high=high),

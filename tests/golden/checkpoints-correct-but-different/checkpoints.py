@@ -1,3 +1,5 @@
+import os
+import tempfile
 import io
 import random
 from pathlib import Path

@@ -1,3 +1,6 @@
+import os
+import tempfile
+
 def save_checkpoint(path, model, optimizer, epoch, **extra):
     checkpoint = {"model_state": model.state_dict(), "optim_state": optimizer.state_dict(),
                   "torch_rng": torch.get_rng_state(), "epoch": epoch, "extra_keys": list(extra), **extra}

@@ -1,3 +1,5 @@
+import os
+
 def save_checkpoint(path, model, optimizer, epoch, **extra):
     checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "extra": extra}
     temporary = path + ".tmp"
