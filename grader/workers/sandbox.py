@@ -52,6 +52,15 @@ DENIED_CALLS = (
     "iopl", "ioperm", "syslog", "quotactl", "settimeofday", "clock_settime", "adjtimex",
     "clock_adjtime", "sethostname", "setdomainname", "fanotify_init",
 )
+# clone(2) flags no worker needs: a parent other than itself (CLONE_PARENT makes a sibling, a
+# child of the fork server, that neither the worker's group kill nor its parent's wait sees),
+# and namespaces of its own. From <linux/sched.h>.
+DENIED_CLONE_FLAGS = {
+    "CLONE_PARENT": 0x00008000, "CLONE_NEWNS": 0x00020000, "CLONE_NEWCGROUP": 0x02000000,
+    "CLONE_NEWUTS": 0x04000000, "CLONE_NEWIPC": 0x08000000, "CLONE_NEWUSER": 0x10000000,
+    "CLONE_NEWPID": 0x20000000, "CLONE_NEWNET": 0x40000000,
+}
+CLONE_THREAD = 0x00010000  # a new thread of the worker, not a new process
 # Calls denied when their `pid` argument (the index given) names another process, not 0.
 DENIED_FOR_OTHERS = (
     ("prlimit64", 0), ("setpriority", 1), ("ioprio_set", 1), ("sched_setaffinity", 0),
@@ -180,6 +189,17 @@ def _seccomp_filter(signals: bool = False):
     rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
     for name in DENIED_CALLS:
         rules.add_rule(deny, name)
+    # Threads, yes; processes, no: a worker never needs one, and a process of its own could
+    # leave its session, outlive it and share out the CPUs among hundreds of spinners.
+    # clone3's flags sit in memory, out of seccomp's sight: ENOSYS makes libc fall back to
+    # clone, whose flags it can read.
+    rules.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
+    rules.add_rule(deny, "clone", pyseccomp.Arg(0, pyseccomp.MASKED_EQ, CLONE_THREAD, 0))
+    for flag in DENIED_CLONE_FLAGS.values():
+        rules.add_rule(deny, "clone", pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))
+    for name in ("fork", "vfork"):  # x86-64 has them; newer architectures only clone
+        with contextlib.suppress(Exception):  # noqa: BLE001 - no such call here: nothing to deny
+            rules.add_rule(deny, name)
     for name, pid_argument in DENIED_FOR_OTHERS:
         rules.add_rule(deny, name, pyseccomp.Arg(pid_argument, pyseccomp.NE, 0))
     if signals:

@@ -335,6 +335,37 @@ def dumpable():
 def spin():
     while True:
         pass
+
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+def clone(flags):
+    """clone(2) itself, with `flags` (and SIGCHLD): the child exits at once. The new process's
+    pid, or the errno that refused it."""
+    import ctypes, platform
+    libc = ctypes.CDLL(None, use_errno=True)
+    pid = libc.syscall({"x86_64": 56, "aarch64": 220}[platform.machine()], flags | 17, 0, 0, 0, 0)
+    if pid == 0:
+        os._exit(0)
+    return pid if pid > 0 else -ctypes.get_errno()
+
+def clone3():
+    """clone3(2) with no arguments: the errno it fails with."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall(435, None, 0)
+    return ctypes.get_errno()
+
+def thread():
+    import threading
+    done = []
+    worker = threading.Thread(target=lambda: done.append(1))
+    worker.start()
+    worker.join()
+    return done
 '''
 
 
@@ -377,6 +408,19 @@ def outcome(runner, name, *args):
 def test_a_worker_reaches_nothing_outside(attacker, name, argument):
     refused = {"PermissionError"} | ({"ImportError", "ModuleNotFoundError"} if name == "import_reference" else set())
     assert outcome(attacker, name, argument) in refused
+
+
+@pytest.mark.skipif(not pool.protection().seccomp or os.uname().machine not in ("x86_64", "aarch64"),
+                    reason="no seccomp here, or an architecture these raw calls do not know")
+def test_a_worker_starts_threads_but_no_process(attacker):
+    import errno
+
+    assert attacker.run(attempt, "thread") == ("ok", [1])
+    assert outcome(attacker, "fork") == "PermissionError"
+    assert attacker.run(attempt, "clone3") == ("ok", errno.ENOSYS)  # libc falls back to clone, which is filtered
+    for flag in sandbox.DENIED_CLONE_FLAGS.values():  # CLONE_PARENT would make a child of the fork server
+        assert attacker.run(attempt, "clone", flag) == ("ok", -errno.EPERM), hex(flag)
+    assert attacker.run(attempt, "clone", 0) == ("ok", -errno.EPERM)  # a plain fork, by the raw call
 
 
 @confined
@@ -524,6 +568,13 @@ def _children() -> set[int]:
     return found
 
 
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()[:200]
+    except OSError:
+        return b"(gone)"
+
+
 def _repository_state() -> str:
     return subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
                           cwd=REPO, capture_output=True, text=True, check=True).stdout
@@ -552,7 +603,7 @@ def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_pat
     try:
         process, report = run_grader("--class", str(class_dir), "--topic", "layers", "--timeout", "3")
         time.sleep(1)
-        leftovers = _children() - before_children
+        leftovers = {pid: _command_line(pid) for pid in _children() - before_children}  # read before the sweep
     finally:
         pool.stop_abandoned()
     assert process.returncode == 0, process.stderr[-2000:]
@@ -563,5 +614,5 @@ def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_pat
     assert all(report["submissions"][i]["complete"] for i in range(len(scores)))
     assert all(scores[name] < full for name in hostile)
     assert _repository_state() == before_files
-    assert not leftovers, {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in leftovers}
+    assert not leftovers, leftovers
     assert json.loads((REPO / "tests" / "suite" / "schemas" / "report.json").read_text())

