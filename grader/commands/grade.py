@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from grader.commands import grade_class, hint
-from grader.course import CHECKS, EXERCISES, SOLUTIONS, available_topics, i18n
+from grader.course import CHECKS, EXERCISES, SOLUTIONS, available_topics, i18n, notebooks
 from grader.course.guides import load_guides
 from grader.course.i18n import _, translator
 from grader.reports import student as reports
@@ -31,7 +31,7 @@ def configure(parser: argparse.ArgumentParser, class_positional: bool = False) -
         parser.set_defaults(submission=str(EXERCISES))
     else:
         parser.add_argument("--submission", default=str(EXERCISES),
-                            help="directory holding any of the <topic>.py files (default: exercises/)")
+                            help="directory holding any of the <topic>.py (or <topic>.ipynb) files (default: exercises/)")
         parser.add_argument("--class", dest="class_dir", metavar="DIR",
                             help="grade every subdirectory of DIR as one student's submission "
                                  "(the same as `python -m grader class DIR`)")
@@ -128,13 +128,14 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
 
 def show_grade(args, submission: Path, topics: list[str], run, exercises: list, title, env: dict) -> dict:
     """Print the student's table (and keep the grade for `hint`); return the JSON report."""
+    tr = i18n.translator(args.lang)
+    notes = [tr(note) for note in notebooks.notes(submission, topics)]
     report = reports.to_json(exercises, env, {"submission": str(submission), "topics": topics,
-                                              "complete": not run.broken})
+                                              "complete": not run.broken, "notes": notes})
     state = state_dir(args, submission)
     if state is not None and not run.broken:
         hint.save_last_grade(report, state)
-    tr = i18n.translator(args.lang)
-    print(reports.table(exercises, title, tr=tr, everything=args.everything or args.verbose,
+    print(reports.table(exercises, title, tr=tr, everything=args.everything or args.verbose, notes=notes,
                         submission=submission, guides=load_guides(CHECKS),
                         unlocked=hint.unlocked(state) if state is not None else {}), flush=True)
     hidden = autograder_only(topics)

@@ -35,7 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import CHECKS, REPO, submissions
+from grader.course import CHECKS, REPO, notebooks, submissions
+from grader.course.i18n import translator
 from grader.reports import class_report as classreport
 from grader.reports import roster
 from grader.reports import student as reports
@@ -192,7 +193,8 @@ def _serve(conn, job: Job) -> None:
     reference = Side(Path(job.args.reference).resolve(), limits(job.args), new_log_dir())
     reference.recordings.update(job.recordings)
     env = reports.environment()
-    keys, started, extras = {}, {}, {}
+    keys, started, extras, folders = {}, {}, {}, {}
+    tr = translator(job.args.lang)
 
     def submissions():
         """The students the parent sends, until it sends None (or is gone)."""
@@ -200,7 +202,7 @@ def _serve(conn, job: Job) -> None:
             conn.send({"ready": True})
             while (task := conn.recv()) is not None:
                 name, submission, keys[name], extras[name] = task
-                started[name] = time.monotonic()
+                started[name], folders[name] = time.monotonic(), Path(submission)
                 yield name, Path(submission)
         except (EOFError, BrokenPipeError):
             return
@@ -208,9 +210,10 @@ def _serve(conn, job: Job) -> None:
     def graded(name, grading):
         run = Run(list(grading.outcomes), 0, grading.reference_failures)
         seconds = round(time.monotonic() - started[name], 3)
+        notes = [tr(note) for note in notebooks.notes(folders.pop(name), job.topics)]
         report = reports.to_json(score(run.outcomes), env, {
             "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds,
-            **extras.pop(name)})
+            "notes": notes, **extras.pop(name)})
         reports.write_json(report_path(job.results, name), report)
         complain_if_broken(run)
         conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],

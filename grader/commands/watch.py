@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from grader.commands import grade as grade_command
-from grader.course import EXERCISES, available_topics
+from grader.course import EXERCISES, available_topics, notebooks
 from grader.reports import student as reports
 from grader.verdict.scoring import score
 from grader.workers.pool import new_log_dir, warm_up
@@ -32,7 +32,7 @@ READY_MS = 200
 def configure(parser: argparse.ArgumentParser) -> None:
     """`python -m grader watch`: grade once, then re-grade the topic of each saved file."""
     parser.add_argument("--submission", default=str(EXERCISES),
-                        help="directory holding the <topic>.py files (default: exercises/)")
+                        help="directory holding the <topic>.py (or <topic>.ipynb) files (default: exercises/)")
     parser.add_argument("--topic", action="append", default=[], metavar="NAME",
                         help="grade and watch only this topic (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="after each grade, write that grade as JSON")
@@ -90,7 +90,7 @@ def watch(args: argparse.Namespace) -> int:
             print(f"\nwatching {submission} for saved topic files; Ctrl-C to stop", flush=True)
             for batch in changes:
                 saved = [t for t in watched if t in {topic_of(path) for _, path in batch}]
-                title = f"saved: {', '.join(f'{t}.py' for t in saved)}"
+                title = f"saved: {', '.join(notebooks.graded_file(submission, t).name for t in saved)}"
                 if saved and not grade(args, submission, saved, reference, title):
                     break
     except KeyboardInterrupt:
@@ -121,8 +121,8 @@ def grade(args, submission: Path, topics: list[str], reference, title: str) -> b
 
 
 def _topic_of(path: str, submission: Path, topics: list[str]) -> str | None:
-    """The topic whose file `path` is, if it is `<topic>.py` right in `submission`."""
+    """The topic whose file `path` is, if it is `<topic>.py` or `<topic>.ipynb` right in `submission`."""
     path = Path(path)
-    if path.parent == submission and path.suffix == ".py" and path.stem in topics:
+    if path.parent == submission and path.suffix in (".py", notebooks.NOTEBOOK_SUFFIX) and path.stem in topics:
         return path.stem
     return None

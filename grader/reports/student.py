@@ -11,6 +11,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from grader.course import notebooks
 from grader.course.guides import level_lines
 from grader.course.i18n import ENGLISH, N_, Translator, _, _n
 from grader.verdict.scoring import ExerciseScore, score
@@ -109,7 +110,10 @@ def _check_lines(result: ExerciseScore) -> str:
 # The words for an exercise's status, in the table.
 STATUS_WORDS = {"passed": N_("passed"), "partial": N_("partial"), "failed": N_("failed")}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-FRAME = re.compile(r"^(?P<file>[^,]+), line (?P<line>\d+)(?:, in (?P<function>[^:]+))?(?:: (?P<code>.*))?$")
+# A frame of the submission's code, as a worker names it: `layers.py, line 12, in forward: code`,
+# or in a notebook `layers.ipynb, cell 4, line 3, in forward: code`.
+FRAME = re.compile(r"^(?P<file>[^,]+)(?:, cell (?P<cell>\d+))?, line (?P<line>\d+)(?:, in (?P<function>[^:]+))?"
+                   r"(?:: (?P<code>.*))?$")
 
 
 def table(
@@ -122,6 +126,7 @@ def table(
     submission: Path | None = None,
     guides: dict | None = None,
     unlocked: dict[str, int] | None = None,
+    notes: list[str] = (),
 ) -> str:
     """The table a student reads, wrapped to `width` (default: the terminal's).
 
@@ -133,6 +138,10 @@ def table(
     width = width or shutil.get_terminal_size((80, 24)).columns
     guides, unlocked = guides or {}, unlocked or {}
     lines = wrap(tr(title), width) + [""]
+    for note in notes:
+        lines += wrap(tr(note), width, "", "  ")
+    if notes:
+        lines.append("")
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
         topics.setdefault(result.topic, []).append(result)
@@ -204,7 +213,10 @@ def _constraints_of_stub(frame: str, submission: Path | None) -> list[str]:
     if match is None or submission is None:
         return []
     try:
-        lines = (submission / match["file"]).read_text(encoding="utf-8").splitlines()[:int(match["line"])]
+        if match["cell"]:
+            lines = notebooks.cell_lines(submission / match["file"], int(match["cell"]))[:int(match["line"])]
+        else:
+            lines = (submission / match["file"]).read_text(encoding="utf-8").splitlines()[:int(match["line"])]
     except (OSError, UnicodeDecodeError, ValueError):
         return []
     if not lines or not lines[-1].lstrip().startswith("raise NotImplementedError"):
@@ -223,7 +235,12 @@ def _frame_text(frame: str, submission: Path | None, tr: Translator, everything:
     if match is None:
         return frame
     path = _shown_path(submission / match["file"] if submission else Path(match["file"]))
-    where = tr(_("at {path}:{line}, in {function}", path=path, line=match["line"], function=match["function"] or "?"))
+    if match["cell"]:
+        where = tr(_("at {path}, cell {cell}, line {line}, in {function}", path=path, cell=match["cell"],
+                     line=match["line"], function=match["function"] or "?"))
+    else:
+        where = tr(_("at {path}:{line}, in {function}", path=path, line=match["line"],
+                     function=match["function"] or "?"))
     code = match["code"] or ""
     # The stub's own `raise NotImplementedError(task)` only repeats the task shown above it.
     return f"{where}: {code}" if everything and code and not code.startswith("raise NotImplementedError") else where
@@ -240,7 +257,7 @@ def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> l
     if first is None:
         return wrap(tr(_("every exercise passes: well done")), width)
     symbol, topic = first.exercise.split(".", 1)[1], first.topic
-    path = _shown_path(submission / f"{topic}.py") if submission else f"{topic}.py"
+    path = _shown_path(notebooks.graded_file(submission, topic)) if submission else f"{topic}.py"
     lines = wrap(tr(_("next: make {exercise} pass, in {path}", exercise=symbol, path=path)), width, "", "      ")
     guide = guides.get(first.exercise)
     shown = unlocked.get(first.exercise, 0)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.workers import sandbox
+from grader.course import notebooks
 from grader.course.hints import hint_for
 from grader.course.i18n import Message, _
 
@@ -454,7 +455,8 @@ class TopicRunner:
         self.topic = topic
         self.limits = limits
         self.log_dir = log_dir
-        self.path = directory / f"{topic}.py"
+        self.path = notebooks.graded_file(directory, topic)  # <topic>.py, or <topic>.ipynb
+        self._source: notebooks.TopicSource | None = None  # what is graded, once read (see `_check_file`)
         self._worker: Worker | None = None
         self._load_fault: Fault | None = None
         self._in_flight: collections.deque = collections.deque()  # [(key, probe, args)] sent, not yet answered
@@ -463,7 +465,9 @@ class TopicRunner:
     def start(self) -> None:
         """Fork the worker and have it import the topic file, without waiting for either."""
         if self._worker is None and self._load_fault is None and _regular_file(self.path):
-            self._new_worker()
+            with contextlib.suppress(Fault):  # a notebook that cannot be graded: each result says so
+                self._check_file()
+                self._new_worker()
 
     def send_ahead(self, calls: list[tuple]) -> None:
         """Send these (probe, args) now, in this order, for later `result`s."""
@@ -526,7 +530,10 @@ class TopicRunner:
 
     def _new_worker(self) -> None:
         self._worker = Worker(self.directory, self.topic, self.limits, self.log_dir)
-        self._worker.send({"kind": "load"})
+        request = {"kind": "load"}
+        if self._source is not None and self._source.is_notebook:  # the cells' text, read here (trusted)
+            request.update(file=self._source.name, cells=[(c.number, c.source) for c in self._source.cells])
+        self._worker.send(request)
         self._in_flight.append((_LOAD, None, ()))
 
     def _read_next(self) -> None:
@@ -560,16 +567,29 @@ class TopicRunner:
 
     def _import_failed(self, status: str, error) -> None:
         """Every probe of this topic ends with this fault from now on."""
-        self._load_fault = Fault(status, _("importing {file} failed: {error}", file=f"{self.topic}.py", error=error),
+        self._load_fault = Fault(status, _("importing {file} failed: {error}", file=self.path.name, error=error),
                                  IMPORT_FAILED)
 
     def _check_file(self) -> None:
-        """Fault (for good) if the topic file is missing or not a regular file."""
+        """Fault (for good) if the topic file is missing or not a regular file, or is a notebook
+        that cannot be graded; otherwise read what is graded (a notebook's cells) once."""
+        if self._source is not None:
+            return
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             self._load_fault = Fault("failed", _("{file} is a symbolic link or not a regular file: "
-                                                 "submit the file itself", file=f"{self.topic}.py"))
+                                                 "submit the file itself", file=self.path.name))
             raise self._load_fault
         if not self.path.is_file():
+            self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
+                                                 file=f"{self.topic}.py", directory=str(self.directory)),
+                                     NOT_SUBMITTED)
+            raise self._load_fault
+        try:
+            self._source = notebooks.topic_source(self.directory, self.topic)
+        except notebooks.NotebookError as error:  # it cannot be read: as if its import had failed
+            self._load_fault = Fault("failed", error.message, IMPORT_FAILED)
+            raise self._load_fault from None
+        if self._source is None:  # gone since `graded_file` looked
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
                                                  file=f"{self.topic}.py", directory=str(self.directory)),
                                      NOT_SUBMITTED)

@@ -1,6 +1,6 @@
 """Golden tests: every folder under tests/golden is a submission with the scores it must get.
 
-A folder holds `case.json` and one or more `<topic>.py` files:
+A folder holds `case.json` and one or more `<topic>.py` or `<topic>.ipynb` files:
 
     {"description": "what the submission does",
      "base": "solutions",            # or "exercises", or null
@@ -9,11 +9,15 @@ A folder holds `case.json` and one or more `<topic>.py` files:
 With a `base`, each `<topic>.py` of the case is appended to that directory's copy of the
 topic file (so it only needs the symbols it redefines) and the topics named in
 `extra_topics` are copied as they are; with `"base": null` the files are the submission
-as they stand. Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
+as they stand. A notebook, `<topic>.ipynb`, is copied as it stands, and no `<topic>.py` is
+written for its topic unless the case has one too or names the topic in `extra_topics`.
+Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
 An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
 `messages` maps an exercise to a piece of text its first such run's message must contain,
 and `messages_without` to a piece of text (a wrong hint, say) that none of its messages may contain;
+`notes` lists pieces of text that the report's notes (which file was graded, notebook lines not run)
+must contain;
 `settle_seconds` waits that long after the grader exits before the report is read (for a
 case that tries to overwrite the report afterwards); `"sandboxed": true` marks a hostile case
 that only the sandbox holds back: it is not even run where workers are not fully confined. Every exercise of the graded topics must score what `expected` says, or,
@@ -37,8 +41,13 @@ def build_submission(case: Path, into: Path) -> list[str]:
     spec = json.loads((case / "case.json").read_text())
     base = spec.get("base")
     own_topics = [path.stem for path in case.glob("*.py") if not path.name.startswith("_")]
-    topics = sorted(set(own_topics) | set(spec.get("extra_topics", [])))
+    notebooks = [path.stem for path in case.glob("*.ipynb") if not path.name.startswith("_")]
+    topics = sorted(set(own_topics) | set(notebooks) | set(spec.get("extra_topics", [])))
     for topic in topics:
+        if topic in notebooks:
+            shutil.copy(case / f"{topic}.ipynb", into / f"{topic}.ipynb")
+            if topic not in own_topics and topic not in spec.get("extra_topics", []):
+                continue
         own = case / f"{topic}.py"
         text = (REPO / base / f"{topic}.py").read_text() if base else ""
         if own.is_file():
@@ -108,5 +117,8 @@ def test_golden_case(name, golden_reports):
         assert failing[exercise] and {c["status"] for c in failing[exercise]} == {status}, failing[exercise]
     for exercise, text in spec.get("messages", {}).items():
         assert text in failing[exercise][0]["message"], failing[exercise][0]["message"]
+    notes = "\n".join(report.get("notes", []))
+    for text in spec.get("notes", []):
+        assert text in notes, notes
     for exercise, text in spec.get("messages_without", {}).items():
         assert all(text not in c["message"] for c in failing[exercise]), failing[exercise]
