@@ -126,34 +126,48 @@ def _become_subreaper() -> None:
 
 
 def stop_abandoned(time_limit: float = SWEEP_TIME) -> None:
-    """Kill what workers left behind: processes re-parented here that live in another session,
-    and all their descendants, until none is left (or `time_limit` has passed).
+    """Kill what workers left behind: every process below this one (re-parented here, or a
+    child of the fork server that a `clone(CLONE_PARENT)` made a worker's sibling) that lives in
+    a session neither this process's nor a living worker's, and all their descendants, until
+    none is left (or `time_limit` has passed).
 
-    Every worker runs in a session of its own, so whatever it starts does too; the fork
-    server and multiprocessing's resource tracker share this process's session and stay.
-    Each round stops every such process first (SIGSTOP), so that none can fork meanwhile.
+    Every worker leads a session of its own, so whatever it starts is in that session or in
+    a newer one; the fork server and multiprocessing's resource tracker share this process's
+    session and stay, and so do the workers still alive (`multiprocessing.active_children`)
+    and what is in their sessions. Each round stops every such process first (SIGSTOP), so
+    that none can fork meanwhile.
     """
     if not Path("/proc").is_dir():
         return  # not Linux: nothing was re-parented here either
     me, session = os.getpid(), os.getsid(0)
     deadline = time.monotonic() + time_limit
     while time.monotonic() < deadline:
+        living = {process.pid for process in multiprocessing.active_children()}  # each its session's leader
         table = _process_table()
-        abandoned = [pid for pid, (parent, sid) in table.items() if parent == me and sid != session]
-        if not abandoned:
+        strays = [pid for pid in _descendants([me], table) if table[pid].session not in (session, *living)]
+        abandoned = [pid for pid in strays if not table[pid].dead]
+        killed = [pid for pid in strays if table[pid].dead and table[pid].parent == me]  # the fork server reaps its own
+        if not abandoned and not killed:
             return
         doomed = _descendants(abandoned, table)
         for sig in (signal.SIGSTOP, signal.SIGKILL):
             for pid in doomed:
                 with contextlib.suppress(OSError):
                     os.kill(pid, sig)
-        for pid in abandoned:
+        for pid in killed + [pid for pid in abandoned if table[pid].parent == me]:
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(pid, 0)
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """(parent pid, session id) of every process, by pid."""
+@dataclass(frozen=True)
+class _Entry:
+    parent: int
+    session: int
+    dead: bool  # a zombie: killed already, waiting for its parent to reap it
+
+
+def _process_table() -> dict[int, _Entry]:
+    """Every process's parent, session and whether it is a zombie, by pid."""
     table = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -161,21 +175,22 @@ def _process_table() -> dict[int, tuple[int, int]]:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            table[int(entry.name)] = (int(fields[1]), int(fields[3]))
+            table[int(entry.name)] = _Entry(int(fields[1]), int(fields[3]), fields[0] in ("Z", "X"))
     return table
 
 
-def _descendants(roots: list[int], table: dict[int, tuple[int, int]]) -> list[int]:
+def _descendants(roots: list[int], table: dict[int, _Entry]) -> list[int]:
     """`roots` and every process below them."""
     children: dict[int, list[int]] = {}
-    for pid, (parent, _) in table.items():
-        children.setdefault(parent, []).append(pid)
-    found, todo = [], list(roots)
+    for pid, entry in table.items():
+        children.setdefault(entry.parent, []).append(pid)
+    found, todo = {}, list(roots)
     while todo:
         pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
+        if pid not in found:  # (a table read while pids are reused could hold a loop)
+            found[pid] = None
+            todo += children.get(pid, [])
+    return list(found)
 
 
 class Worker:

@@ -250,6 +250,32 @@ def test_a_deep_chain_of_sessions_is_swept_away(tmp_path):
     assert not alive
 
 
+@pytest.mark.skipif(sys.platform != "linux" or os.uname().machine not in ("x86_64", "aarch64"),
+                    reason="the sweep reads /proc; the raw clone call is known on these architectures")
+def test_a_sibling_made_by_clone_parent_is_swept_away(tmp_path, monkeypatch):
+    """Where seccomp cannot refuse CLONE_PARENT, the worker's sibling (a child of the fork
+    server, in a session of its own) is still found and killed, and a living worker is not."""
+    (tmp_path / "attacks.py").write_text(ATTACKS)
+    unfiltered = sandbox.Protection(**{**pool.protection().__dict__, "seccomp": False})
+    monkeypatch.setattr(pool, "protection", lambda: unfiltered)
+    pool._become_subreaper()  # what the grader does when it warms up
+    runner, bystander = (TopicRunner(tmp_path, "attacks", Limits(timeout=20), pool.new_log_dir()) for _ in range(2))
+    try:
+        status, pid = runner.run(attempt, "sibling")
+        assert status == "ok" and pid > 0
+        assert bystander.run(attempt, "descriptors")[0] == "ok"
+        runner.stop()
+        pool.stop_abandoned()
+        alive = Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+        assert bystander.run(attempt, "descriptors")[0] == "ok"  # a living worker stays
+    finally:
+        runner.stop()
+        bystander.stop()
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.kill(pid, signal.SIGKILL)  # never leave it behind, even when the test fails
+    assert not alive
+
+
 # --- a real worker -----------------------------------------------------------------------
 
 ATTACKS = '''
@@ -351,6 +377,18 @@ def clone(flags):
     if pid == 0:
         os._exit(0)
     return pid if pid > 0 else -ctypes.get_errno()
+
+def sibling():
+    """A child of the worker's parent (the fork server), in a session of its own, that sleeps
+    60 s: its pid."""
+    import ctypes, platform
+    libc = ctypes.CDLL(None, use_errno=True)
+    pid = libc.syscall({"x86_64": 56, "aarch64": 220}[platform.machine()], 0x8000 | 17, 0, 0, 0, 0)
+    if pid == 0:
+        os.setsid()
+        time.sleep(60)
+        os._exit(0)
+    return pid
 
 def clone3():
     """clone3(2) with no arguments: the errno it fails with."""
