@@ -22,7 +22,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
-from grader.course import CHECKS, REPO, SOLUTIONS, available_topics
+from grader.course import CHECKS, PINNED_TOTAL, REPO, SOLUTIONS, available_topics
 from grader.course.guides import d2l_links, load_guide
 from grader.course.solutions import Block, solution_blocks
 
@@ -99,6 +99,27 @@ def exercises(topic: str) -> list[Exercise]:
             for symbol, value in points.items()]
 
 
+def unchecked() -> list[str]:
+    """What a solution marks for students to write but no check grades ("<topic>.<Symbol>", or a
+    whole "<topic>" without a check file): docs/EXERCISES.md lists only graded exercises, so these are missing from it."""
+    missing = []
+    for solution in sorted(SOLUTIONS.glob("*.py")):
+        topic = solution.stem
+        symbols = blocks_by_symbol(solution.read_text(encoding="utf-8"))
+        checks = CHECKS / f"test_{topic}.py"
+        if not checks.is_file():
+            missing += [topic] if symbols else []
+            continue
+        graded = exercise_points(checks.read_text(encoding="utf-8"))
+        missing += [f"{topic}.{symbol}" for symbol in symbols if symbol not in graded]
+    return missing
+
+
+def course_total() -> float:
+    """The course's points: the sum of every check's (hidden ones included)."""
+    return round(sum(e.points.shown + e.points.hidden for topic in available_topics() for e in exercises(topic)), 6)
+
+
 def _points(value: float) -> str:
     return f"{value:g}"
 
@@ -154,14 +175,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = exercises_markdown()
     current = EXERCISES_MD.read_text(encoding="utf-8") if EXERCISES_MD.is_file() else None
+    missing = unchecked()
+    for name in missing:
+        topic, _, symbol = name.partition(".")
+        print(f"docs/EXERCISES.md leaves out {name}: solutions/{topic}.py has a solution block for it, but "
+              + (f"no check in tests/topics/test_{topic}.py is marked @pytest.mark.exercise({symbol!r}, points)"
+                 if symbol else f"there is no tests/topics/test_{topic}.py") + " (step 3 of adding an exercise)",
+              file=sys.stderr)
+    if PINNED_TOTAL is not None and course_total() != PINNED_TOTAL:
+        print(f"the checks' points add up to {course_total():g}, but grader/course/__init__.py pins the course's "
+              f"total at {PINNED_TOTAL:g} (PINNED_TOTAL)", file=sys.stderr)
     if args.check:
         if current != text:
             print("docs/EXERCISES.md is out of date: run `make stubs`", file=sys.stderr)
-            return 1
-        return 0
+        return 1 if current != text or missing else 0
     EXERCISES_MD.parent.mkdir(exist_ok=True)
     EXERCISES_MD.write_text(text, encoding="utf-8")
-    print("docs/EXERCISES.md is up to date" if current == text else "wrote docs/EXERCISES.md")
+    done = "docs/EXERCISES.md is up to date" if current == text else "wrote docs/EXERCISES.md"
+    print(done + (f", without {len(missing)} exercise{'s' if len(missing) > 1 else ''} that no check grades yet"
+                  if missing else ""))
     return 0
 
 

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import string
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 
 from grader.course import REPO
 from grader.course.guides import guide_texts, load_guide
-from grader.course.i18n import DOMAIN, available_locales, catalog_path, read_catalog
+from grader.course.i18n import DOMAIN, EXTRACT_KEYWORDS, available_locales, catalog_path, read_catalog
 from grader.course.solutions import solution_blocks
 
-KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
+KEYWORDS = EXTRACT_KEYWORDS
 PYTHON_SOURCES = ("grader", "tests/topics")
 
 
@@ -94,11 +95,26 @@ def update(locale: str, repo: Path = REPO) -> int:
     """Merge the extracted msgids into `locale`'s catalogue; return how many lack a translation."""
     path = catalog_path(locale)
     catalog = read_catalog(locale) if path.is_file() else Catalog(locale=locale, domain=DOMAIN)
-    catalog.update(extract(repo))
+    text = merged(catalog, extract(repo))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as stream:
-        write_po(stream, catalog, width=100, ignore_obsolete=True, sort_by_file=True)
+    path.write_bytes(text)
     return sum(1 for message in catalog if message.id and (message.fuzzy or not message.string))
+
+
+def merged(catalog: Catalog, template: Catalog) -> bytes:
+    """`catalog` with `template`'s msgids merged in, as the .po file's bytes, changed only where the
+    messages changed: a new msgid comes in untranslated (never pre-filled with a "fuzzy" guess
+    taken from a similar message), references name files without line numbers (which every edit
+    above a message would shift), and the header's creation date stays."""
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+    stream = io.BytesIO()
+    write_po(stream, catalog, width=100, ignore_obsolete=True, sort_by_file=True, include_lineno=False)
+    return stream.getvalue()
+
+
+def read_po_bytes(data: bytes) -> Catalog:
+    """A catalogue from a .po file's bytes (what `merged` returns)."""
+    return read_po(io.BytesIO(data))
 
 
 # --- messages not yet marked -----------------------------------------------------------------

@@ -28,6 +28,8 @@ import re
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# The message markers, as Babel's extractor is told them (`grader.authoring.messages`, the release).
+EXTRACT_KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 DOMAIN = "torchlings"
 SOURCE_LANGUAGE = "en"
 

@@ -32,6 +32,25 @@ def run_grader(*args: str, timeout: float = 600, settle: float = 0) -> tuple[sub
     return process, data
 
 
+def topic_options() -> list[str]:
+    """`--topic` options for the topics `make test TOPIC=...` narrows the suite to (it sets
+    TORCHLINGS_TEST_TOPICS); none, so every topic, otherwise."""
+    return [option for topic in os.environ.get("TORCHLINGS_TEST_TOPICS", "").split() for option in ("--topic", topic)]
+
+
+def checks_points(topic: str) -> dict[str, float]:
+    """Each exercise of `topic` ("<topic>.<Symbol>") and its points, summed from its checks' markers
+    (hidden checks included): what a test expects of a grade, never a number copied by hand."""
+    from grader.authoring.guide import exercise_points  # the suite's own helper, used by a few tests only
+
+    source = (REPO / "tests" / "topics" / f"test_{topic}.py").read_text(encoding="utf-8")
+    return {f"{topic}.{symbol}": points.shown + points.hidden for symbol, points in exercise_points(source).items()}
+
+
+def topic_points(topic: str) -> float:
+    return round(sum(checks_points(topic).values()), 6)
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -2,20 +2,20 @@
 
 import pytest
 
-from conftest import run_grader
+from conftest import run_grader, topic_options
 from grader.authoring.stubs import expected_stubs
 
 
 @pytest.fixture(scope="module")
 def solutions_report():
-    process, report = run_grader("--submission", "solutions")
+    process, report = run_grader("--submission", "solutions", *topic_options())
     assert process.returncode == 0, process.stderr[-3000:]
     return report
 
 
 @pytest.fixture(scope="module")
 def stubs_report():
-    process, report = run_grader("--submission", "exercises")
+    process, report = run_grader("--submission", "exercises", *topic_options())
     assert process.returncode == 0, process.stderr[-3000:]
     return report
 

@@ -13,6 +13,8 @@ as they stand. A notebook, `<topic>.ipynb`, is copied as it stands, and no `<top
 written for its topic unless the case has one too or names the topic in `extra_topics`.
 Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
 An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
+`zero_topics` lists topics every exercise of which must score 0, whatever exercises they have
+(a topic file that does not import, say), without naming them;
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
 `messages` maps an exercise to a piece of text its first such run's message must contain,
 and `messages_without` to a piece of text (a wrong hint, say) that none of its messages may contain;
@@ -104,6 +106,9 @@ def test_golden_case(name, golden_reports):
     expected = {e["id"]: (e["max_score"] if base_full else 0.0) for e in report["exercises"]}
     unknown = set(spec["expected"]) - set(expected)
     assert not unknown, f"case.json names exercises that were not graded: {sorted(unknown)}"
+    zero_topics = set(spec.get("zero_topics", []))
+    assert zero_topics <= {e.split(".")[0] for e in expected}, f"zero_topics names topics that were not graded"
+    expected.update({exercise: 0.0 for exercise in expected if exercise.split(".")[0] in zero_topics})
     expected.update(spec["expected"])
     wrong = {
         exercise: {"expected": expected[exercise], "got": scores[exercise],

@@ -6,15 +6,13 @@ import pytest
 
 from grader.authoring import guide
 
+from grader import course
 from grader.course import available_topics, guides, i18n
 
 from grader.commands import release
 
 from grader.authoring import stubs
 TOPICS = available_topics()
-# The catalogue's points per topic; 100 in all.
-CATALOGUE_POINTS = {"blocks": 14, "parameters": 8, "initialization": 10, "tying": 8, "layers": 8,
-                    "checkpoints": 12, "autograd": 10, "optimizers": 14, "data": 8, "training": 8}
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -82,9 +80,14 @@ def test_the_leak_rule_finds_a_solution_line_inside_a_hint(solution_lines):
     assert line in _leaking_lines(f"Close to code: {line}; then return it.", solution_lines)
 
 
-def test_points_add_up_to_the_catalogue():
-    points = {topic: sum(e.points.shown + e.points.hidden for e in guide.exercises(topic)) for topic in TOPICS}
-    assert points == CATALOGUE_POINTS and sum(points.values()) == 100
+def test_the_course_total_is_the_sum_of_the_checks_unless_pinned():
+    """The checks' markers are the one source of points; `grader.course.PINNED_TOTAL`, when an
+    instructor sets it, is the one place that pins the course's total."""
+    total = guide.course_total()
+    assert total == sum(e.points.shown + e.points.hidden for topic in TOPICS for e in guide.exercises(topic)) > 0
+    assert course.PINNED_TOTAL is None or total == course.PINNED_TOTAL, (
+        f"the checks' points add up to {total:g}, but grader/course/__init__.py pins the course's total at "
+        f"{course.PINNED_TOTAL:g}: change the checks' points, or PINNED_TOTAL")
 
 
 def test_points_are_summed_per_symbol_from_the_markers_and_hidden_ones_kept_apart():
@@ -148,6 +151,43 @@ def test_the_exercise_list_is_up_to_date(repo):
 
 def test_the_exercise_list_names_every_exercise_with_its_points_and_links():
     text = guide.exercises_markdown()
-    assert "Total: 100 points" in text
-    assert "| `MyLinear` | 3 (" in text and "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html" in text
+    assert f"Total: {guide.course_total():g} points" in text
+    my_linear = guide.exercise_points((guide.CHECKS / "test_layers.py").read_text())["MyLinear"]
+    assert f"| `MyLinear` | {my_linear.shown + my_linear.hidden:g} (" in text and "https://zh.d2l.ai/chapter_deep-learning-computation/custom-layer.html" in text
     assert all(f"`{e.symbol}`" in text for topic in TOPICS for e in guide.exercises(topic))
+
+
+def test_make_stubs_says_which_solution_block_no_check_grades(monkeypatch, tmp_path, capsys):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "solutions" / "layers.py").write_text(textwrap.dedent("""\
+        class MyLinear:
+            def forward(self, X):
+                # BEGIN SOLUTION: return X
+                return X
+                # END SOLUTION
+        class FourierHalf:
+            def forward(self, X):
+                # BEGIN SOLUTION: return half of X
+                return X / 2
+                # END SOLUTION
+        """))
+    (tmp_path / "solutions" / "newtopic.py").write_text((tmp_path / "solutions" / "layers.py").read_text())
+    (tmp_path / "checks" / "test_layers.py").write_text(textwrap.dedent("""\
+        @exercise("MyLinear", points=1)
+        def test_output(grade):
+            pass
+        """))
+    monkeypatch.setattr(guide, "SOLUTIONS", tmp_path / "solutions")
+    monkeypatch.setattr(guide, "CHECKS", tmp_path / "checks")
+    assert guide.unchecked() == ["layers.FourierHalf", "newtopic"]
+    monkeypatch.setattr(guide, "EXERCISES_MD", tmp_path / "EXERCISES.md")
+    monkeypatch.setattr(guide, "exercises_markdown", lambda: "text")
+    assert guide.main([]) == 0
+    out, err = capsys.readouterr()
+    assert "docs/EXERCISES.md leaves out layers.FourierHalf" in err and "without 2 exercises" in out
+    assert guide.main(["--check"]) == 1
+
+
+def test_every_solution_block_is_graded():
+    assert guide.unchecked() == []

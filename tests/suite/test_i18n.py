@@ -82,3 +82,28 @@ def test_unmarked_lists_literal_messages_of_checks(tmp_path):
 
 def test_the_engine_marks_all_its_messages():
     assert messages.unmarked(sorted(Path(i18n.__file__).parents[1].rglob("*.py"))) == []
+
+
+def test_an_update_adds_a_new_message_untranslated_and_changes_no_other_line():
+    """A message added near the top of a file shifts every line below it: the catalogue must not
+    change for that, nor pre-fill the new entry with a guess from a similar message (fuzzy)."""
+    import difflib
+
+    from babel.messages.catalog import Catalog
+
+    current = messages.merged(i18n.read_catalog("zh_CN"), messages.extract())
+    template = messages.extract()
+    shifted = Catalog(domain=template.domain, project="torchlings", charset="utf-8")
+    shifted.add("{key}: expected {want}, got {got}!", locations=[("grader/checks/expect.py", 1)],
+                flags=("python-brace-format",))
+    for message in template:
+        if message.id:
+            shifted.add(message.id, locations=[(file, line + 7) for file, line in message.locations],
+                        flags=message.flags, auto_comments=message.auto_comments)
+    after = messages.merged(i18n.read_catalog("zh_CN"), shifted)
+    changed = [line for line in difflib.unified_diff(current.decode().splitlines(), after.decode().splitlines(),
+                                                     lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert all(line.startswith("+") for line in changed), changed
+    assert 'msgid "{key}: expected {want}, got {got}!"' in "\n".join(changed) and "+#, fuzzy" not in changed
+    new = messages.read_po_bytes(after).get("{key}: expected {want}, got {got}!")
+    assert new.string == "" and not new.fuzzy
