@@ -23,6 +23,7 @@ TEST_FILES := tests/suite/test_exercises.py tests/suite/test_golden.py tests/sui
 	tests/suite/test_stubs.py tests/suite/test_i18n.py
 test: $(VENV)/.installed
 	$(PY) -m grader.authoring.stubs --check
+	$(PY) -m grader.authoring.notebook_stubs --check
 	$(PY) -m grader.authoring.guide --check
 	$(if $(strip $(TOPIC)),TORCHLINGS_TEST_TOPICS="$(TOPIC)" $(PY) -m pytest $(TEST_FILES) \
 		-k "test_exercises or every_message_has_a_translation or $(subst $(eval) , or ,$(strip $(TOPIC)))",$(PY) -m pytest)
@@ -36,9 +37,10 @@ hint: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) -m pytest tests/suite/test_exercises.py
 
-# exercises/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
+# exercises/ and notebooks/ from solutions/, and docs/EXERCISES.md from them, the checks and the guides.
 stubs: $(VENV)/.installed
 	$(PY) -m grader.authoring.stubs
+	$(PY) -m grader.authoring.notebook_stubs
 	$(PY) -m grader.authoring.guide
 
 bench: $(VENV)/.installed

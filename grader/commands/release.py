@@ -1,6 +1,6 @@
 """`python -m grader release OUT`: what a course hands out, built from the instructor's repository.
 
-    OUT/student/      a repository for students: exercises/, grader/, the public checks, the
+    OUT/student/      a repository for students: exercises/, notebooks/, grader/, the public checks, the
                       reference's results for them recorded on the CPU (tests/recorded/), a
                       Makefile, the pinned requirements, .ci/run, a README and a GitHub
                       Classroom workflow. No solutions, no hidden checks, no golden cases.
@@ -36,7 +36,7 @@ RECORDED = Path("tests") / "recorded"
 AUTOGRADER_ONLY = RECORDED / "autograder_only.json"
 CONTRIB = REPO / "contrib"
 # What a student repository holds, besides the stripped checks and the recordings.
-STUDENT_FILES = ("exercises", "grader", "requirements.txt", "docs/EXERCISES.md")
+STUDENT_FILES = ("exercises", "notebooks", "grader", "requirements.txt", "docs/EXERCISES.md")
 # What no release holds: local state, and (for students) what only instructors need.
 NEVER = {".git", ".venv", ".cache", "__pycache__", ".pytest_cache", "OUT"}
 
@@ -237,10 +237,23 @@ def leaks(student: Path) -> list[str]:
         secrets.update({name: "hidden check" for name in hidden_checks(path.read_text())})
     found = []
     for path in sorted(p for p in student.rglob("*") if p.is_file()):
-        content = path.read_bytes()
+        content = readable_bytes(path)
         found += [f"{path.relative_to(student)}: {what} {secret!r}" for secret, what in secrets.items()
                   if secret.encode() in content]
     return found
+
+
+def readable_bytes(path: Path) -> bytes:
+    """The file's bytes, and for a notebook also its cells' text as a reader sees it: JSON escapes
+    the quotes and backslashes of a line of code, which a search of the raw file would miss."""
+    content = path.read_bytes()
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(content).get("cells", [])
+            content += b"\n" + "\n".join("".join(cell.get("source", "")) for cell in cells).encode()
+        except (ValueError, AttributeError, TypeError):
+            pass  # not a notebook after all: its bytes were searched
+    return content
 
 
 def check(root: Path = REPO) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from grader.course.i18n import Message, _
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_BYTES = 1 << 20  # the largest notebook read: a notebook of exercises is a few kilobytes, outputs aside
 NBFORMAT = 4  # the notebook format version read (every Jupyter and Colab since 2015 writes it)
+# The notebook's own lines that load and run `%torchlings` (grader.commands.notebook): not noted.
+OWN_MAGIC = re.compile(r"^\s*(%torchlings\b|%run\s+\S*grader/commands/notebook\.py\b|%load_ext\s+grader\.commands\.notebook\b)")
 NOT_RUN = "# [not run by the grader] "  # what a magic or shell line becomes (indented: after a `pass`)
 
 
@@ -67,6 +70,8 @@ class TopicSource:
                            "{ignored} (remove one of them)", topic=self.path.stem, graded=self.name,
                            ignored=self.ignored.name))
         for cell, line, text in self.not_run:
+            if OWN_MAGIC.search(text):  # the line that loads or runs the grader in the notebook itself
+                continue
             notes.append(_("{file}, cell {cell}, line {line}: not run, the grader runs only Python code, not "
                            "magics or shell commands: {code}", file=self.name, cell=cell, line=line,
                            code=text.strip()[:120]))

@@ -173,9 +173,21 @@ def grade_with(root: Path, *args: str) -> dict:
     return json.loads(report.read_text())
 
 
+def test_a_solution_line_in_a_notebook_is_a_leak(tmp_path):
+    """A notebook is JSON: a line of code with quotes is escaped in the file, and found all the same."""
+    line = next(line for line in sorted(release.solution_lines()) if '"' in line)
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": f"x = 1\n{line}\n"}
+    (tmp_path / "layers.ipynb").write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+                                                       "nbformat_minor": 4}))
+    assert line.encode() not in (tmp_path / "layers.ipynb").read_bytes()
+    assert len(release.leaks(tmp_path)) == 1
+
+
 def test_the_student_release_leaks_no_answer_and_no_hidden_check(built):
     student = built / "student"
     assert release.solution_lines(), "no solution line to look for"
+    assert sorted(path.name for path in (student / "notebooks").glob("*.ipynb")) == \
+        sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb")) != []
     assert release.leaks(student) == []
     assert not (student / "solutions").exists() and not (student / "tests" / "golden").exists()
     for path in (student / "tests" / "topics").glob("test_*.py"):
