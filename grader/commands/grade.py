@@ -104,10 +104,12 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         return 2
     junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
     try:
-        run = session.run_checks(args, submission, topics, junit=junit_dir / "junit.xml")
-        exercises = score(run.outcomes)
         env = reports.environment()
-        report = show_grade(args, submission, topics, run, exercises, title(submission, env), env)
+        live = live_table(args, submission, topics, title(submission, env))
+        run = session.run_checks(args, submission, topics, junit=junit_dir / "junit.xml",
+                                 plugins=(live,) if live else ())
+        exercises = score(run.outcomes)
+        report = show_grade(args, submission, topics, run, exercises, title(submission, env), env, live)
         if args.json:
             reports.write_json(args.json, report)
         if args.gradescope:
@@ -126,22 +128,53 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
     return 3 if run.broken else 0
 
 
-def show_grade(args, submission: Path, topics: list[str], run, exercises: list, title, env: dict) -> dict:
-    """Print the student's table (and keep the grade for `hint`); return the JSON report."""
+def table_options(args, submission: Path, topics: list[str]) -> dict:
+    """How the student's table of `topics` reads (`grader.reports.student.table`'s options)."""
+    state = state_dir(args, submission)
     tr = i18n.translator(args.lang)
-    notes = [tr(note) for note in notebooks.notes(submission, topics)]
+    return {"tr": tr, "everything": args.everything or args.verbose,
+            "notes": [tr(note) for note in notebooks.notes(submission, topics)],
+            "submission": submission, "guides": load_guides(CHECKS),
+            "unlocked": hint.unlocked(state) if state is not None else {},
+            "others": bool(set(available_topics()) - set(topics))}
+
+
+def live_table(args, submission: Path, topics: list[str], title):
+    """The table printed as the grading goes (its head at once); None under -v, where pytest's
+    own report is printed meanwhile."""
+    if args.verbose:
+        return None
+    # Imports pytest and torch (grader.verdict.plugin): only once warm_up has started the fork server.
+    from grader.reports.live import LiveTable
+
+    live = LiveTable(title, **table_options(args, submission, topics))
+    live.start()
+    return live
+
+
+def show_grade(args, submission: Path, topics: list[str], run, exercises: list, title, env: dict,
+               live=None) -> dict:
+    """Print the student's table, or what `live` (a `LiveTable`) has not printed of it yet (and
+    keep the grade for `hint`); return the JSON report."""
+    options = table_options(args, submission, topics) if live is None else live.table_options
+    tr, notes = options["tr"], options["notes"]
     report = reports.to_json(exercises, env, {"submission": str(submission), "topics": topics,
                                               "complete": not run.broken, "notes": notes})
     state = state_dir(args, submission)
     if state is not None and not run.broken:
         hint.save_last_grade(report, state)
-    print(reports.table(exercises, title, tr=tr, everything=args.everything or args.verbose, notes=notes,
-                        submission=submission, guides=load_guides(CHECKS),
-                        unlocked=hint.unlocked(state) if state is not None else {}), flush=True)
+    if live is not None:
+        live.finish(exercises)
+    else:
+        print(reports.table(exercises, title, **options), flush=True)
     hidden = autograder_only(topics)
     if hidden:
-        print(tr.render(i18n._("(+ {points} points of hidden checks, graded only by your course's autograder)",
-                               points=f"{hidden:g}")))
+        # They are why a topic's total here may be odd (13.5 of a topic's 14 points): say so.
+        print(tr.render(i18n._n("(+ {points} point of hidden checks, graded only by your course's autograder; "
+                                "it is left out of the totals above)",
+                                "(+ {points} points of hidden checks, graded only by your course's autograder; "
+                                "they are left out of the totals above)",
+                                int(hidden) if hidden == int(hidden) else 2, points=f"{hidden:g}")))
     session_of(run).complain_if_broken(run)
     return report
 

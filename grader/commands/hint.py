@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from grader.course import CHECKS, REPO, i18n
+from grader.course import CHECKS, LEARNING_ORDER, REPO, i18n
 from grader.course.guides import Guide, level_lines, load_guides
 from grader.course.i18n import _
 from grader.reports.student import wrap, write_json
@@ -45,19 +45,45 @@ def unlock_next(exercise: str, found: Guide, state: Path = STATE_DIR) -> int:
 
 
 def save_last_grade(report: dict, state: Path = STATE_DIR) -> None:
-    """Keep the grade's JSON report, for `hint` to find the first unfinished exercise."""
-    write_json(state / LAST_GRADE_FILE, report)
+    """Keep the grade's JSON report, for `hint` to find the first unfinished exercise: merged with
+    the last grade kept, whose exercises of the topics this grade did not grade stay as they were
+    (a one-topic grade says nothing of the others)."""
+    kept = read_json(state / LAST_GRADE_FILE) or {}
+    graded = {_topic(e) for e in report.get("exercises", [])} | set(report.get("topics") or [])
+    earlier = [e for e in kept.get("exercises", []) if isinstance(e, dict) and _topic(e) not in graded]
+    topics = list(dict.fromkeys([*(kept.get("topics") or []), *(report.get("topics") or [])]))
+    write_json(state / LAST_GRADE_FILE, {**report, "exercises": [*earlier, *report.get("exercises", [])],
+                                          "topics": topics})
 
 
-def first_unfinished(report: dict) -> str | None:
-    for exercise in report.get("exercises", []):
-        if exercise.get("score", 0) < exercise.get("max_score", 0):
-            return exercise.get("id")
-    return None
+def _topic(exercise: dict) -> str:
+    return str(exercise.get("id", "")).split(".", 1)[0]
+
+
+def first_unfinished(report: dict, guides: dict | None = None) -> str | None:
+    """The first exercise, in learning order, that the grades kept leave unfinished; an exercise of
+    `guides` whose topic was never graded counts as unfinished (an untouched topic is not done)."""
+    exercises = [(str(e.get("id")), e.get("score", 0) < e.get("max_score", 0))
+                 for e in report.get("exercises", []) if isinstance(e, dict)]
+    graded = {exercise.split(".", 1)[0] for exercise, _ in exercises}
+    exercises += [(exercise, True) for exercise in guides or {} if exercise.split(".", 1)[0] not in graded]
+    rank = {topic: index for index, topic in enumerate(LEARNING_ORDER)}
+    exercises.sort(key=lambda entry: rank.get(entry[0].split(".", 1)[0], len(rank)))  # stable: in-topic order kept
+    return next((exercise for exercise, unfinished in exercises if unfinished), None)
 
 
 def _find(name: str, known: list[str]) -> list[str]:
-    return [exercise for exercise in known if name in (exercise, exercise.split(".", 1)[-1])]
+    """The exercises `name` names: "MyLinear" or "layers.MyLinear", in any case."""
+    name = name.casefold()
+    return [exercise for exercise in known if name in (exercise.casefold(), exercise.split(".", 1)[-1].casefold())]
+
+
+def _close(name: str, known: list[str]) -> list[str]:
+    """The exercises whose names are closest to a name that names none ("did you mean")."""
+    import difflib  # only for a name that names nothing
+
+    symbols = {exercise.split(".", 1)[-1].casefold(): exercise.split(".", 1)[-1] for exercise in known}
+    return [symbols[found] for found in difflib.get_close_matches(name.casefold(), list(symbols), n=3, cutoff=0.6)]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -83,15 +109,18 @@ def run(args: argparse.Namespace) -> int:
         known = [e.get("id") for e in (report or {}).get("exercises", [])] + list(guides)
         matches = list(dict.fromkeys(_find(args.exercise, known)))
         if len(matches) != 1:
-            say(_("no exercise is called {name}", name=args.exercise) if not matches else
-                _("{name} names several exercises: {matches}", name=args.exercise, matches=", ".join(matches)))
+            close = _close(args.exercise, known) if not matches else []
+            say(_("{name} names several exercises: {matches}", name=args.exercise, matches=", ".join(matches))
+                if matches else _("no exercise is called {name}; did you mean {names}?", name=args.exercise,
+                                  names=" / ".join(close)) if close else
+                _("no exercise is called {name}", name=args.exercise))
             return 2
         exercise = matches[0]
     elif report is None:
         say(_("no grade yet: run `make grade` first, or name an exercise: `make hint EXERCISE=MyLinear`"))
         return 1
     else:
-        exercise = first_unfinished(report)
+        exercise = first_unfinished(report, guides)
         if exercise is None:
             say(_("every exercise passes: there is nothing left to hint at"))
             return 0

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from grader.commands import grade as grade_command
 from grader.course import EXERCISES, available_topics, notebooks
+from grader.course.i18n import _, translator
 from grader.reports import student as reports
 from grader.verdict.scoring import score
 from grader.workers.pool import new_log_dir, warm_up
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # before watching began: while torch was still importing, say
         status = 0
     if status == 0:
-        print("\nstopped watching", flush=True)
+        print("\n" + translator(args.lang)(_("stopped watching")), flush=True)
     return status
 
 
@@ -87,10 +88,11 @@ def watch(args: argparse.Namespace) -> int:
     try:
         next(changes)
         if grade(args, submission, watched, reference, grade_command.title(submission, reports.environment())):
-            print(f"\nwatching {submission} for saved topic files; Ctrl-C to stop", flush=True)
+            print("\n" + translator(args.lang)(_("watching {submission} for saved topic files; Ctrl-C to stop",
+                                                  submission=str(submission))), flush=True)
             for batch in changes:
                 saved = [t for t in watched if t in {topic_of(path) for _, path in batch}]
-                title = f"saved: {', '.join(notebooks.graded_file(submission, t).name for t in saved)}"
+                title = _("saved: {files}", files=", ".join(notebooks.graded_file(submission, t).name for t in saved))
                 if saved and not grade(args, submission, saved, reference, title):
                     break
     except KeyboardInterrupt:
@@ -108,13 +110,17 @@ def grade(args, submission: Path, topics: list[str], reference, title: str) -> b
     from grader.verdict.session import run_checks
 
     started = time.monotonic()
-    run = run_checks(args, submission, topics, reference=reference)
+    tr = translator(args.lang)
+    print(flush=True)
+    # Said the moment a save is seen: the last verdict on the screen is not this file's.
+    print(tr(_("grading {topics}…", topics=", ".join(topics))), flush=True)
+    live = grade_command.live_table(args, submission, topics, title)
+    run = run_checks(args, submission, topics, reference=reference, plugins=(live,) if live else ())
     if run.pytest_status == pytest.ExitCode.INTERRUPTED:
         return False
     exercises = score(run.outcomes)
-    print()
-    report = grade_command.show_grade(args, submission, topics, run, exercises, f"{title} ({time.monotonic() - started:.2f} s)",
-                            reports.environment())
+    report = grade_command.show_grade(args, submission, topics, run, exercises, title, reports.environment(), live)
+    print(tr(_("graded in {seconds} s", seconds=f"{time.monotonic() - started:.2f}")), flush=True)
     if args.json:
         reports.write_json(args.json, report)
     return True

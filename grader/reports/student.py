@@ -127,59 +127,103 @@ def table(
     guides: dict | None = None,
     unlocked: dict[str, int] | None = None,
     notes: list[str] = (),
+    others: bool = False,
 ) -> str:
     """The table a student reads, wrapped to `width` (default: the terminal's).
 
     By default: a finished topic takes one line; the topic being worked on lists its
     exercises, the first unfinished one expanded with its reason, the student's own file and
     line and the hints they unlocked; then a "next:" pointer. `everything` shows every
-    exercise of every topic and every problem found.
+    exercise of every topic and every problem found. `others`: topics were left out of this grade
+    (the end speaks only of those graded).
     """
-    width = width or shutil.get_terminal_size((80, 24)).columns
-    guides, unlocked = guides or {}, unlocked or {}
-    lines = wrap(tr(title), width) + [""]
-    for note in notes:
-        lines += wrap(tr(note), width, "", "  ")
-    if notes:
-        lines.append("")
+    writer = TableWriter(title, [r.exercise for r in exercises], tr=tr, everything=everything, width=width,
+                         submission=submission, guides=guides, unlocked=unlocked, notes=notes, others=others)
+    lines = writer.head()
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
         topics.setdefault(result.topic, []).append(result)
-    first = next((result for result in exercises if result.status != "passed"), None)
-    name_width = max((display_width(r.exercise.split(".", 1)[1]) for r in exercises), default=10) + 2
-    topic_width = max((display_width(topic) for topic in topics), default=10) + 2
-    for topic, results in topics.items():
+    for results in topics.values():
+        lines += writer.topic(results)
+    return "\n".join(lines + writer.tail(exercises))
+
+
+class TableWriter:
+    """`table`, a part at a time, so that each part can be printed as soon as it is known: the
+    head (before grading), each topic's lines (once its checks ran, topics in order), the tail.
+    `exercises` names every exercise the table will hold ("<topic>.<symbol>"), for its columns."""
+
+    def __init__(self, title, exercises: list[str], *, tr: Translator = ENGLISH, everything: bool = False,
+                 width: int | None = None, submission: Path | None = None, guides: dict | None = None,
+                 unlocked: dict[str, int] | None = None, notes: list[str] = (), others: bool = False):
+        self.title, self.tr, self.everything, self.submission = title, tr, everything, submission
+        self.notes, self.others = notes, others
+        self.width = width or shutil.get_terminal_size((80, 24)).columns
+        self.guides, self.unlocked = guides or {}, unlocked or {}
+        self.fit(exercises)
+        self.first: ExerciseScore | None = None  # the first unfinished exercise so far
+        self._blank = False  # whether the last line given out was empty
+
+    def fit(self, exercises: list[str]) -> None:
+        """Columns wide enough for these exercises' names and topics."""
+        self.name_width = max((display_width(e.split(".", 1)[1]) for e in exercises), default=10) + 2
+        self.topic_width = max((display_width(e.split(".", 1)[0]) for e in exercises), default=10) + 2
+
+    def head(self) -> list[str]:
+        """The title, and the notes on what was graded."""
+        self._blank = True
+        lines = wrap(self.tr(self.title), self.width) + [""]
+        for note in self.notes:
+            lines += wrap(self.tr(note), self.width, "", "  ")
+        return lines + ([""] if self.notes else [])
+
+    def topic(self, results: list[ExerciseScore]) -> list[str]:
+        """One topic's lines, given the topics before it (and only those) already."""
+        tr, width, everything = self.tr, self.width, self.everything
+        lines: list[str] = []
+        topic = results[0].topic
+        if self.first is None:
+            self.first = next((result for result in results if result.status != "passed"), None)
+        first = self.first
         done = sum(result.status == "passed" for result in results)
         progress = tr(_("done")) if done == len(results) else tr(
             _n("{done} of {count} exercise done", "{done} of {count} exercises done", len(results),
                done=done, count=len(results)))
-        line = f"{pad(topic, topic_width)}{_points(results):>12}   {progress}"
+        line = f"{pad(topic, self.topic_width)}{_points(results):>12}   {progress}"
         if not (everything or (first is not None and first.topic == topic)):
-            lines.append(line)
-            continue
-        lines += ["", line] if lines[-1] else [line]
+            self._blank = False
+            return [line]
+        lines += [line] if self._blank else ["", line]
         for result in results:
             symbol = result.exercise.split(".", 1)[1]
             mark = "> " if result is first and not everything else "  "
-            lines.append(f"{mark}{pad(symbol, name_width)}{result.score:>6g} / {result.max_score:<4g} "
+            lines.append(f"{mark}{pad(symbol, self.name_width)}{result.score:>6g} / {result.max_score:<4g} "
                          f"{tr(STATUS_WORDS[result.status])}")
             if result.status == "passed" or not (everything or result is first):
                 continue
             problems = list(dict.fromkeys(c.message for c in result.checks if c.status not in ("passed", "skipped")))
             for message in problems if everything else problems[:1]:
-                lines += _message_lines(message, width, submission, tr, everything)
+                lines += _message_lines(message, width, self.submission, tr, everything)
             if len(problems) > 1 and not everything:
                 lines += wrap(tr(_n("and {n} more problem", "and {n} more problems", len(problems) - 1,
                                     n=len(problems) - 1)), width, "      ")
-            if result.exercise in guides:
-                for message in level_lines(guides[result.exercise], unlocked.get(result.exercise, 0)):
+            if result.exercise in self.guides:
+                for message in level_lines(self.guides[result.exercise], self.unlocked.get(result.exercise, 0)):
                     lines += wrap(tr(message), width, "      ", "        ")
         lines.append("")
-    if lines[-1]:
-        lines.append("")
-    lines.append(tr(_("Total  {points}", points=_points(exercises))))
-    lines += _next_lines(first, width, submission, tr, guides, unlocked, everything)
-    return "\n".join(lines)
+        self._blank = True
+        return lines
+
+    def tail(self, exercises: list[ExerciseScore]) -> list[str]:
+        """The total and the next step, once every topic's lines were given out."""
+        lines = [] if self._blank else [""]
+        lines.append(self.tr(_("Total  {points}", points=_points(exercises))))
+        if self.first is None and self.others:
+            topics = list(dict.fromkeys(result.topic for result in exercises))
+            return lines + wrap(self.tr(_("every exercise of {topics} passes; the other topics were not graded "
+                                          "this time", topics=", ".join(topics))), self.width)
+        return lines + _next_lines(self.first, self.width, self.submission, self.tr, self.guides, self.unlocked,
+                                   self.everything)
 
 
 def _message_lines(message: str, width: int, submission: Path | None, tr: Translator, everything: bool) -> list[str]:

@@ -23,7 +23,7 @@ from grader.course import EXERCISES, SOLUTIONS, i18n
 from grader.verdict import recording
 from grader.checks.expect import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
 from grader.course.i18n import N_, _
-from grader.workers.pool import Fault, Limits, TopicRunner, new_log_dir, stop_abandoned, warm_up
+from grader.workers.pool import Fault, Limits, Place, TopicRunner, new_log_dir, stop_abandoned, warm_up
 from grader.verdict.scoring import CheckOutcome
 
 CHECK_FILE_PREFIX = "test_"
@@ -45,6 +45,7 @@ class Side:
     directory: Path
     limits: Limits
     log_dir: Path
+    observer: Callable | None = None  # told where a probe that keeps us waiting runs: `TopicRunner`
     runners: dict[str, TopicRunner] = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     recordings: dict = field(default_factory=dict)
@@ -53,7 +54,7 @@ class Side:
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
-            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir)
+            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer)
         return self.runners[topic]
 
     def start_workers(self, topics: list[str], plans: dict[str, list[tuple]] | None = None) -> None:
@@ -136,9 +137,34 @@ class ClassSession:
         return True
 
 
+class Progress:
+    """A plugin told how the grading of one submission goes, as it goes (the command that
+    grades prints it): each topic's outcomes once its last check ran, and, while a probe keeps
+    the grading waiting, where the submission's code runs (every `grader.workers.pool.GLANCE`
+    seconds). Override what you need."""
+
+    def collected(self, exercises: list[str]) -> None:
+        """Every exercise the checks grade ("<topic>.<symbol>"), in order, before any check runs."""
+
+    def topic_graded(self, topic: str, outcomes: list[CheckOutcome]) -> None:
+        pass
+
+    def waiting(self, topic: str, exercise: str, where: Place | None, seconds: float) -> None:
+        """`exercise`: the "<topic>.<symbol>" of the check waiting; `where`: see `pool.Place`."""
+
+    def check_done(self) -> None:
+        """The check that was running has ended."""
+
+
+def _progress(config: pytest.Config) -> list[Progress]:
+    return [plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, Progress)]
+
+
 grading_key = pytest.StashKey[Grading]()
 # The language messages are written in, for this session.
 translator_key = pytest.StashKey[i18n.Translator]()
+# What the check running now is about (its "exercise"), for the `Progress` plugins.
+running_key = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -171,8 +197,17 @@ def pytest_configure(config: pytest.Config) -> None:
         Path(config.getoption("reference") or SOLUTIONS).resolve(), limits, new_log_dir())
     config.stash[translator_key] = i18n.translator(config.getoption("lang"))
     warm_up()
+    watchers = _progress(config)
+    running: dict[str, str] = {}  # the exercise of the check running now ("exercise"), for `waiting`
+
+    def observer(topic: str, where: Place | None, seconds: float) -> None:
+        for watcher in watchers:
+            watcher.waiting(topic, running.get("exercise", topic), where, seconds)
+
+    config.stash[running_key] = running
     config.stash[grading_key] = Grading(
-        student=Side(Path(config.getoption("submission") or EXERCISES).resolve(), limits, new_log_dir())
+        student=Side(Path(config.getoption("submission") or EXERCISES).resolve(), limits, new_log_dir(),
+                     observer if watchers else None)
         if one_submission else None,
         reference=reference,
         owns_reference=not shared,
@@ -234,6 +269,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         grading.plans = probe_plans(session.items, grading.reference.recordings)
     if grading.student is not None:
         grading.student.start_workers(grading.topics, grading.plans)
+    exercises = list(dict.fromkeys(exercise_of(item)[0] for item in session.items))
+    for watcher in _progress(session.config):
+        watcher.collected(exercises)
 
 
 def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[str, list[tuple]]:
@@ -376,6 +414,24 @@ def grade(request: pytest.FixtureRequest) -> Grade:
 @pytest.fixture
 def device(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Tell the `Progress` plugins which exercise runs, and each topic's outcomes once its last check ran."""
+    watchers = _progress(item.config)
+    if watchers:
+        item.config.stash[running_key]["exercise"] = exercise_of(item)[0]
+    result = yield
+    if watchers:
+        for watcher in watchers:
+            watcher.check_done()
+        topic = topic_of(item)
+        if nextitem is None or topic_of(nextitem) != topic:
+            outcomes = [o for o in item.config.stash[grading_key].outcomes if o.exercise.split(".", 1)[0] == topic]
+            for watcher in watchers:
+                watcher.topic_graded(topic, outcomes)
+    return result
 
 
 @pytest.hookimpl(wrapper=True)

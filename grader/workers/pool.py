@@ -24,6 +24,7 @@ import signal
 import struct
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,8 @@ MAX_TEXT = 4000  # longest string kept from a reply (grader.workers.replies clip
 STACK_WAIT = 0.2  # seconds a stuck worker may take to write its stack before it is killed
 STACK_POLL = 0.005  # seconds between looks at its log meanwhile
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
+GLANCE = 0.5  # seconds between looks at where a probe that keeps the trusted side waiting runs
+FIRST_GLANCE = 0.1  # seconds before the first look
 
 # What confines workers here: probed once per process (it does not change while it runs).
 protection = functools.cache(sandbox.probe)
@@ -60,20 +63,78 @@ class Fault(Exception):
     """A probe gave no value; `status` is how the check ends: "error", "timeout" or "failed".
 
     `cause`, where the grader knows it, says what kind of fault it was, as plain data the class
-    report counts: one of CAUSES ("" when none applies, e.g. a wrong answer's error).
+    report counts: one of CAUSES ("" when none applies, e.g. a wrong answer's error). `stuck`: for a
+    timeout, where the submission's code was running when it was stopped.
     """
 
-    def __init__(self, status: str, message, cause: str = ""):
+    def __init__(self, status: str, message, cause: str = "", stuck: Place | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.cause = cause
+        self.stuck = stuck
 
 
 # A fault's cause: the topic file is missing, its code still raises NotImplementedError, or
 # importing it failed (it raised, hung or crashed before any probe ran).
 NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED = "not_submitted", "not_implemented", "import_failed"
 CAUSES = (NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A frame of the submission's code: its file, line and function."""
+
+    file: str
+    line: int
+    function: str
+
+    @property
+    def name(self) -> str:
+        """"FixedHiddenMLP.forward": the function's name with the classes it is defined in."""
+        return qualified_name(self.file, self.line, self.function)
+
+    def text(self) -> str:
+        """"blocks.py, line 75, in FixedHiddenMLP.forward"."""
+        return f"{Path(self.file).name}, line {self.line}, in {self.name}"
+
+
+def qualified_name(file: str, line: int, function: str) -> str:
+    """`function`'s name in `file` with the classes around it (`FixedHiddenMLP.forward`), read from
+    the file's syntax tree (never run); just `function` where the file cannot say."""
+    try:
+        stat = os.stat(file)
+        return _qualified_names(file, stat.st_size, stat.st_mtime_ns).get((line, function), function)
+    except OSError:
+        return function
+
+
+@functools.lru_cache(maxsize=64)
+def _qualified_names(file: str, size: int, mtime: int) -> dict[tuple[int, str], str]:
+    """(line, function) -> qualified name, for every line of every function of `file` (of a
+    submission: size and time of change in the cache key, so that a saved file is read again)."""
+    import ast  # only when a submission's code keeps the grader waiting
+
+    try:
+        tree = ast.parse(Path(file).read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    names: dict[tuple[int, str], str] = {}
+
+    def visit(node, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualified = prefix + child.name
+                for number in range(child.lineno, (child.end_lineno or child.lineno) + 1):
+                    names[number, child.name] = qualified  # the innermost definition wins: visited last
+                visit(child, qualified + ".<locals>.")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return names
 
 
 def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
@@ -232,12 +293,17 @@ class Worker:
         self._outbox += struct.pack("!i", len(payload)) + payload
         _write_some(self._conn.fileno(), self._outbox)
 
-    def receive(self) -> dict:
-        """The reply to the oldest request not yet answered (after the worker's greeting)."""
+    def receive(self, glance: Callable[[Place | None, float], Fault | None] | None = None) -> dict:
+        """The reply to the oldest request not yet answered (after the worker's greeting).
+
+        With `glance`, while the reply keeps us waiting, every GLANCE seconds: `glance(where the
+        submission's code runs now, seconds waited)`; a Fault it returns ends the wait (and the
+        worker) at once.
+        """
         if not self._ready:
             self._receive(STARTUP_TIMEOUT)
             self._ready = True
-        return self._receive(self.limits.timeout, where=True)
+        return self._receive(self.limits.timeout, where=True, glance=glance)
 
     def stop(self) -> None:
         """Kill the worker and everything in its process group, and wait for it."""
@@ -261,19 +327,31 @@ class Worker:
         self.log_path.unlink(missing_ok=True)
         shutil.rmtree(self.private_dir, ignore_errors=True)
 
-    def _receive(self, timeout: float, where: bool = False) -> dict:
+    def _receive(self, timeout: float, where: bool = False, glance=None) -> dict:
         """The next reply, read whole within `timeout` seconds, checked before it is used."""
+        started = time.monotonic()
+        deadline = started + timeout
         try:
-            data = read_message(self._conn.fileno(), time.monotonic() + timeout, self.limits.reply, self._outbox)
+            if glance is not None:
+                look = started + FIRST_GLANCE
+                while not _wait_readable(self._conn.fileno(), min(deadline, look), self._outbox):
+                    look = time.monotonic() + GLANCE
+                    if time.monotonic() >= deadline:
+                        raise TimeoutError
+                    fault = glance(self._where_running(), time.monotonic() - started)
+                    if fault is not None:
+                        self.stop()
+                        raise fault
+            data = read_message(self._conn.fileno(), deadline, self.limits.reply, self._outbox)
         except TimeoutError:
-            stuck = self._where_stuck() if where else ""
+            stuck = self._where_running() if where else None
             self.stop()
             message = _("it did not finish within {seconds:g} s and was stopped (an endless loop, "
                         "or far too much work?)", seconds=timeout)
-            if stuck:
+            if stuck is not None:
                 message = _("it did not finish within {seconds:g} s and was stopped, stuck in {where} (an endless "
-                            "loop, or far too much work?)", seconds=timeout, where=stuck)
-            raise Fault("timeout", message) from None
+                            "loop, or far too much work?)", seconds=timeout, where=stuck.text())
+            raise Fault("timeout", message, stuck=stuck) from None
         except (EOFError, OSError):
             raise self._died() from None
         except ValueError as exc:
@@ -287,8 +365,8 @@ class Worker:
                                    error=_clip(str(exc), 200))) from None
         return reply
 
-    def _where_stuck(self) -> str:
-        """"layers.py, line 12, in forward": where the submission's code was running ("" if unknown).
+    def _where_running(self) -> Place | None:
+        """Where the submission's code runs now: its innermost frame (None if it is not running).
 
         The worker writes its stack to its log on STACK_SIGNAL; only frames of files in the
         submission's directory are named.
@@ -299,13 +377,13 @@ class Worker:
         try:
             os.kill(self._process.pid, STACK_SIGNAL)
         except (OSError, TypeError):
-            return ""
+            return None
         _wait_until_written(self.log_path, size, time.monotonic() + STACK_WAIT)
         frames = stack_frames(_tail(self.log_path, lines=200, joined=False))
         for file, line, function in frames:
             if self.inside(file):
-                return f"{Path(file).name}, line {line}, in {_clip(function, 80)}"
-        return ""
+                return Place(file, line, _clip(function, 80))
+        return None
 
     def _died(self) -> Fault:
         self._process.join(5)
@@ -333,6 +411,22 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _wait_readable(fd: int, deadline: float, outbox: bytearray | None = None) -> bool:
+    """Wait until `fd` has something to read (True) or `deadline` has passed (False), meanwhile
+    writing what waits in `outbox` to `fd` as it can take it."""
+    ready = select.poll()
+    while True:
+        ready.register(fd, select.POLLIN | (select.POLLOUT if outbox else 0))
+        wait = deadline - time.monotonic()
+        events = ready.poll(wait * 1000) if wait > 0 else []
+        if not events:
+            return False
+        if outbox and events[0][1] & select.POLLOUT:
+            _write_some(fd, outbox)
+        if events[0][1] & (select.POLLIN | select.POLLHUP | select.POLLERR):
+            return True
 
 
 def _wait_until_written(path: Path, size: int, deadline: float) -> None:
@@ -463,15 +557,24 @@ class TopicRunner:
     process does other work, and their results wait here until they are asked for. A probe
     that is asked for and was not sent ahead runs after those that were. A fault belongs to
     the probe the worker was running: the probes sent after it go to a fresh worker.
+
+    Once a probe ran out of time in a function of the submission, a probe found running in
+    that same function (looked at every GLANCE seconds) ends at once, "not run": the code it
+    needs did not finish before, and each probe would wait out its own time limit again.
+    `observer(topic, where, seconds)`, if given, is told at each look where a probe that keeps
+    us waiting runs (a `Place`, or None where the submission's code is not running).
     """
 
-    def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path):
+    def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path,
+                 observer: Callable[[str, Place | None, float], None] | None = None):
         self.directory = directory
         self.topic = topic
         self.limits = limits
         self.log_dir = log_dir
+        self.observer = observer
         self.path = notebooks.graded_file(directory, topic)  # <topic>.py, or <topic>.ipynb
         self._source: notebooks.TopicSource | None = None  # what is graded, once read (see `_check_file`)
+        self._stuck: set[tuple[str, str]] = set()  # (file, function) where a probe ran out of time
         self._worker: Worker | None = None
         self._load_fault: Fault | None = None
         self._in_flight: collections.deque = collections.deque()  # [(key, probe, args)] sent, not yet answered
@@ -555,8 +658,10 @@ class TopicRunner:
         """Read the oldest unanswered request's reply into `_answers` (or `_load_fault`)."""
         key, probe, args = self._in_flight[0]
         try:
-            reply = self._worker.receive()
+            reply = self._worker.receive(self._glance if (self._stuck or self.observer) else None)
         except Fault as fault:  # the worker was stopped: whatever was sent after goes to a fresh one
+            if fault.status == "timeout" and fault.stuck is not None:
+                self._stuck.add((fault.stuck.file, fault.stuck.function))
             self._worker = None
             self._in_flight.popleft()
             unanswered = list(self._in_flight)
@@ -579,6 +684,14 @@ class TopicRunner:
         else:
             self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")),
                                        NOT_IMPLEMENTED if _error_type(reply.get("error")) == "NotImplementedError" else "")
+
+    def _glance(self, where: Place | None, seconds: float) -> Fault | None:
+        """What the worker's `receive` does at each look at a probe that keeps us waiting."""
+        if self.observer is not None:
+            self.observer(self.topic, where, seconds)
+        if where is not None and (where.file, where.function) in self._stuck:
+            return Fault("timeout", _("not run: {function} did not finish (see above)", function=where.name))
+        return None
 
     def _import_failed(self, status: str, error) -> None:
         """Every probe of this topic ends with this fault from now on."""

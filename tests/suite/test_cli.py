@@ -1,7 +1,9 @@
 """The command line a student, an instructor and a course's CI use."""
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -117,3 +119,26 @@ def test_grading_is_the_default_command_and_class_is_both_a_command_and_an_optio
     as_command = vars(parser().parse_args(["class", "somewhere", "--jobs", "2"]))
     assert as_option == as_command
     assert main(["--topic", "no-such-topic"]) == 2  # no command named: `grade` parses it
+
+
+def test_the_head_and_each_finished_topic_are_printed_while_a_later_topic_is_still_graded(tmp_path):
+    """Never silent: a hang in layers does not keep blocks' verdict, nor the head, waiting."""
+    shutil.copy(REPO / "solutions" / "blocks.py", tmp_path)
+    layers = (REPO / "solutions" / "layers.py").read_text()
+    hang = "import time\n        time.sleep(300)  # a hang that ends by itself, should this test leave it behind"
+    (tmp_path / "layers.py").write_text(layers.replace("return X - X.mean()", hang, 1))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader", "--submission", str(tmp_path), "--topic", "blocks", "--topic", "layers",
+         "--timeout", "600"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if line.split()[:4] == ["blocks", "14", "/", "14"]:
+                break
+        assert seen[0].startswith("torchlings: grading")
+        assert process.poll() is None  # layers' hang has 600 s to go: blocks' line did not wait for it
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the grader stops its workers
+        process.communicate(timeout=120)

@@ -118,3 +118,34 @@ def test_a_student_grades_asks_twice_and_the_next_grade_shows_both_levels(tmp_pa
     after = grader("--submission", str(submission), "--topic", "layers")
     assert shown[0] in after and shown[1] in after and shown[2] not in after
     assert f"`make hint` shows hint 3 of {len(levels)}" in after
+
+
+OTHERS = """
+[Gradients]
+hints = ["accumulate"]
+d2l = "autograd"
+"""
+
+
+def test_after_a_one_topic_grade_hint_moves_on_to_the_next_unfinished_exercise_of_any_topic(where, capsys):
+    """A topic never graded is not done; a one-topic grade keeps what the others' grades said."""
+    options, state = where
+    (state.parent / "checks" / "guide_autograd.toml").write_text(OTHERS)
+    hint.save_last_grade({"topics": ["layers"], "exercises": GRADE["exercises"]}, state)
+    done = [{"id": e["id"], "score": e["max_score"], "max_score": e["max_score"], "checks": []}
+            for e in GRADE["exercises"][:2]]
+    hint.save_last_grade({"topics": ["autograd"], "exercises": []}, state)
+    kept = json.loads((state / hint.LAST_GRADE_FILE).read_text())
+    assert [e["id"] for e in kept["exercises"]] == [e["id"] for e in GRADE["exercises"]]  # layers' results stay
+    hint.save_last_grade({"topics": ["layers"], "exercises": done}, state)  # layers, now all passing
+    status, out = run(capsys, *options)
+    assert status == 0 and "autograd.Gradients" in out and "hint 1 of 1: accumulate" in out
+    assert "nothing left" not in out
+
+
+def test_a_named_exercise_is_found_in_any_case_and_a_misspelt_one_gets_a_suggestion(where, capsys):
+    options, state = where
+    status, out = run(capsys, "mylinear", *options)
+    assert status == 0 and "layers.MyLinear" in out
+    status, out = run(capsys, "MyLiner", *options)
+    assert status == 2 and "did you mean MyLinear?" in out

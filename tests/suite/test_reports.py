@@ -179,3 +179,47 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
         reports.write_atomically(target, "new")
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_the_table_printed_as_grading_goes_is_the_table_a_part_at_a_time():
+    """The head before any check runs, a topic's lines as soon as its last check ran, then the end."""
+    import io
+
+    from grader.reports.live import LiveTable
+
+    exercises = score(PATH)
+    stream = io.StringIO()
+    live = LiveTable("title", stream=stream, live=False, width=100)
+    live.start()
+    assert stream.getvalue() == "title\n\n"  # before the checks are even collected
+    live.collected([result.exercise for result in exercises])
+    live.topic_graded("blocks", [o for o in PATH if o.exercise.startswith("blocks.")])
+    assert "blocks" in stream.getvalue() and "layers" not in stream.getvalue()  # layers is still being graded
+    live.topic_graded("layers", [o for o in PATH if o.exercise.startswith("layers.")])
+    live.finish(exercises)
+    assert stream.getvalue() == reports.table(exercises, "title", width=100) + "\n"
+
+
+def test_on_a_terminal_a_live_line_says_what_keeps_the_grading_waiting_and_goes_away():
+    import io
+
+    from grader.reports.live import CLEAR_LINE, LiveTable
+    from grader.workers.pool import Place
+
+    stream = io.StringIO()
+    live = LiveTable("title", stream=stream, live=True, width=100)
+    live.start()
+    live.waiting("blocks", "blocks.FixedHiddenMLP", None, 6.2)
+    assert stream.getvalue().endswith(CLEAR_LINE + "blocks: FixedHiddenMLP has been running for 6 s")
+    live.check_done()
+    assert stream.getvalue().endswith(CLEAR_LINE)
+    quiet = LiveTable("title", stream=io.StringIO(), live=False, width=100)
+    quiet.waiting("blocks", "blocks.FixedHiddenMLP", Place(__file__, 1, "f"), 6.2)
+    assert "running" not in quiet.stream.getvalue()  # not on a terminal: plain output only
+
+
+def test_well_done_speaks_only_of_the_topics_graded():
+    passed = [CheckOutcome("layers.MyLinear", "output", 2, "passed")]
+    assert reports.table(score(passed), "title", width=100).splitlines()[-1] == "every exercise passes: well done"
+    scoped = reports.table(score(passed), "title", width=100, others=True).splitlines()[-1]
+    assert scoped == "every exercise of layers passes; the other topics were not graded this time"

@@ -192,6 +192,50 @@ def test_after_a_timeout_the_probes_sent_ahead_wait_until_they_are_asked_for(run
     assert time.monotonic() - started < 2.5  # spin(2) was not run first: it would have taken its 3 s
 
 
+ENDLESS = """
+class Net:
+    def forward(self, X):
+        while X > 1:
+            X / 2
+        return X
+
+
+def quick(X):
+    return X + 1
+"""
+
+
+def forward(module, label):
+    return module.Net().forward(label)
+
+
+def quick(module, x):
+    return module.quick(x)
+
+
+def test_once_a_function_ran_out_of_time_the_probes_that_run_it_again_end_at_once(tmp_path):
+    (tmp_path / "layers.py").write_text(ENDLESS)
+    seen = []
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=3), new_log_dir(),
+                         observer=lambda topic, where, seconds: seen.append((topic, where and where.name)))
+    try:
+        with pytest.raises(Fault) as fault:
+            runner.run(forward, 2)
+        assert fault.value.status == "timeout" and "in Net.forward" in str(fault.value.message)
+        assert ("layers", "Net.forward") in seen  # what it was waiting for, while it waited
+        assert runner.run(quick, 1) == 2  # code that does not run it is not touched
+        for label in (3, 4):
+            started = time.monotonic()
+            with pytest.raises(Fault) as again:
+                runner.run(forward, label)
+            assert time.monotonic() - started < 2.5  # not its own 3 s again
+            assert again.value.status == "timeout"
+            assert str(again.value.message) == "not run: Net.forward did not finish (see above)"
+        assert runner.run(forward, 0.5) == 0.5  # a call that does finish still does
+    finally:
+        runner.stop()
+
+
 @pytest.mark.parametrize("runner", [2], indirect=True)
 def test_a_worker_that_reads_no_requests_never_blocks_the_trusted_side(runner):
     big = "x" * (1 << 20)
