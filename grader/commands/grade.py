@@ -115,7 +115,7 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         if args.gradescope:
             reports.write_json(args.gradescope, reports.gradescope_failure(
                 session.broken_message(run), time.monotonic() - started)
-                if run.broken else reports.to_gradescope(exercises, time.monotonic() - started))
+                if run.broken else reports.to_gradescope(exercises, time.monotonic() - started, report["notes"]))
         if args.junit and (junit_dir / "junit.xml").is_file():
             reports.write_atomically(args.junit, (junit_dir / "junit.xml").read_text())
     except Exception as error:

@@ -61,9 +61,10 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
     }
 
 
-def to_gradescope(exercises: list[ExerciseScore], execution_time: float) -> dict:
+def to_gradescope(exercises: list[ExerciseScore], execution_time: float, notes: list[str] = ()) -> dict:
     """Gradescope's autograder results.json: one test per exercise for its public checks
-    (visible), and one for its hidden checks, if any (shown once the grades are published)."""
+    (visible), and one for its hidden checks, if any (shown once the grades are published);
+    `notes` (which file was graded, notebook lines not run) follow the total in its output."""
     tests = []
     for result in exercises:
         for hidden in (False, True):
@@ -81,7 +82,8 @@ def to_gradescope(exercises: list[ExerciseScore], execution_time: float) -> dict
     return {
         "score": _total(exercises, "score"),
         "execution_time": round(execution_time, 3),
-        "output": f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
+        "output": "\n".join([f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
+                              *notes]),
         "output_format": "text",
         "stdout_visibility": "hidden",
         "tests": tests,

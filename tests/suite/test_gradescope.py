@@ -15,12 +15,16 @@ from conftest import REPO, checks_points, topic_points
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gradescope_results.json").read_text())
 
 
-@pytest.mark.parametrize("uploaded", ["files", "exercises folder"])
+@pytest.mark.parametrize("uploaded", ["files", "exercises folder", "notebooks folder"])
 def test_run_autograder_writes_results_json(tmp_path, uploaded):
     submission = tmp_path / "submission"
-    folder = submission / "exercises" if uploaded == "exercises folder" else submission
+    folder = {"exercises folder": submission / "exercises", "notebooks folder": submission / "notebooks"}.get(
+        uploaded, submission)
     folder.mkdir(parents=True)
-    shutil.copy(REPO / "solutions" / "layers.py", folder)
+    if uploaded == "notebooks folder":  # layers done in its notebook
+        shutil.copy(REPO / "tests" / "golden" / "notebook-correct" / "layers.ipynb", folder)
+    else:
+        shutil.copy(REPO / "solutions" / "layers.py", folder)
     results = tmp_path / "results" / "results.json"
     env = dict(os.environ, TORCHLINGS_SOURCE=str(REPO), TORCHLINGS_SUBMISSION=str(submission),
                TORCHLINGS_RESULTS=str(results), TORCHLINGS_PYTHON=sys.executable)

@@ -106,7 +106,8 @@ def first_topic_points(report: dict, topic: str) -> float:
 def test_only_a_known_topic_file_right_in_the_submission_is_watched(tmp_path):
     topics = ["layers", "blocks"]
     assert _topic_of(str(tmp_path / "layers.py"), tmp_path, topics) == "layers"
-    for other in ("notes.py", "layers.txt", "layers.py~", ".layers.py.swp", "sub/layers.py", "__pycache__/layers.py"):
+    assert _topic_of(str(tmp_path / "layers.ipynb"), tmp_path, topics) == "layers"  # a notebook of the topic
+    for other in ("notes.py", "notes.ipynb", "layers.ipynb~", ".ipynb_checkpoints/layers.ipynb", "layers.txt", "layers.py~", ".layers.py.swp", "sub/layers.py", "__pycache__/layers.py"):
         assert _topic_of(str(tmp_path / other), tmp_path, topics) is None, other
 
 
