@@ -45,6 +45,8 @@ STACK_POLL = 0.005  # seconds between looks at its log meanwhile
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
 GLANCE = 0.5  # seconds between looks at where a probe that keeps the trusted side waiting runs
 FIRST_GLANCE = 0.1  # seconds before the first look
+CLOCK_POLL = 0.5  # seconds between looks at what a probe's worker is charged for, while it runs
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc's unit of CPU time
 
 # What confines workers here: probed once per process (it does not change while it runs).
 protection = functools.cache(sandbox.probe)
@@ -328,15 +330,17 @@ class Worker:
         shutil.rmtree(self.private_dir, ignore_errors=True)
 
     def _receive(self, timeout: float, where: bool = False, glance=None) -> dict:
-        """The next reply, read whole within `timeout` seconds, checked before it is used."""
+        """The next reply, read whole within `timeout` seconds, checked before it is used. A
+        probe's seconds (`where`) are those the worker is charged for (`ProbeClock`): the
+        wall clock's, less the time it waited for a CPU that other processes held."""
         started = time.monotonic()
-        deadline = started + timeout
+        deadline = ProbeClock(self._process.pid, timeout).deadline if where else started + timeout
         try:
             if glance is not None:
                 look = started + FIRST_GLANCE
-                while not _wait_readable(self._conn.fileno(), min(deadline, look), self._outbox):
+                while not _wait_readable(self._conn.fileno(), min(_when(deadline), look), self._outbox):
                     look = time.monotonic() + GLANCE
-                    if time.monotonic() >= deadline:
+                    if time.monotonic() >= _when(deadline):
                         raise TimeoutError
                     fault = glance(self._where_running(), time.monotonic() - started)
                     if fault is not None:
@@ -472,9 +476,62 @@ def stack_frames(lines: list[str]) -> list[tuple[str, int, str]]:
     return current[-1] if current else (blocks[-1][1] if blocks else [])
 
 
-def read_message(fd: int, deadline: float, limit: int, outbox: bytearray | None = None) -> bytes:
+class ProbeClock:
+    """How long a probe has run, as its worker is charged for it: the wall clock's time less
+    the time the worker's main thread spent ready to run but waiting for a CPU that other
+    processes held (`/proc/<pid>/schedstat`), and at least the CPU time of all its threads.
+
+    A classmate who keeps the CPUs busy (hundreds of spinners) slows a worker's wall clock
+    down, not its charged one: it is never timed out for another student's load. A worker
+    that sleeps, blocks or spins is charged for every second of it. Where /proc tells
+    neither figure (not Linux), the wall clock alone.
+    """
+
+    def __init__(self, pid: int | None, limit: float):
+        self.pid, self.limit = pid, limit
+        self.started = time.monotonic()
+        self.waited, self.cpu = _run_queue_wait(pid), _cpu_time(pid)
+
+    def used(self) -> float:
+        wall = time.monotonic() - self.started
+        waited, cpu = _run_queue_wait(self.pid), _cpu_time(self.pid)
+        charged = wall - (waited - self.waited if waited is not None and self.waited is not None else 0.0)
+        spent = cpu - self.cpu if cpu is not None and self.cpu is not None else 0.0
+        return max(charged, spent)
+
+    def deadline(self) -> float:
+        """When, on the monotonic clock, the limit is reached if the worker is charged for
+        every second from now on (at most CLOCK_POLL from now: several threads may be charged
+        for more than a second a second)."""
+        return time.monotonic() + min(self.limit - self.used(), CLOCK_POLL)
+
+
+def _when(deadline) -> float:
+    """A deadline on the monotonic clock: `deadline` itself, or what the function says now."""
+    return deadline() if callable(deadline) else deadline
+
+
+def _run_queue_wait(pid: int | None) -> float | None:
+    """Seconds the main thread of `pid` has waited, runnable, for a CPU (None if unknown)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_time(pid: int | None) -> float | None:
+    """Seconds of CPU the threads of `pid` have used (None if unknown)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime and stime (fields 14 and 15)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def read_message(fd: int, deadline, limit: int, outbox: bytearray | None = None) -> bytes:
     """One message of multiprocessing's framing (a 4-byte length, or -1 and an 8-byte one,
-    then the payload) read whole from `fd` by `deadline`: TimeoutError if it is not all
+    then the payload) read whole from `fd` by `deadline` (a time on the monotonic clock, or a
+    function that says it anew each time, `ProbeClock.deadline`): TimeoutError if it is not all
     there by then, ValueError if it is longer than `limit`, EOFError if the pipe closed.
     Meanwhile what waits in `outbox` is written to `fd` as it can take it."""
     size = struct.unpack("!i", _read_exactly(fd, 4, deadline, outbox))[0]
@@ -490,9 +547,11 @@ def _read_exactly(fd: int, size: int, deadline: float, outbox: bytearray | None 
     ready = select.poll()  # not select(): descriptors past 1023 are fine
     while left:
         ready.register(fd, select.POLLIN | (select.POLLOUT if outbox else 0))
-        wait = deadline - time.monotonic()
+        wait = _when(deadline) - time.monotonic()
         events = ready.poll(wait * 1000) if wait > 0 else []
         if not events:
+            if callable(deadline) and deadline() > time.monotonic():
+                continue  # the worker was not charged for all of that time
             raise TimeoutError
         if outbox and events[0][1] & select.POLLOUT:
             _write_some(fd, outbox)

@@ -7,10 +7,12 @@ after the worker has imported what it needs and before it imports any topic file
 - Landlock: read and execute only Python's installation, the system libraries, the grader's
   own modules and the topic's own directory (read only); write only the worker's private temporary directory;
   no TCP bind or connect; no signal and no abstract Unix socket outside the worker.
-- seccomp: no new socket of any family, and none of the calls that reach into other
-  processes (ptrace, process_vm_*, prlimit on another pid, ...): they fail with EPERM.
+- seccomp: no new socket of any family, no new process (threads only), and none of the calls
+  that reach into other processes (ptrace, process_vm_*, prlimit on another pid, ...): they
+  fail with EPERM.
   Where Landlock cannot scope signals, seccomp lets a worker signal only its own group.
-- limits (core dumps, file size, processes) and, when started as root, uid/gid 65534.
+- limits (core dumps, file size, processes), a lower priority than the trusted processes
+  (nice WORKER_NICE) and, when started as root, uid/gid 65534.
 - the private temporary directory: a tmpfs of at most PRIVATE_DIR_LIMIT bytes, mounted in a
   mount namespace of the worker's own (a user namespace too when not root) where the kernel
   lets it make one; elsewhere only each file's size is capped (RLIMIT_FSIZE): nothing the
@@ -39,6 +41,7 @@ NOBODY = 65534  # the uid and gid workers drop to when started as root
 FILE_SIZE_LIMIT = 64 << 20  # bytes any one file a worker writes may reach
 PRIVATE_DIR_LIMIT = 256 << 20  # bytes a worker's private directory may hold in all, where a tmpfs can cap it
 PROCESS_MARGIN = 256  # processes (threads included) a worker may add to its uid's count
+WORKER_NICE = 10  # how much nicer a worker is than the grader: the trusted processes that judge its replies come first
 PR_SET_DUMPABLE = 4  # from <linux/prctl.h>
 
 # Calls that reach other processes or the network; denied with EPERM in every worker.
@@ -325,6 +328,8 @@ def _close_fds_except(keep: list[int]) -> None:
 def _set_limits(uid: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _lower(resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICE)  # on top of the grader's own (the kernel stops at 19)
     target = os.getuid() if uid is None else uid
     if target != 0:
         _lower(resource.RLIMIT_NPROC, tasks_of(target) + PROCESS_MARGIN)

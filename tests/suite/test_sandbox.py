@@ -354,6 +354,9 @@ def identity():
     status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
     return os.getuid(), status["CapEff"].strip()
 
+def niceness():
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
 def dumpable():
     import ctypes
     return ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
@@ -389,6 +392,12 @@ def sibling():
         time.sleep(60)
         os._exit(0)
     return pid
+
+def work(n):
+    """CPU work and nothing else, a sum of `n` numbers: the CPU time it took."""
+    started = time.process_time()
+    sum(range(n))
+    return time.process_time() - started
 
 def clone3():
     """clone3(2) with no arguments: the errno it fails with."""
@@ -506,6 +515,11 @@ def test_a_worker_keeps_only_its_pipe_and_a_scrubbed_environment(attacker):
     assert len(descriptors) <= 5  # stdin, stdout, stderr, its pipe, and the one listing /proc/self/fd
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are confined on Linux only")
+def test_a_worker_runs_below_the_trusted_processes(attacker):
+    assert attacker.run(attempt, "niceness")[1] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + sandbox.WORKER_NICE)
+
+
 @confined
 def test_a_worker_has_no_capability_and_as_root_runs_as_nobody_where_it_can(attacker, monkeypatch):
     uid, capabilities = attacker.run(attempt, "identity")[1]
@@ -544,6 +558,51 @@ def test_without_landlock_signal_scoping_seccomp_keeps_signals_in(tmp_path, monk
         assert runner.run(attempt, "descriptors")[0] == "ok"  # and it still works
     finally:
         runner.stop()
+
+
+SPINNERS = """
+import os, sys, time
+for _ in range(int(sys.argv[1])):
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        for fd in (1, 2):  # the pipes the test reads close once the pids are in
+            os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            pass
+        os._exit(0)
+    print(pid, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a worker's waits for a CPU are read from /proc")
+def test_a_probe_is_not_charged_for_the_time_others_held_the_cpus(tmp_path):
+    """A classmate's spinners, each in a session of its own (an autogroup of its own, where the
+    kernel groups by session), leave a worker a sliver of the CPUs: its probe takes far longer
+    than its limit on the wall clock, but is charged only for its own time, and passes."""
+    (tmp_path / "attacks.py").write_text(ATTACKS)
+    runner = TopicRunner(tmp_path, "attacks", Limits(timeout=2), pool.new_log_dir())
+    status, cpu = runner.run(attempt, "work", 2_000_000)
+    assert status == "ok"
+    n = int(2_000_000 * 0.5 / max(cpu, 0.001))  # about half a second of CPU
+    count = min(250, 25 * os.cpu_count())
+    forker = subprocess.run([sys.executable, "-I", "-S", "-c", SPINNERS, str(count)],
+                            capture_output=True, text=True, timeout=120)
+    spinners = [int(pid) for pid in forker.stdout.split()]
+    try:
+        time.sleep(1)  # every spinner running
+        started = time.monotonic()
+        status, cpu = runner.run(attempt, "work", n)
+        took = time.monotonic() - started
+    finally:
+        for pid in spinners:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        runner.stop()
+    assert len(spinners) == count
+    assert status == "ok", f"timed out after {took:.1f} s"
+    print(f"a probe of {cpu:.2f} s of CPU took {took:.1f} s on the wall clock beside {count} spinners")
 
 
 def test_a_symlinked_topic_file_is_refused(tmp_path):
