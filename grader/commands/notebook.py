@@ -46,6 +46,7 @@ def arguments(line: str) -> argparse.Namespace:
     parser.add_argument("--all", dest="everything", action="store_true")
     parser.add_argument("--hint", action="store_true")
     parser.add_argument("--notebook", default=None, help="the notebook file to grade (default: TOPIC.ipynb here)")
+    parser.add_argument("--state", default=str(STATE), help="where the last grade and the unlocked hints are kept")
     return parser.parse_args(shlex.split(line))
 
 
@@ -77,7 +78,8 @@ class Torchlings(Magics):
         try:
             args = arguments(line)
         except SystemExit:
-            print("usage: %torchlings TOPIC [--lang zh] [--all] [--hint] [--notebook PATH]", file=sys.stderr)
+            print("usage: %torchlings TOPIC [--lang zh] [--all] [--hint] [--notebook PATH] [--state DIR]",
+                  file=sys.stderr)
             return
         tr = translator(args.lang)
         notebook = Path(args.notebook) if args.notebook else Path.cwd() / f"{args.topic}{notebooks.NOTEBOOK_SUFFIX}"
@@ -116,7 +118,7 @@ def write_history(shell, path: Path) -> int:
 
 def grade(folder: Path, args: argparse.Namespace) -> str:
     """The table `python -m grader` prints for this topic of `folder` (then, with --hint, the next hint)."""
-    common = [*(["--lang", args.lang] if args.lang else []), "--state", str(STATE)]
+    common = [*(["--lang", args.lang] if args.lang else []), "--state", args.state]
     command = [sys.executable, "-m", "grader", "grade", "--submission", str(folder), "--topic", args.topic, *common,
                *(["--all"] if args.everything else [])]
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)

@@ -70,9 +70,9 @@ def test_the_magic_grades_the_saved_notebook_wrong_then_right(tmp_path):
 
 
 @pytest.mark.timeout(1200)
-def test_the_magic_speaks_chinese_and_warns_of_unsaved_cells(tmp_path):
+def test_the_magic_speaks_chinese_gives_hints_and_warns_of_unsaved_cells(tmp_path):
     stub = json.loads((REPO / "notebooks" / "layers.ipynb").read_text())
-    stub["cells"][-1]["source"] = "%torchlings layers --lang zh"
+    stub["cells"][-1]["source"] = f"%torchlings layers --lang zh --hint --state {tmp_path / 'state'}"
     stub["cells"].insert(-1, {"cell_type": "code", "execution_count": None, "id": "unsaved", "metadata": {},
                               "outputs": [], "source": "x = 1"})
     saved = json.dumps(stub)
@@ -84,5 +84,21 @@ def test_the_magic_speaks_chinese_and_warns_of_unsaved_cells(tmp_path):
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
     table = "".join(o.data["text/plain"] for o in notebook.cells[-1].outputs if o.output_type == "display_data")
-    assert "尚未实现" in table or "未实现" in table, table
+    assert "尚未实现" in table, table
     assert "警告" in table, table
+    assert "提示 1/" in table, table  # the first hint of the first unfinished exercise, in Chinese
+    assert (tmp_path / "state").is_dir()
+
+
+@pytest.mark.timeout(1200)
+def test_without_a_saved_notebook_the_magic_grades_the_cells_the_kernel_ran(tmp_path):
+    """Colab's case: the notebook is not a file beside the kernel; what the kernel ran is graded."""
+    right = notebook_text("layers", (REPO / "solutions" / "layers.py").read_text(), solved=True)
+    (tmp_path / "notebooks").mkdir()
+    os.symlink(REPO / "grader", tmp_path / "grader")
+    notebook = nbformat.reads(right, as_version=4)  # run, never saved
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    table = "".join(o.data["text/plain"] for o in notebook.cells[-1].outputs if o.output_type == "display_data")
+    assert "no layers.ipynb saved here: graded the" in table and "cells this kernel ran" in table, table
+    assert any(line.split()[:1] == ["layers"] and line.split()[-1] == "done" for line in table.splitlines()), table
