@@ -196,7 +196,8 @@ def pytest_configure(config: pytest.Config) -> None:
     reference = shared[0] if shared else Side(
         Path(config.getoption("reference") or SOLUTIONS).resolve(), limits, new_log_dir())
     config.stash[translator_key] = i18n.translator(config.getoption("lang"))
-    warm_up()
+    if not only_collecting(config):  # an IDE collects on every save: no fork server for that
+        warm_up()
     watchers = _progress(config)
     running: dict[str, str] = {}  # the exercise of the check running now ("exercise"), for `waiting`
 
@@ -218,6 +219,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     grading = config.stash.get(grading_key, None)
     if grading is not None:
         grading.close()
+
+
+def only_collecting(config: pytest.Config) -> bool:
+    return bool(config.getoption("collectonly", False))
 
 
 def topic_of(item: pytest.Item) -> str:
@@ -256,6 +261,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Load (or record) the reference's results while the fork server still imports, then
     fork every topic's worker, each with the probes its checks will ask for."""
+    if only_collecting(session.config):
+        return  # `--collect-only` (an IDE's test panel): no recording read, no worker started
     grading = session.config.stash[grading_key]
     check_files = {topic_of(item): item.path for item in session.items}
     grading.topics = list(check_files)

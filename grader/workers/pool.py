@@ -35,6 +35,7 @@ from grader.course.i18n import Message, _
 
 _context = multiprocessing.get_context("forkserver")
 PRELOAD = "grader.workers.preload"
+GRADER_ROOT = Path(__file__).resolve().parents[2]  # the folder `import grader` finds it in
 _context.set_forkserver_preload([PRELOAD])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
@@ -156,7 +157,26 @@ def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
     sandbox.harden_trusted_process()
     if preload or huge_pages:
         _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.workers.huge_pages"] if huge_pages else [])])
-    multiprocessing.forkserver.ensure_running()
+    with _importable_grader():
+        multiprocessing.forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _importable_grader():
+    """PYTHONPATH names the folder `grader` is imported from while the fork server starts: it
+    runs `python -c`, whose sys.path starts with its working directory (multiprocessing does not
+    hand it this process's sys.path), so that from any other folder (pytest run from elsewhere,
+    an IDE) its preload would fail, silently, and the workers would confine themselves before
+    importing what they confine themselves with."""
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(GRADER_ROOT), *([before] if before else [])])
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 def modules_imported_by(directory: Path) -> tuple[str, ...]:

@@ -222,6 +222,25 @@ def test_the_student_release_grades_solutions_full_and_stubs_zero(built, tmp_pat
     assert subprocess.run([sys.executable, "-m", "grader.commands.release", "check"], cwd=student).returncode == 0
 
 
+def test_plain_pytest_grades_in_the_student_release(built, tmp_path):
+    """`pytest` in a student release: stubs fail, solutions pass, every check under its exercise
+    (read from pytest's own JUnit XML)."""
+    import xml.etree.ElementTree as ElementTree
+
+    student = built / "student"
+    shutil.copytree(REPO / "solutions", tmp_path / "answers")
+    for label, extra, status in (("stubs", [], 1), ("answers", ["--submission", str(tmp_path / "answers")], 0)):
+        junit = tmp_path / f"{label}.xml"
+        process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-k", "MyLinear", f"--junitxml={junit}", *extra],
+                                 cwd=student, capture_output=True, text=True, timeout=900)
+        assert process.returncode == status, process.stdout[-3000:] + process.stderr
+        cases = ElementTree.parse(junit).getroot().iter("testcase")
+        names = [(case.get("classname"), [child.tag for child in case]) for case in cases]
+        assert names and all(classname.endswith("test_layers.MyLinear") for classname, _ in names)
+        outcomes = {tag for _, children in names for tag in children if tag != "properties"} - {"skipped"}
+        assert outcomes == ({"failure"} if status else set()), names
+
+
 def public_scores(report: dict) -> dict[str, float]:
     """Each exercise's score on its public checks alone (the runs of a parametrized check, named
     `check[run]` in the report, are one check)."""
