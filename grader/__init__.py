@@ -13,3 +13,11 @@ the packages listed above it:
 
 `tests/suite/test_layout.py` holds the code to this order.
 """
+import os
+import sys
+
+# The grader and its fork server write no bytecode into the repository (workers cannot write
+# there at all under the sandbox; see README, "The sandbox"), however it was started: `python -m
+# grader`, the `torchlings` command or pytest.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"

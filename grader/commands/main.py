@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from grader.commands import grade, grade_class, hint, release, watch
+from grader.course import support
+from grader.course.i18n import _, translator
 
 # name -> (configure, one line of help); `grade` is what runs when no name is given.
 COMMANDS = {
@@ -26,7 +29,7 @@ DEFAULT = "grade"
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="python -m grader", description="Grade torchlings exercises.",
+        prog="torchlings" if Path(sys.argv[0]).name.startswith("torchlings") else "python -m grader", description="Grade torchlings exercises.",
         epilog=f"Without a command, `{DEFAULT}` runs: `python -m grader --help` lists the commands, "
                f"`python -m grader {DEFAULT} --help` the grading options.")
     commands = top.add_subparsers(title="commands", metavar="COMMAND")
@@ -40,4 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv = [DEFAULT, *argv]
     args = parser().parse_args(argv)
+    problem = support.problem()
+    if problem is not None:  # before anything imports torch: a sentence, not a traceback
+        print(translator(getattr(args, "lang", None)).render(_("grader: {problem}", problem=problem)), file=sys.stderr)
+        return 3
     return args.run(args)
