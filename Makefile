@@ -5,6 +5,13 @@ PY := $(VENV)/bin/python
 SUBMISSION ?= exercises
 TOPIC ?=
 GRADE_ARGS ?=
+# TORCH_INDEX=cpu installs the CPU build of torch (no CUDA wheels: a fraction of the download)
+# from PyTorch's own index; another value is the URL of an index that has torch. pip's own
+# PIP_INDEX_URL points it at a mirror of PyPI for everything. Either applies when .venv is made
+# (`make clean` first to change it).
+TORCH_INDEX ?=
+TORCH_INDEX_URL = $(if $(filter cpu,$(TORCH_INDEX)),https://download.pytorch.org/whl/cpu,$(TORCH_INDEX))
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL))
 
 .PHONY: grade test check stubs bench release clean hint
 
@@ -58,7 +65,7 @@ bench-class: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON3) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 clean:

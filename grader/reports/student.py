@@ -15,7 +15,7 @@ from grader.course import notebooks
 from grader.course.guides import level_lines
 from grader.course.i18n import ENGLISH, N_, Translator, _, _n
 from grader.verdict.scoring import ExerciseScore, score
-from grader.workers.pool import protection
+from grader.workers.pool import START_METHOD, protection
 from grader.course.solutions import CONSTRAINT
 
 
@@ -35,6 +35,7 @@ def environment() -> dict:
         "determinism": DETERMINISM,
         "sandbox": protection().summary(),
         "sandbox_features": protection().as_dict(),
+        "workers_start": START_METHOD,  # forkserver, or spawn where there is no fork server
     }
 
 

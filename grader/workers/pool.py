@@ -14,7 +14,6 @@ import functools
 import inspect
 import marshal
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import pickle
 import re
@@ -22,6 +21,7 @@ import select
 import shutil
 import signal
 import struct
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,12 +31,38 @@ from pathlib import Path
 from grader.workers import sandbox
 from grader.course import notebooks
 from grader.course.hints import hint_for
-from grader.course.i18n import Message, _
+from grader.course.i18n import Message, _, translator
 
-_context = multiprocessing.get_context("forkserver")
 PRELOAD = "grader.workers.preload"
 GRADER_ROOT = Path(__file__).resolve().parents[2]  # the folder `import grader` finds it in
-_context.set_forkserver_preload([PRELOAD])
+# How workers start: from the fork server where there is one (Linux, macOS), else (Windows)
+# each in a fresh interpreter (`spawn`), which imports torch itself: seconds per worker, not
+# milliseconds. TORCHLINGS_START_METHOD=spawn forces that path (the suite tests it on Linux).
+START_METHOD_VARIABLE = "TORCHLINGS_START_METHOD"
+START_METHODS = ("forkserver", "spawn")
+
+
+def start_method() -> str:
+    """The start method asked for in START_METHOD_VARIABLE, where it is one of START_METHODS that
+    this platform has, else the first of them that it has."""
+    available = [name for name in START_METHODS if name in multiprocessing.get_all_start_methods()]
+    wanted = os.environ.get(START_METHOD_VARIABLE, "")
+    return wanted if wanted in available else available[0]
+
+
+def start_method_problem() -> Message | None:
+    """What is wrong with START_METHOD_VARIABLE's value (said once, by `warm_up`), or None."""
+    wanted = os.environ.get(START_METHOD_VARIABLE, "")
+    if not wanted or wanted == START_METHOD:
+        return None
+    return _("grader: {variable}={value} is not a way to start workers here; they start with {method}",
+             variable=START_METHOD_VARIABLE, value=wanted, method=START_METHOD)
+
+
+START_METHOD = start_method()
+_context = multiprocessing.get_context(START_METHOD)
+if START_METHOD == "forkserver":
+    _context.set_forkserver_preload([PRELOAD])
 
 STARTUP_TIMEOUT = 300.0  # seconds for the fork server to import torch on a loaded machine
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
@@ -155,28 +181,44 @@ def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
     """
     _become_subreaper()
     sandbox.harden_trusted_process()
+    problem = start_method_problem()
+    if problem is not None:
+        print(translator().render(problem), file=sys.stderr)
+    if START_METHOD != "forkserver":
+        return  # each spawned worker imports what it needs itself (`serve.serve_spawned`)
     if preload or huge_pages:
         _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.workers.huge_pages"] if huge_pages else [])])
-    with _importable_grader():
-        multiprocessing.forkserver.ensure_running()
+    from multiprocessing import forkserver  # only where there is one (not on Windows)
+
+    # PYTHONPATH names the folder `grader` is imported from while the fork server starts: it runs
+    # `python -c`, whose sys.path starts with its working directory (multiprocessing does not hand
+    # it this process's sys.path), so that from any other folder (pytest run from elsewhere, an
+    # IDE) its preload would fail, silently, and the workers would confine themselves before
+    # importing what they confine themselves with.
+    before = os.environ.get("PYTHONPATH")
+    with _environment(PYTHONPATH=os.pathsep.join([str(GRADER_ROOT), *([before] if before else [])])):
+        forkserver.ensure_running()
+
+
+# A spawned worker starts no thread of its own before it confines itself (a mount namespace
+# needs a single thread; numpy's OpenBLAS starts its pool on import): probes run on one
+# thread anyway (serve.DETERMINISM). A forked worker has one thread whatever the fork server has.
+SPAWN_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @contextlib.contextmanager
-def _importable_grader():
-    """PYTHONPATH names the folder `grader` is imported from while the fork server starts: it
-    runs `python -c`, whose sys.path starts with its working directory (multiprocessing does not
-    hand it this process's sys.path), so that from any other folder (pytest run from elsewhere,
-    an IDE) its preload would fail, silently, and the workers would confine themselves before
-    importing what they confine themselves with."""
-    before = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(GRADER_ROOT), *([before] if before else [])])
+def _environment(**values: str):
+    """These environment variables set while a process starts (and inherits them)."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def modules_imported_by(directory: Path) -> tuple[str, ...]:
@@ -204,8 +246,8 @@ def _become_subreaper() -> None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: abandoned processes go to init, as usual
+    except (OSError, AttributeError, TypeError):
+        pass  # not Linux (Windows has no CDLL(None)): abandoned processes go to init, as usual
 
 
 def stop_abandoned(time_limit: float = SWEEP_TIME) -> None:
@@ -297,12 +339,13 @@ class Worker:
             memory_limit=limits.memory, log_path=str(self.log_path),
             private_dir=str(self.private_dir), protection=worker_protection(directory))
         self._process = _context.Process(
-            target=worker_module.serve,
+            target=worker_module.serve if START_METHOD == "forkserver" else worker_module.serve_spawned,
             args=(child_conn, str(directory), topic, settings),
             name=f"torchlings-{topic}",
             daemon=True,
         )
-        self._process.start()
+        with _environment(**(SPAWN_ENVIRONMENT if START_METHOD == "spawn" else {})):
+            self._process.start()
         child_conn.close()
         os.set_blocking(self._conn.fileno(), False)
         self._outbox = bytearray()
@@ -335,7 +378,9 @@ class Worker:
     def kill(self) -> None:
         """Kill the worker and everything in its process group, without waiting (see `reap`)."""
         pid = self._process.pid
-        if pid is not None:
+        if pid is not None and not hasattr(os, "killpg"):  # Windows: no process groups, no SIGKILL
+            self._process.kill()
+        elif pid is not None:
             try:
                 os.killpg(pid, signal.SIGKILL)  # the worker leads its own group once it has started
             except OSError:

@@ -12,7 +12,8 @@ import grader.checks.probing  # noqa: F401
 import grader.workers.sandbox
 import grader.workers.serve  # noqa: F401
 
-with contextlib.suppress(ImportError, OSError):  # what workers confine themselves with, where present
+# What workers confine themselves with, where present (pyseccomp raises RuntimeError without libseccomp).
+with contextlib.suppress(ImportError, OSError, RuntimeError):
     import landlockpy
     import pyseccomp  # noqa: F401
 

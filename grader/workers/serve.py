@@ -16,7 +16,6 @@ import io
 import linecache
 import marshal
 import os
-import resource
 import signal
 import sys
 import traceback
@@ -26,6 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+try:
+    import resource
+except ImportError:  # Windows: no rlimits, so no memory limit there (README, "Where it runs")
+    resource = None
 import torch
 
 from grader.workers import replies
@@ -58,7 +62,7 @@ class WorkerSettings:
 
 
 # The signal on which a worker writes every thread's stack to its log (where it is stuck).
-STACK_SIGNAL = signal.SIGUSR1
+STACK_SIGNAL = getattr(signal, "SIGUSR1", None)  # None on Windows: a stuck worker is not located there
 
 
 def configure_torch() -> None:
@@ -78,11 +82,21 @@ def configure_torch() -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+def serve_spawned(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
+    """`serve`, in a worker started by `spawn` (no fork server): first what the fork server would
+    have imported for it, what it confines itself with included (found before it is confined)."""
+    import grader.workers.preload  # noqa: F401 - the fork server's imports: no fork server here
+
+    serve(conn, directory, topic, settings)
+
+
 def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
     """Answer the trusted process's requests until it hangs up or kills us."""
-    os.setsid()  # our own process group, so that the trusted side can kill all we start
+    if hasattr(os, "setsid"):  # not on Windows
+        os.setsid()  # our own process group, so that the trusted side can kill all we start
     _isolate_output(settings.log_path)
-    faulthandler.register(STACK_SIGNAL, file=sys.__stderr__, all_threads=True)
+    if STACK_SIGNAL is not None:
+        faulthandler.register(STACK_SIGNAL, file=sys.__stderr__, all_threads=True)
     _limit_memory(settings.memory_limit)
     with contextlib.suppress(OSError):
         Path("/proc/self/oom_score_adj").write_text("1000")  # the kernel's first victim
@@ -261,8 +275,8 @@ def _isolate_output(log_path: str) -> None:
 
 def _limit_memory(extra_bytes: int) -> None:
     """Cap the data segment at what the worker uses now plus `extra_bytes`."""
-    if extra_bytes <= 0:
-        return
+    if extra_bytes <= 0 or resource is None or not Path("/proc/self/status").is_file():
+        return  # not Linux: no limit (README, "Where it runs")
     status = Path("/proc/self/status").read_text()
     in_use = int(status.split("VmData:")[1].split()[0]) * 1024
     limit = in_use + extra_bytes

@@ -99,8 +99,12 @@ def runnable(name: str) -> bool:
 def test_golden_case(name, golden_reports):
     if not runnable(name):
         pytest.skip("a hostile case that only the sandbox holds back, and workers are not fully confined here")
+    assert_golden(name, golden_reports[name])
+
+
+def assert_golden(name: str, report: dict) -> None:
+    """The case's report (one submission of a `--class` report) scores and says what case.json asks."""
     spec = json.loads((GOLDEN / name / "case.json").read_text())
-    report = golden_reports[name]
     base_full = spec.get("base") == "solutions"
     scores = {e["id"]: e["score"] for e in report["exercises"]}
     expected = {e["id"]: (e["max_score"] if base_full else 0.0) for e in report["exercises"]}

@@ -229,7 +229,7 @@ def test_plain_pytest_grades_in_the_student_release(built, tmp_path):
 
     student = built / "student"
     shutil.copytree(REPO / "solutions", tmp_path / "answers")
-    for label, extra, status in (("stubs", [], 1), ("answers", ["--submission", str(tmp_path / "answers")], 0)):
+    for label, extra, status in (("stubs", [], 1), ("answers", [f"--submission={tmp_path / 'answers'}"], 0)):
         junit = tmp_path / f"{label}.xml"
         process = subprocess.run([sys.executable, "-m", "pytest", "-q", "-k", "MyLinear", f"--junitxml={junit}", *extra],
                                  cwd=student, capture_output=True, text=True, timeout=900)
