@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.workers import sandbox
+from grader.workers import sandbox, spawned
 from grader.course import notebooks
 from grader.course.hints import hint_for
 from grader.course.i18n import Message, _, translator
@@ -185,7 +185,7 @@ def warm_up(preload: tuple[str, ...] = (), huge_pages: bool = False) -> None:
     if problem is not None:
         print(translator().render(problem), file=sys.stderr)
     if START_METHOD != "forkserver":
-        return  # each spawned worker imports what it needs itself (`serve.serve_spawned`)
+        return  # each spawned worker imports what it needs itself (`spawned.serve`)
     if preload or huge_pages:
         _context.set_forkserver_preload([PRELOAD, *preload, *(["grader.workers.huge_pages"] if huge_pages else [])])
     from multiprocessing import forkserver  # only where there is one (not on Windows)
@@ -339,7 +339,7 @@ class Worker:
             memory_limit=limits.memory, log_path=str(self.log_path),
             private_dir=str(self.private_dir), protection=worker_protection(directory))
         self._process = _context.Process(
-            target=worker_module.serve if START_METHOD == "forkserver" else worker_module.serve_spawned,
+            target=worker_module.serve if START_METHOD == "forkserver" else spawned.serve,
             args=(child_conn, str(directory), topic, settings),
             name=f"torchlings-{topic}",
             daemon=True,

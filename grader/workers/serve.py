@@ -82,14 +82,6 @@ def configure_torch() -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def serve_spawned(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
-    """`serve`, in a worker started by `spawn` (no fork server): first what the fork server would
-    have imported for it, what it confines itself with included (found before it is confined)."""
-    import grader.workers.preload  # noqa: F401 - the fork server's imports: no fork server here
-
-    serve(conn, directory, topic, settings)
-
-
 def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
     """Answer the trusted process's requests until it hangs up or kills us."""
     if hasattr(os, "setsid"):  # not on Windows
