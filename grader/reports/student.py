@@ -304,16 +304,21 @@ def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> l
     if first is None:
         return wrap(tr(_("every exercise passes: well done")), width)
     symbol, topic = first.exercise.split(".", 1)[1], first.topic
-    path = _shown_path(notebooks.graded_file(submission, topic)) if submission else f"{topic}.py"
+    graded = notebooks.graded_file(submission, topic) if submission else Path(f"{topic}.py")
+    path = _shown_path(graded) if submission else graded.name
     lines = wrap(tr(_("next: make {exercise} pass, in {path}", exercise=symbol, path=path)), width, "", "      ")
     guide = guides.get(first.exercise)
     shown = unlocked.get(first.exercise, 0)
+    in_notebook = graded.suffix == notebooks.NOTEBOOK_SUFFIX  # its learner grades with %torchlings
     if guide is not None and shown < len(guide.hints):
-        lines += wrap(tr(_("`make hint` shows hint {level} of {count}", level=shown + 1, count=len(guide.hints))),
-                      width, "      ", "      ")
+        step = (_("`%torchlings {topic} --hint` shows hint {level} of {count}", topic=topic, level=shown + 1,
+                  count=len(guide.hints)) if in_notebook else
+                _("`make hint` shows hint {level} of {count}", level=shown + 1, count=len(guide.hints)))
+        lines += wrap(tr(step), width, "      ", "      ")
     if not everything:
-        lines += wrap(tr(_("`make grade GRADE_ARGS=--all` shows every exercise and every problem")),
-                      width, "      ", "      ")
+        step = (_("`%torchlings {topic} --all` shows every exercise and every problem", topic=topic) if in_notebook
+                else _("`make grade GRADE_ARGS=--all` shows every exercise and every problem"))
+        lines += wrap(tr(step), width, "      ", "      ")
     return lines
 
 

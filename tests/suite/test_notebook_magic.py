@@ -63,6 +63,7 @@ def test_the_magic_grades_the_saved_notebook_wrong_then_right(tmp_path):
     assert any(line.split()[:1] == ["CenteredLayer"] and line.split()[-1] == "passed" for line in lines), table
     assert any("TensorReduction" in line and line.split()[-1] in ("partial", "failed") for line in lines), table
     assert "differs from the reference" in table and "next: make TensorReduction pass" in table
+    assert "`%torchlings layers --hint` shows hint 1 of" in table  # what a notebook's learner types
 
     table = run_notebook(tmp_path, right)
     assert any(line.split()[:1] == ["layers"] and line.split()[-1] == "done" for line in table.splitlines()), table
