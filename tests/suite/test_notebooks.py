@@ -103,3 +103,24 @@ def test_a_symbolic_link_is_never_read(tmp_path):
     os.symlink(target, folder / "layers.ipynb")
     with pytest.raises(NotebookError, match="symbolic link"):
         topic_source(folder, "layers")
+
+
+def test_every_topic_done_in_its_notebook_earns_what_the_python_file_earns(tmp_path):
+    """rustlings' `dev check`, for notebooks: each generated notebook with the solutions' code in
+    its cells earns full marks, and the notebooks of notebooks/, as generated, earn nothing."""
+    from conftest import REPO, run_grader
+    from grader.authoring.notebook_stubs import notebook_text
+    from grader.course import available_topics
+
+    for topic in available_topics():
+        solution = (REPO / "solutions" / f"{topic}.py").read_text()
+        (tmp_path / f"{topic}.ipynb").write_text(notebook_text(topic, solution, solved=True))
+    process, solved = run_grader("--submission", str(tmp_path))
+    assert process.returncode == 0, process.stderr[-3000:]
+    lost = {e["id"]: [c["message"] for c in e["checks"] if c["status"] not in ("passed", "skipped")]
+            for e in solved["exercises"] if e["score"] != e["max_score"]}
+    assert not lost and solved["score"] == solved["max_score"] > 0, lost
+    process, stubs = run_grader("--submission", str(REPO / "notebooks"))
+    assert process.returncode == 0, process.stderr[-3000:]
+    assert stubs["score"] == 0 and stubs["max_score"] == solved["max_score"]
+    assert not any(note for note in stubs["notes"] if "not run" in note), stubs["notes"]  # the grader's own lines
