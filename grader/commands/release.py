@@ -157,6 +157,7 @@ def build_student(out: Path) -> dict:
     templates = CONTRIB / "release"
     shutil.copy(templates / "Makefile", out / "Makefile")
     shutil.copy(templates / "README.md", out / "README.md")
+    shutil.copy(templates / "README.zh-CN.md", out / "README.zh-CN.md")
     shutil.copy(templates / "pyproject.toml", out / "pyproject.toml")
     shutil.copy(templates / "gitignore", out / ".gitignore")
     _copy(REPO / ".ci" / "run", out / ".ci" / "run")

@@ -228,6 +228,7 @@ def test_plain_pytest_grades_in_the_student_release(built, tmp_path):
     import xml.etree.ElementTree as ElementTree
 
     student = built / "student"
+    assert (student / "README.zh-CN.md").is_file() and "pytest" in (student / "README.zh-CN.md").read_text()
     shutil.copytree(REPO / "solutions", tmp_path / "answers")
     for label, extra, status in (("stubs", [], 1), ("answers", [f"--submission={tmp_path / 'answers'}"], 0)):
         junit = tmp_path / f"{label}.xml"
