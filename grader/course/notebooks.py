@@ -26,6 +26,7 @@ MAX_BYTES = 1 << 20  # the largest notebook read: a notebook of exercises is a f
 NBFORMAT = 4  # the notebook format version read (every Jupyter and Colab since 2015 writes it)
 # The notebook's own lines that load and run `%torchlings` (grader.commands.notebook): not noted.
 OWN_MAGIC = re.compile(r"^\s*(%torchlings\b|%run\s+\S*grader/commands/notebook\.py\b|%load_ext\s+grader\.commands\.notebook\b)")
+MAX_ROUNDS = 20  # readings of one cell to find its magics: more means lines that hide one another
 NOT_RUN = "# [not run by the grader] "  # what a magic or shell line becomes (indented: after a `pass`)
 
 
@@ -129,7 +130,7 @@ def read_cells(path: Path) -> tuple[tuple[Cell, ...], tuple[tuple[int, int, str]
     data = _read_capped(path)
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise NotebookError(_("{file} is not a notebook: it is not valid JSON ({error}); save it again from "
                               "Jupyter or Colab", file=name, error=str(error)[:200])) from None
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
@@ -155,7 +156,12 @@ def read_cells(path: Path) -> tuple[tuple[Cell, ...], tuple[tuple[int, int, str]
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type != "code":
             continue
-        source, lines = neutralize(cell.source)
+        try:
+            source, lines = neutralize(cell.source)
+        except ValueError:
+            raise NotebookError(_("{file}, cell {cell}: its magics and shell lines could not be told apart from its "
+                                  "Python code (lines that open a bracket or a string and never close it?)",
+                                  file=name, cell=number)) from None
         cells.append(Cell(number, source))
         original = cell.source.splitlines()
         not_run += [(number, line, original[line - 1]) for line in lines]
@@ -215,21 +221,29 @@ def neutralize(source: str) -> tuple[str, list[int]]:
         return "".join(_comment(line) for line in lines), [n for n, line in enumerate(lines, 1) if line.strip()]
     manager = TransformerManager()
     commented: list[int] = []
-    while True:
+    for _round in range(MAX_ROUNDS):  # each round reads the cell once: linear in its size
         try:
-            tokens = make_tokens_by_line(lines)
-            found = [match for kind in manager.token_transformers if (match := kind.find(tokens))]
+            # Each logical line on its own: IPython's transformers find the first match in a cell,
+            # and asking once per match would read the cell again for every one of them.
+            starts = sorted({min(found, key=lambda match: (match.start_col, match.priority)).start_line
+                             for line in make_tokens_by_line(lines)
+                             if (found := [match for kind in manager.token_transformers if (match := kind.find([line]))])})
         except Exception:  # noqa: BLE001 - IPython could not read the cell: Python will say why
             break
-        if not found:
+        if not starts:
             break
-        start = min(found, key=lambda match: (match.start_line, match.start_col, match.priority)).start_line
-        end = start
-        while lines[end].rstrip("\r\n").endswith("\\") and end + 1 < len(lines):
-            end += 1  # an escaped command continues on the next line
-        for index in range(start, end + 1):
-            lines[index] = _comment(lines[index], keep_block=index == start)
-            commented.append(index + 1)
+        for start in starts:  # commenting a line can change how the lines after it group: read again
+            end = start
+            while lines[end].rstrip("\r\n").endswith("\\") and end + 1 < len(lines):
+                end += 1  # an escaped command continues on the next line
+            for index in range(start, end + 1):
+                if lines[index].lstrip().startswith(NOT_RUN) or lines[index].lstrip().startswith("pass  " + NOT_RUN):
+                    continue
+                lines[index] = _comment(lines[index], keep_block=index == start)
+                commented.append(index + 1)
+    else:
+        raise ValueError("its magics and shell lines could not be told apart from its Python code")
+    return "".join(lines), sorted(set(commented))
     return "".join(lines), commented
 
 

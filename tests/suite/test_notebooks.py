@@ -124,3 +124,17 @@ def test_every_topic_done_in_its_notebook_earns_what_the_python_file_earns(tmp_p
     assert process.returncode == 0, process.stderr[-3000:]
     assert stubs["score"] == 0 and stubs["max_score"] == solved["max_score"]
     assert not any(note for note in stubs["notes"] if "not run" in note), stubs["notes"]  # the grader's own lines
+
+
+def test_json_nested_past_pythons_recursion_limit_is_refused_not_a_crash(tmp_path):
+    (tmp_path / "layers.ipynb").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(NotebookError, match="not valid JSON"):
+        topic_source(tmp_path, "layers")
+
+
+def test_lines_that_hide_one_another_are_refused_not_read_forever():
+    # each unclosed bracket makes the next line part of its own: found one round at a time
+    with pytest.raises(ValueError, match="could not be told apart"):
+        neutralize("!echo (\n" * (notebooks.MAX_ROUNDS + 5))
+    out, lines = neutralize("!echo (\n" * 3 + "x = 1\n")
+    assert lines == [1, 2, 3] and out.splitlines()[3] == "x = 1"
