@@ -67,8 +67,8 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
                  for k in want if k in got and got[k] != want[k]]
         parts = ([_("missing {keys}", keys=", ".join(missing))] if missing else []) + (
             [_("unexpected {keys}", keys=", ".join(extra))] if extra else []) + wrong
-        problem = _joined(parts) if parts else _("the order differs")
-        raise CheckFailed(_with_hint(Message("{what}: {problem}", {"what": what, "problem": problem}), hint))
+        problem = joined(parts) if parts else _("the order differs")
+        raise CheckFailed(_with_hint(_("{what}: {problem}", what=what, problem=problem), hint))
     raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)), hint))
 
 
@@ -134,7 +134,7 @@ def _difference(got, want, where, rtol, atol, check_device, against=N_("the refe
             missing, extra = sorted(map(str, set(want) - set(got))), sorted(map(str, set(got) - set(want)))
             parts = ([_("missing {keys}", keys=str(missing))] if missing else []) + (
                 [_("unexpected {keys}", keys=str(extra))] if extra else [])
-            return _("{where}: the keys differ ({differences})", where=where, differences=_joined(parts))
+            return _("{where}: the keys differ ({differences})", where=where, differences=joined(parts))
         for key in want:
             problem = _difference(got[key], want[key], _item(where, key), rtol, atol, check_device, against)
             if problem:
@@ -233,12 +233,12 @@ def _with_hint(message, hint):
     return Message("{message}\n  {hint}", {"message": message, "hint": _("hint: {hint}", hint=hint)}) if hint else message
 
 
-def _joined(parts: list) -> Message:
+def joined(parts: list) -> Message:
     """Several problems in one message, separated as the language separates clauses."""
-    joined = parts[0]
+    text = parts[0]
     for part in parts[1:]:
-        joined = _("{first}; {second}", first=joined, second=part)
-    return joined
+        text = _("{first}; {second}", first=text, second=part)
+    return text
 
 
 def _item(where, key) -> Message:

@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.commands import grade_class, hint
 from grader.course import CHECKS, EXERCISES, SOLUTIONS, available_topics, i18n, notebooks
 from grader.course.guides import load_guides
-from grader.course.i18n import _, translator
+from grader.course.i18n import Message, _, translator
 from grader.reports import student as reports
 from grader.verdict.recording import autograder_only
 from grader.verdict.scoring import score
@@ -105,11 +105,11 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
     junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
     try:
         env = reports.environment()
-        live = live_table(args, submission, topics, title(submission, env))
+        live = live_table(args, submission, topics, title(submission, env, args.verbose))
         run = session.run_checks(args, submission, topics, junit=junit_dir / "junit.xml",
                                  plugins=(live,) if live else ())
         exercises = score(run.outcomes)
-        report = show_grade(args, submission, topics, run, exercises, title(submission, env), env, live)
+        report = show_grade(args, submission, topics, run, exercises, title(submission, env, args.verbose), env, live)
         if args.json:
             reports.write_json(args.json, report)
         if args.gradescope:
@@ -193,11 +193,19 @@ def state_dir(args, submission: Path) -> Path | None:
     return hint.STATE_DIR if submission.resolve() == EXERCISES.resolve() else None
 
 
-def title(submission: Path, env: dict):
+def title(submission: Path, env: dict, verbose: bool = False):
+    """The table's first line; the sandbox in one phrase (its details, which read like errors to a
+    student, only with `verbose`: they are in the JSON report's environment too)."""
     cuda = (_("CUDA {version} on {device}", version=env["cuda"], device=env["cuda_device"]) if env["cuda_available"]
             else _("no CUDA: CUDA checks skipped"))
-    return _("torchlings: grading {submission} (torch {torch}, {cuda}; sandbox: {sandbox})",
-             submission=str(submission), torch=env["torch"], cuda=cuda, sandbox=env["sandbox"])
+    features = env.get("sandbox_features", {})
+    sandbox = (_("sandboxed") if features.get("full") else
+               _("partly sandboxed") if features.get("fs") or features.get("seccomp") else _("not sandboxed"))
+    text = _("torchlings: grading {submission} (torch {torch}, {cuda}; {sandbox})",
+             submission=str(submission), torch=env["torch"], cuda=cuda, sandbox=sandbox)
+    if verbose:
+        return Message("{text}\n{details}", {"text": text, "details": _("sandbox: {details}", details=env["sandbox"])})
+    return text
 
 
 def sandbox_acceptable(args) -> bool:

@@ -87,7 +87,7 @@ def watch(args: argparse.Namespace) -> int:
                                force_polling=args.poll or None, rust_timeout=READY_MS, yield_on_timeout=True)
     try:
         next(changes)
-        if grade(args, submission, watched, reference, grade_command.title(submission, reports.environment())):
+        if grade(args, submission, watched, reference, grade_command.title(submission, reports.environment(), args.verbose)):
             print("\n" + translator(args.lang)(_("watching {submission} for saved topic files; Ctrl-C to stop",
                                                   submission=str(submission))), flush=True)
             for batch in changes:

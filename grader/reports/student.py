@@ -290,7 +290,9 @@ def _frame_text(frame: str, submission: Path | None, tr: Translator, everything:
                      function=match["function"] or "?"))
     code = match["code"] or ""
     # The stub's own `raise NotImplementedError(task)` only repeats the task shown above it.
-    return f"{where}: {code}" if everything and code and not code.startswith("raise NotImplementedError") else where
+    if everything and code and not code.startswith("raise NotImplementedError"):
+        return tr(_("{where}: {code}", where=where, code=code))
+    return where
 
 
 def _shown_path(path: Path) -> str:
@@ -339,8 +341,10 @@ def pad(text: str, width: int) -> str:
 def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str | None = None) -> list[str]:
     """`text` broken into lines of at most `width` columns, counting wide characters twice.
 
-    Lines break at spaces, or between two wide characters (Chinese has no spaces); a word
-    longer than a line is cut, except a URL (cut, it could not be followed). Each line of `text` is wrapped on its own.
+    Lines break at spaces, after Chinese punctuation, and where wide characters meet others
+    (see `TOKEN`): never inside an identifier, a `code span` or a run of Chinese between two
+    punctuation marks, unless it is longer than a whole line (then it is cut, except a URL: cut,
+    it could not be followed). Each line of `text` is wrapped on its own.
     """
     width = width or shutil.get_terminal_size((80, 24)).columns
     subsequent = initial if subsequent is None else subsequent
@@ -370,13 +374,22 @@ def wrap(text: str, width: int | None = None, initial: str = "", subsequent: str
 WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 # Punctuation that may not start a line (it sticks to what precedes it) or end one (it sticks
 # to what follows), as Chinese typesetting has it.
-CLOSING, OPENING = "、。，．：；！？）」』》】〉’”%,.:;!?)]}", "（「『《【〈‘“([{"
+WIDE_CLOSING, ASCII_CLOSING = "、。，．：；！？）」』》】〉’”", "%,.:;!?)]}"
+CLOSING, OPENING = WIDE_CLOSING + ASCII_CLOSING, "（「『《【〈‘“([{"
 URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-TOKEN = re.compile(rf"\s+|[{re.escape(OPENING)}]*(?:[{WIDE}]|[^\s{WIDE}]+)[{re.escape(CLOSING)}]*")
+# What a line may not break inside: a `code span`, a run of other characters without spaces
+# (an identifier, `x.detach()`, a number), and a run of wide characters between two punctuation
+# marks (Chinese has no spaces between its words, and a break could split one: 张量 is one
+# word). Punctuation sticks to its neighbour; ASCII punctuation after wide characters only where a
+# space or a wide character follows it (`张量.detach()` breaks before `.detach()`, not after the dot).
+TOKEN = re.compile(
+    rf"\s+|[{re.escape(OPENING)}]*"
+    rf"(?:`[^`\n]*`|[^\s{WIDE}`]+|(?:(?![{re.escape(WIDE_CLOSING + OPENING)}])[{WIDE}])+|[^\s])"
+    rf"(?:[{re.escape(WIDE_CLOSING)}]|[{re.escape(ASCII_CLOSING)}](?=[\s{WIDE}]|$))*")
 
 
 def _tokens(text: str) -> list[str]:
-    """Words, runs of spaces, and every wide character on its own, punctuation kept with its neighbour."""
+    """What a line may break between: runs of spaces, and the unbreakable runs of `TOKEN`."""
     return TOKEN.findall(text)
 
 

@@ -223,3 +223,14 @@ def test_well_done_speaks_only_of_the_topics_graded():
     assert reports.table(score(passed), "title", width=100).splitlines()[-1] == "every exercise passes: well done"
     scoped = reports.table(score(passed), "title", width=100, others=True).splitlines()[-1]
     assert scoped == "every exercise of layers passes; the other topics were not graded this time"
+
+
+def test_wrapping_never_breaks_inside_an_identifier_a_code_span_or_a_chinese_word():
+    text = ("这个结果仍然需要梯度：先调用张量.detach()，再转换成 numpy；`make hint EXERCISE=MyLinear` "
+            "给出下一个提示，张量的形状保持不变。")
+    whole = [".detach()，", "`make hint EXERCISE=MyLinear`", "张量的形状保持不变。", "先调用张量"]
+    for width in range(34, 80):  # the code span fits on a line from 34 columns
+        lines = [line.strip() for line in reports.wrap(text, width, "  ", "    ")]
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for piece in whole:
+            assert any(piece in line for line in lines), (width, piece, lines)

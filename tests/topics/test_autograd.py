@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from grader.course.i18n import N_, _, _n
-from grader.checks.expect import (close, expect, expect_close, expect_equal, expect_input_unchanged,
+from grader.checks.expect import (close, expect, joined, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
 from grader.checks.probing import fill_buffers, fill_parameters, inputs
 
@@ -58,7 +58,7 @@ def test_vector_backward_accumulates(grade, device):
 def backward_twice_results(autograd, device):
     """What backward_twice returns, and x.grad afterwards, for a vector and a float64 matrix."""
     results = {}
-    for label, x in (("a vector x", inputs(5)), ("a float64 matrix x", inputs(3, 4, seed=1, dtype=torch.float64))):
+    for label, x in ((N_("a vector x"), inputs(5)), (N_("a float64 matrix x"), inputs(3, 4, seed=1, dtype=torch.float64))):
         x = x.to(device).requires_grad_()
         returned = autograd.backward_twice(x)
         results[label] = {"returned": returned, "x.grad": x.grad}
@@ -259,11 +259,12 @@ def test_record_activations_leaves_no_hook_behind(grade):
     # Only that the function recorded the leaves; whether it recorded nothing else is the other check's business.
     missing = set(want["activations"]) - set(got["activations"] if isinstance(got["activations"], dict) else ())
     expect(not missing, _("record_activations recorded no output for the leaf modules {missing}", missing=sorted(missing)))
-    wrong = [f"{name}: {got['module_hooks'].get(name) or 'none'}, expected {hooks or 'none'}"
+    wrong = [_("{name}: {got}, expected {want}", name=name, got=got["module_hooks"].get(name) or N_("none"),
+               want=hooks or N_("none"))
              for name, hooks in want["module_hooks"].items() if got["module_hooks"].get(name) != hooks]
     expect(not wrong,
            _("the hooks on the modules after record_activations differ from before the call (the net came with "
-             "one forward pre-hook on itself and one forward hook on net[0]): {wrong}", wrong="; ".join(wrong)),
+             "one forward pre-hook on itself and one forward hook on net[0]): {wrong}", wrong=joined(wrong) if wrong else ""),
            hint=hooks_hint(got["module_hooks"], want["module_hooks"]))
     expect_equal(got["global_hooks"], want["global_hooks"], N_("the global module hooks after record_activations"),
                  hint=N_("remove a global hook with the handle register_module_forward_hook returns"))

@@ -56,7 +56,7 @@ def float64_output(blocks, name):
 
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*BLOCKS[name][1], seed=4),
-                           f"{name}'s forward",
+                           f"{name}.forward",
                            hint=N_("an in-place operation on X (X -= ..., X.relu_(), inplace=True) writes into the caller's "
                                 "tensor"))
 

@@ -33,7 +33,7 @@ def float64_output(layers, name):
 
 def expect_keeps_input(grade, name):
     expect_input_unchanged(grade.student(input_after_forward, name), inputs(*LAYERS[name][1], seed=4),
-                           f"{name}'s forward",
+                           f"{name}.forward",
                            hint=N_("an in-place operation on X (X -= ..., X.sub_(...)) writes into the caller's "
                                 "tensor; compute a new tensor instead"))
 

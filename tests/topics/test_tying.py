@@ -67,7 +67,8 @@ def tied_mlp_after_one_step(tying):
 
 def tied_mlp_count(tying):
     net = tying.tied_mlp()
-    return {"tensors": len(list(net.parameters())), "scalars": sum(p.numel() for p in net.parameters())}
+    # The keys are shown in messages: marked, so that they come in the student's language.
+    return {N_("tensors"): len(list(net.parameters())), N_("scalars"): sum(p.numel() for p in net.parameters())}
 
 
 @exercise("tied_mlp", points=0.5)
@@ -267,7 +268,7 @@ def autoencoder_float64_output(tying):
 @exercise("TiedAutoencoder", points=0.125)
 def test_autoencoder_leaves_its_input_unchanged(grade):
     expect_input_unchanged(grade.student(autoencoder_input_after_forward), inputs(5, 6, seed=4),
-                           "TiedAutoencoder's forward",
+                           "TiedAutoencoder.forward",
                            hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
