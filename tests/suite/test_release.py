@@ -290,3 +290,12 @@ def test_run_autograder_grades_from_the_bundle_on_a_dry_run_layout(built, tmp_pa
     assert tests["layers.MyLinear"]["score"] + tests["layers.MyLinear (hidden checks)"]["score"] == 3
     if os.geteuid() == 0:  # the workers drop to uid 65534: it must be able to read the submission
         assert (autograder / "submission" / "exercises" / "layers.py").stat().st_mode & 0o004
+
+
+def test_the_student_readme_in_english_and_chinese_tells_hint_watch_and_chinese():
+    english = (REPO / "contrib" / "release" / "README.md").read_text()
+    chinese = (REPO / "contrib" / "release" / "README.zh-CN.md").read_text()
+    assert "README.zh-CN.md" in "\n".join(english.splitlines()[:3])  # linked from the top
+    for text in (english, chinese):
+        for words in ("--lang zh", "LANG=zh_CN.UTF-8", "make hint", "make watch"):
+            assert words in text, words
