@@ -10,6 +10,7 @@ side's machinery: that is why the exceptions checks end with live here.
 from __future__ import annotations
 
 import math
+import reprlib
 
 import pytest
 import torch
@@ -223,8 +224,15 @@ def _kind(value) -> str:
     return f"{type(value).__name__} {_short(value)}"
 
 
+# What a message shows of a value: a few items of each container, a few levels deep. The
+# value is never repr'd whole (a reply may hold 20,000 tensors): only what is shown is built.
+SHORT_REPR = reprlib.Repr()  # its limits are attributes (keywords only from Python 3.12)
+SHORT_REPR.maxlevel, SHORT_REPR.maxstring, SHORT_REPR.maxother, SHORT_REPR.maxlong = 3, 200, 200, 60
+SHORT_REPR.maxtuple = SHORT_REPR.maxlist = SHORT_REPR.maxdict = SHORT_REPR.maxset = 6
+
+
 def _short(value, limit: int = 200) -> str:
-    text = repr(value)
+    text = SHORT_REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -242,4 +250,4 @@ def joined(parts: list) -> Message:
 
 
 def _item(where, key) -> Message:
-    return Message("{where}[{key}]", {"where": where, "key": repr(key)})
+    return Message("{where}[{key}]", {"where": where, "key": _short(key)})

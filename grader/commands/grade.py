@@ -159,7 +159,8 @@ def show_grade(args, submission: Path, topics: list[str], run, exercises: list, 
     options = table_options(args, submission, topics) if live is None else live.table_options
     tr, notes = options["tr"], options["notes"]
     report = reports.to_json(exercises, env, {"submission": str(submission), "topics": topics,
-                                              "complete": not run.broken, "notes": notes})
+                                              "complete": not run.broken, "notes": notes,
+                                              "left_out": reports.left_out_entries(run.left_out)})
     state = state_dir(args, submission)
     if state is not None and not run.broken:
         hint.save_last_grade(report, state)
@@ -167,6 +168,8 @@ def show_grade(args, submission: Path, topics: list[str], run, exercises: list, 
         live.finish(exercises)
     else:
         print(reports.table(exercises, title, **options), flush=True)
+    for line in reports.left_out_lines(run.left_out):
+        print(tr.render(line))
     hidden = autograder_only(topics)
     if hidden:
         # They are why a topic's total here may be odd (13.5 of a topic's 14 points): say so.

@@ -35,14 +35,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import CHECKS, REPO, notebooks, submissions
+from grader.course import CHECKS, REPO, i18n, notebooks, submissions
 from grader.course.i18n import translator
 from grader.reports import class_report as classreport
 from grader.reports import roster
 from grader.reports import student as reports
 from grader.verdict import recording
 from grader.verdict.scoring import score
-from grader.workers.pool import modules_imported_by, new_log_dir, warm_up
+from grader.workers import submission as submission_files
+from grader.workers.pool import modules_imported_by, new_log_dir, protection, warm_up
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STUDENTS = "students"  # RESULTS/students/<name>.json: one report per student
@@ -137,9 +138,17 @@ def _hash_tree(digest, root: Path) -> None:
 
 
 def grader_fingerprint(reference: Path, topics: list[str], settings: dict) -> str:
-    """A hash of everything besides the submission that a grade depends on."""
+    """A hash of everything besides the submission that a grade depends on: the settings (the
+    limits, the language of the messages), Python, every installed package's version, how
+    workers are confined, whether CUDA runs, and the files of the checks, the grader, the
+    reference and its recordings."""
+    import importlib.metadata  # only a class run keys its reports
+
     digest = hashlib.sha256()
-    digest.update(json.dumps({"topics": topics, "settings": settings, "python": sys.version}, sort_keys=True).encode())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update(json.dumps({"topics": topics, "settings": settings, "python": sys.version, "packages": packages,
+                              "sandbox": protection().as_dict(), "cuda": _cuda_available()},
+                             sort_keys=True).encode())
     torch_version = Path(importlib.util.find_spec("torch").origin).parent / "version.py"  # without importing torch
     for root in (torch_version, CHECKS, REPO / "grader", reference, recording.RELEASED):
         digest.update(f"\0{root.name}\0".encode())
@@ -147,9 +156,18 @@ def grader_fingerprint(reference: Path, topics: list[str], settings: dict) -> st
     return digest.hexdigest()
 
 
+def _cuda_available() -> bool:
+    """Whether checks run on CUDA too (it does not initialize CUDA: grading processes fork later)."""
+    import torch  # a class run imports it anyway, before it forks its grading processes
+
+    return torch.cuda.is_available()
+
+
 def submission_key(fingerprint: str, submission: Path) -> str:
+    """The fingerprint and exactly the files that grading `submission` copies (whatever their names,
+    links and special files included: `grader.workers.submission.digest`)."""
     digest = hashlib.sha256(fingerprint.encode())
-    _hash_tree(digest, submission)
+    submission_files.digest(digest, submission)
     return digest.hexdigest()
 
 
@@ -208,12 +226,12 @@ def _serve(conn, job: Job) -> None:
             return
 
     def graded(name, grading):
-        run = Run(list(grading.outcomes), 0, grading.reference_failures)
+        run = Run(list(grading.outcomes), 0, grading.reference_failures, dict(grading.left_out))
         seconds = round(time.monotonic() - started[name], 3)
         notes = [tr(note) for note in notebooks.notes(folders.pop(name), job.topics)]
         report = reports.to_json(score(run.outcomes), env, {
             "name": name, "complete": not run.broken, "key": keys[name], "topics": job.topics, "seconds": seconds,
-            "notes": notes, **extras.pop(name)})
+            "notes": notes, "left_out": reports.left_out_entries(run.left_out), **extras.pop(name)})
         reports.write_json(report_path(job.results, name), report)
         complain_if_broken(run)
         conn.send({"name": name, "score": report["score"], "max_score": report["max_score"],
@@ -317,7 +335,8 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     shard = (args.shard or Shard(1, 1)).record(len(everyone))
     limits = limits_of(args)
     reference = Path(args.reference).resolve()
-    fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory})
+    fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory,
+                                                         "lang": i18n.requested_language(args.lang)})
     # Each student's topic files: at the folder's top, in exercises/ (a cloned repository), or below.
     located = {name: submissions.locate(class_dir / name, topics) for name in names}
     with contextlib.ExitStack() as stack:
@@ -330,7 +349,8 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
         if len(pending) < len(names):
             print(f"{len(names) - len(pending)} of {len(names)} students already graded and current; "
                   f"grading {len(pending)}", flush=True)
-        tasks = [(name, str(located[name].resolve()), keys[name],
+        # The folder itself, never what a link named like it points at (graded as a link: nothing)
+        tasks = [(name, str(class_dir.resolve() / located[name].relative_to(class_dir)), keys[name],
                   {"shard": shard, "located": located[name].relative_to(class_dir / name).as_posix()})
                  for name in pending]
         try:

@@ -5,6 +5,7 @@
 - `i18n`: messages in the student's language (`_`, `N_`, `Translator`; catalogues in `locale/`);
 - `hints`: one-line hints for the PyTorch errors beginners meet most often;
 - `guides`: each exercise's hint levels and d2l section (`tests/topics/guide_<topic>.toml`);
+- `text`: `printable`, what makes text from a worker (or a file name) safe to print;
 - `solutions`: the marked blocks of a reference solution, the single source of stubs;
 - `notebooks`: a `<topic>.ipynb` submission read as the topic file (code cells, magics commented out).
 

@@ -16,7 +16,9 @@ from grader.course.guides import level_lines
 from grader.course.i18n import ENGLISH, N_, Translator, _, _n
 from grader.verdict.scoring import ExerciseScore, score
 from grader.workers.pool import START_METHOD, protection
+from grader.workers.submission import read_regular
 from grader.course.solutions import CONSTRAINT
+from grader.course.text import printable
 
 
 def environment() -> dict:
@@ -99,6 +101,22 @@ def gradescope_failure(error: str, execution_time: float) -> dict:
                       f"instructor.\n\n{error}"}
 
 
+def left_out_entries(left_out: dict[str, str]) -> list[dict]:
+    """What of a submission was not graded, for the JSON report: [{"path", "reason"}], by path."""
+    return [{"path": path, "reason": reason} for path, reason in sorted(left_out.items())]
+
+
+def left_out_lines(left_out: dict[str, str], shown: int = 5) -> list:
+    """Under the table: what of the submission was not graded, and why (the first `shown`)."""
+    entries = sorted(left_out.items())
+    lines = [_("not graded: {path} ({reason})", path=printable(path), reason=reason)
+             for path, reason in entries[:shown]]
+    if len(entries) > shown:
+        lines.append(_n("and {n} more file not graded", "and {n} more files not graded", len(entries) - shown,
+                        n=len(entries) - shown))
+    return lines
+
+
 def _check_lines(result: ExerciseScore) -> str:
     lines = []
     for check in result.checks:
@@ -112,7 +130,6 @@ def _check_lines(result: ExerciseScore) -> str:
 
 # The words for an exercise's status, in the table.
 STATUS_WORDS = {"passed": N_("passed"), "partial": N_("partial"), "failed": N_("failed")}
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # A frame of the submission's code, as a worker names it: `layers.py, line 12, in forward: code`,
 # or in a notebook `layers.ipynb, cell 4, line 3, in forward: code`.
 FRAME = re.compile(r"^(?P<file>[^,]+)(?:, cell (?P<cell>\d+))?, line (?P<line>\d+)(?:, in (?P<function>[^:]+))?"
@@ -206,7 +223,7 @@ class TableWriter:
                 continue
             problems = list(dict.fromkeys(c.message for c in result.checks if c.status not in ("passed", "skipped")))
             for message in problems if everything else problems[:1]:
-                lines += _message_lines(message, width, self.submission, tr, everything)
+                lines += _message_lines(message, width, self.submission, tr, everything, topic)
             if len(problems) > 1 and not everything:
                 lines += wrap(tr(_n("and {n} more problem", "and {n} more problems", len(problems) - 1,
                                     n=len(problems) - 1)), width, "      ")
@@ -229,41 +246,49 @@ class TableWriter:
                                    self.everything)
 
 
-def _message_lines(message: str, width: int, submission: Path | None, tr: Translator, everything: bool) -> list[str]:
+def _message_lines(message: str, width: int, submission: Path | None, tr: Translator, everything: bool,
+                   topic: str) -> list[str]:
     """A check's message under its exercise: the reason, where (the student's own frames) and notes.
 
     Lines the message indents by four spaces are frames of the submission's code, by two a note
     (a hint, what the code printed); the rest is the reason.
     """
     reason, frames, notes = [], [], []
-    for line in ANSI_ESCAPE.sub("", message).splitlines():
+    for line in printable(message).splitlines():
         if line.startswith("    "):
             frames.append(line.strip())
         elif line.startswith("  "):
             notes += wrap(line.strip(), width, "      ", "        ")
         elif line.strip():
             reason += wrap(line, width, "      ")
-    for constraint in _constraints_of_stub(frames[-1] if frames else "", submission):
+    for constraint in _constraints_of_stub(frames[-1] if frames else "", submission, topic):
         reason += wrap(f"- {tr(constraint)}", width, "      ", "        ")
     for frame in frames if everything else frames[-1:]:
-        reason += wrap(_frame_text(frame, submission, tr, everything), width, "      ", "        ")
+        reason += wrap(_frame_text(frame, submission, tr, everything, topic), width, "      ", "        ")
     return reason + notes
 
 
-def _constraints_of_stub(frame: str, submission: Path | None) -> list[str]:
+MAX_TOPIC_FILE = 1 << 20  # bytes of a topic file read to show a stub's constraints
+
+
+def _constraints_of_stub(frame: str, submission: Path | None, topic: str) -> list[str]:
     """The `# - ` constraint lines above the stub's `raise NotImplementedError` where the code stopped.
 
     A stub states its task's constraints as comments in English; shown here, they come in the
-    student's language like the task itself.
+    student's language like the task itself. The frame is the worker's text: it only says at
+    which line; the file read is the exercise's own topic file in the submission, chosen here,
+    and only when the frame names it (a regular file, no link followed, of bounded size).
     """
     match = FRAME.match(frame)
-    if match is None or submission is None:
+    own = f"{topic}.ipynb" if match is not None and match["cell"] else f"{topic}.py"
+    if match is None or submission is None or match["file"] != own:
         return []
     try:
-        if match["cell"]:
-            lines = notebooks.cell_lines(submission / match["file"], int(match["cell"]))[:int(match["line"])]
+        if match["cell"]:  # read capped, no link followed (grader.course.notebooks)
+            lines = notebooks.cell_lines(submission / own, int(match["cell"]))[:int(match["line"])]
         else:
-            lines = (submission / match["file"]).read_text(encoding="utf-8").splitlines()[:int(match["line"])]
+            data = read_regular(submission / own, MAX_TOPIC_FILE)
+            lines = data.decode("utf-8").splitlines()[:int(match["line"])] if data is not None else []
     except (OSError, UnicodeDecodeError, ValueError):
         return []
     if not lines or not lines[-1].lstrip().startswith("raise NotImplementedError"):
@@ -277,11 +302,13 @@ def _constraints_of_stub(frame: str, submission: Path | None) -> list[str]:
     return found
 
 
-def _frame_text(frame: str, submission: Path | None, tr: Translator, everything: bool) -> str:
+def _frame_text(frame: str, submission: Path | None, tr: Translator, everything: bool, topic: str) -> str:
     match = FRAME.match(frame)
     if match is None:
         return frame
-    path = _shown_path(submission / match["file"] if submission else Path(match["file"]))
+    # Only the topic file's path is made here; any other file name is the worker's text, shown as it is.
+    own = submission is not None and match["file"] in (f"{topic}.py", f"{topic}.ipynb")
+    path = _shown_path(submission / match["file"]) if own else match["file"]
     if match["cell"]:
         where = tr(_("at {path}, cell {cell}, line {line}, in {function}", path=path, cell=match["cell"],
                      line=match["line"], function=match["function"] or "?"))
@@ -296,8 +323,8 @@ def _frame_text(frame: str, submission: Path | None, tr: Translator, everything:
 
 
 def _shown_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
+    try:  # abspath, not resolve: the path as the submission has it, no link followed
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -325,8 +352,9 @@ def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> l
 
 
 def strip_ansi(text: str) -> str:
-    """`text` without terminal escape sequences (PyTorch colours some of its messages)."""
-    return ANSI_ESCAPE.sub("", text)
+    """`text` without terminal escape sequences (PyTorch colours some of its messages) nor any other
+    control character (`grader.course.text.printable`, which every worker's string passed already)."""
+    return printable(text)
 
 
 def display_width(text: str) -> int:
@@ -417,7 +445,8 @@ def write_atomically(path: str | os.PathLike, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        # backslashreplace: a lone surrogate (a file name that is not UTF-8) costs its characters, not the report
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

@@ -23,7 +23,8 @@ from grader.course import EXERCISES, SOLUTIONS, i18n
 from grader.verdict import recording
 from grader.checks.expect import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
 from grader.course.i18n import N_, _
-from grader.workers.pool import Fault, Limits, Place, TopicRunner, new_log_dir, stop_abandoned, warm_up
+from grader.workers.pool import (Fault, Limits, Place, TopicRunner, copy_submission, new_log_dir, stop_abandoned,
+                                 warm_up)
 from grader.verdict.scoring import CheckOutcome
 
 CHECK_FILE_PREFIX = "test_"
@@ -51,10 +52,22 @@ class Side:
     recordings: dict = field(default_factory=dict)
     recorded_now: dict = field(default_factory=dict)
     asked: list = field(default_factory=list)
+    shown: Path | None = None  # the submission's own folder, where `directory` is its copy
+    left_out: dict = field(default_factory=dict)  # what the copy left out (relative path -> why)
+
+    @classmethod
+    def of_submission(cls, directory: Path, limits: Limits, observer: Callable | None = None) -> "Side":
+        """The side of a student's folder, graded from a fresh copy of its regular source files
+        (`grader.workers.submission`: no link followed, no bytecode), removed by `close`."""
+        copied = copy_submission(directory)
+        return cls(copied.directory, limits, new_log_dir(), observer, shown=directory, left_out=copied.left_out)
 
     def runner(self, topic: str) -> TopicRunner:
         if topic not in self.runners:
-            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer)
+            left_out = (self.left_out.get(f"{topic}.py") or self.left_out.get(f"{topic}.ipynb")
+                        or self.left_out.get("."))
+            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer,
+                                              shown=self.shown, left_out=left_out)
         return self.runners[topic]
 
     def start_workers(self, topics: list[str], plans: dict[str, list[tuple]] | None = None) -> None:
@@ -71,6 +84,8 @@ class Side:
         for runner in self.runners.values():
             runner.reap()
         shutil.rmtree(self.log_dir, ignore_errors=True)
+        if self.shown is not None:  # the copy graded
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @dataclass(eq=False)
@@ -85,12 +100,14 @@ class Grading:
     outcomes: list[CheckOutcome] = field(default_factory=list)
     reference_failures: int = 0
     topics: list[str] = field(default_factory=list)  # those whose checks were collected
+    left_out: dict = field(default_factory=dict)  # what the submission's copy left out: relative path -> why
     plans: dict = field(default_factory=dict)  # the probes each topic's checks will ask: `probe_plans`
 
     def begin(self, directory: Path) -> None:
         """Grade `directory` next: its own workers, started now, and no outcomes yet."""
         self.end()
-        self.student = Side(directory.resolve(), self.reference.limits, new_log_dir())
+        self.student = Side.of_submission(directory, self.reference.limits)
+        self.left_out = dict(self.student.left_out)
         self.student.start_workers(self.topics, self.plans)
         self.outcomes, self.reference_failures = [], 0
 
@@ -207,12 +224,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.stash[running_key] = running
     config.stash[grading_key] = Grading(
-        student=Side(Path(config.getoption("submission") or EXERCISES).resolve(), limits, new_log_dir(),
-                     observer if watchers else None)
+        student=Side.of_submission(Path(config.getoption("submission") or EXERCISES), limits,
+                                   observer if watchers else None)
         if one_submission else None,
         reference=reference,
         owns_reference=not shared,
     )
+    if config.stash[grading_key].student is not None:
+        config.stash[grading_key].left_out = dict(config.stash[grading_key].student.left_out)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ class Run:
     outcomes: list
     pytest_status: int
     reference_failures: int
+    left_out: dict = field(default_factory=dict)  # what of the submission was not graded: relative path -> why
 
     @property
     def broken(self) -> bool:
@@ -64,7 +65,7 @@ def run_checks(args, submission: Path | None, topics: list[str], junit: Path | N
 
         def pytest_sessionfinish(self, session):
             grading = session.config.stash[grading_key]
-            self.run = Run(list(grading.outcomes), 0, grading.reference_failures)
+            self.run = Run(list(grading.outcomes), 0, grading.reference_failures, dict(grading.left_out))
 
     for variable in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         os.environ.pop(variable, None)

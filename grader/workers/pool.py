@@ -28,9 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.workers import sandbox, spawned
+from grader.workers import sandbox, spawned, submission
 from grader.course import notebooks
 from grader.course.hints import hint_for
+from grader.course.text import printable
 from grader.course.i18n import Message, _, translator
 
 PRELOAD = "grader.workers.preload"
@@ -69,6 +70,7 @@ PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 MAX_TEXT = 4000  # longest string kept from a reply (grader.workers.replies clips to the same)
 STACK_WAIT = 0.2  # seconds a stuck worker may take to write its stack before it is killed
 STACK_POLL = 0.005  # seconds between looks at its log meanwhile
+MAX_SOURCE = 1 << 20  # bytes of a submission's file read to name a function in it
 SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
 GLANCE = 0.5  # seconds between looks at where a probe that keeps the trusted side waiting runs
 FIRST_GLANCE = 0.1  # seconds before the first look
@@ -144,9 +146,10 @@ def _qualified_names(file: str, size: int, mtime: int) -> dict[tuple[int, str], 
     submission: size and time of change in the cache key, so that a saved file is read again)."""
     import ast  # only when a submission's code keeps the grader waiting
 
+    source = submission.read_regular(Path(file), MAX_SOURCE)  # the name is the worker's text: no FIFO, no link
     try:
-        tree = ast.parse(Path(file).read_bytes())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = ast.parse(source if source is not None else b"")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     names: dict[tuple[int, str], str] = {}
 
@@ -519,7 +522,7 @@ def _tail(path: Path, lines: int = 3, joined: bool = True):
             text = stream.read().decode(errors="replace")
     except OSError:
         return "" if joined else []
-    last = text.strip().splitlines()[-lines:]
+    last = printable(text).strip().splitlines()[-lines:]
     return " | ".join(last)[-500:] if joined else last
 
 
@@ -673,6 +676,12 @@ def worker_protection(directory: Path) -> sandbox.Protection:
     return level
 
 
+def copy_submission(directory: Path) -> submission.Copied:
+    """A fresh copy of the regular source files of `directory` (grader.workers.submission), to be
+    graded instead of it: readable by every uid only where workers drop to another one."""
+    return submission.copy(directory, readable_by_others=protection().uid == sandbox.NOBODY)
+
+
 class TopicRunner:
     """Runs probes on one topic file of one directory, one after another, restarting its
     worker after a fault.
@@ -690,7 +699,8 @@ class TopicRunner:
     """
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path,
-                 observer: Callable[[str, Place | None, float], None] | None = None):
+                 observer: Callable[[str, Place | None, float], None] | None = None, *,
+                 shown: Path | None = None, left_out: str | None = None):
         self.directory = directory
         self.topic = topic
         self.limits = limits
@@ -699,6 +709,8 @@ class TopicRunner:
         self.path = notebooks.graded_file(directory, topic)  # <topic>.py, or <topic>.ipynb
         self._source: notebooks.TopicSource | None = None  # what is graded, once read (see `_check_file`)
         self._stuck: set[tuple[str, str]] = set()  # (file, function) where a probe ran out of time
+        self.shown = shown or directory  # the folder named in messages (`directory` may be its copy)
+        self.left_out = left_out  # why the topic file was left out of the copy graded (a msgid), if it was
         self._worker: Worker | None = None
         self._load_fault: Fault | None = None
         self._in_flight: collections.deque = collections.deque()  # [(key, probe, args)] sent, not yet answered
@@ -827,13 +839,17 @@ class TopicRunner:
         that cannot be graded; otherwise read what is graded (a notebook's cells) once."""
         if self._source is not None:
             return
+        if self.left_out and not (self.path.exists() or self.path.is_symlink()):
+            self._load_fault = Fault("failed", _("{file} is not graded: {reason}", file=self.path.name,
+                                                 reason=self.left_out), NOT_SUBMITTED)
+            raise self._load_fault
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             self._load_fault = Fault("failed", _("{file} is a symbolic link or not a regular file: "
                                                  "submit the file itself", file=self.path.name))
             raise self._load_fault
         if not self.path.is_file():
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
-                                                 file=f"{self.topic}.py", directory=str(self.directory)),
+                                                 file=f"{self.topic}.py", directory=str(self.shown)),
                                      NOT_SUBMITTED)
             raise self._load_fault
         try:
@@ -843,7 +859,7 @@ class TopicRunner:
             raise self._load_fault from None
         if self._source is None:  # gone since `graded_file` looked
             self._load_fault = Fault("failed", _("not submitted: there is no {file} in {directory}",
-                                                 file=f"{self.topic}.py", directory=str(self.directory)),
+                                                 file=f"{self.topic}.py", directory=str(self.shown)),
                                      NOT_SUBMITTED)
             raise self._load_fault
 

@@ -9,7 +9,11 @@ stand for themselves, and every object is one tagged value:
     {"tuple": [item, ...]}
     {"dict": [[key, value], ...]}             keys: strings, numbers, booleans or null
     {"tensor": [dtype, shape, device, offset, size]}
-        its `size` bytes, in C order, start `offset` bytes after the JSON text
+        its `size` bytes, in C order, start `offset` bytes after the JSON text: each tensor's
+        bytes follow the previous tensor's (in the JSON's order), none shared, none skipped
+
+Every decoded string is `printable`: no terminal control sequence, control character, bidi
+override or lone surrogate reaches whoever prints it.
 
 The values a worker sends are those `worker.sanitize` makes: tensors, numbers, strings,
 None, and lists, tuples and dicts of them.
@@ -23,11 +27,14 @@ import struct
 
 import torch
 
+from grader.course.text import printable
+
 MAX_TEXT = 4000  # longest string kept from a reply
 MAX_NODES = 200_000  # most values (containers and leaves) in one reply
 MAX_DEPTH = 40
 MAX_DIMS = 32
 MAX_JSON = 32 << 20  # bytes of JSON text, parsed before its values are counted: tensors carry the bulk
+MAX_TENSORS = 20_000  # tensors in one reply (each costs a Python object and its storage)
 HEADER = struct.Struct("!Q")
 DTYPES = {str(dtype): dtype for dtype in (
     torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
@@ -78,7 +85,11 @@ def decode(data: bytes):
         text = json.loads(data[HEADER.size:HEADER.size + length])
     except RecursionError:
         raise ValueError("a reply nested too deeply") from None
-    return _Builder(memoryview(data)[HEADER.size + length:]).build(text, 0)
+    builder = _Builder(memoryview(data)[HEADER.size + length:])
+    value = builder.build(text, 0)
+    if builder.next_offset != len(builder.tensor_bytes):
+        raise ValueError("a reply with bytes that no tensor holds")
+    return value
 
 
 class _Builder:
@@ -87,13 +98,15 @@ class _Builder:
     def __init__(self, tensor_bytes: memoryview):
         self.tensor_bytes = tensor_bytes
         self.left = MAX_NODES
+        self.tensors_left = MAX_TENSORS
+        self.next_offset = 0  # where the next tensor's bytes must start: no two tensors share any
 
     def build(self, item, depth: int):
         self.left -= 1
         if self.left < 0 or depth > MAX_DEPTH:
             raise ValueError("a reply too large or too deeply nested")
         if isinstance(item, str):
-            return clip(item)
+            return clip(printable(item))
         if isinstance(item, list):
             return [self.build(part, depth + 1) for part in item]
         if not isinstance(item, dict):
@@ -125,9 +138,15 @@ class _Builder:
             raise ValueError("a tensor with an impossible shape")
         if not (type(offset) is int and type(size) is int and 0 <= offset <= offset + size <= len(self.tensor_bytes)):
             raise ValueError("a tensor whose bytes are not in the reply")
+        if offset != self.next_offset:
+            raise ValueError("a tensor whose bytes overlap another's or leave a gap (aliased tensor ranges)")
+        self.tensors_left -= 1
+        if self.tensors_left < 0:
+            raise ValueError(f"a reply of more than {MAX_TENSORS} tensors")
         kind = DTYPES[dtype]
         if size != math.prod(shape) * kind.itemsize:
             raise ValueError("a tensor whose size does not match its shape")
+        self.next_offset = offset + size
         if not (isinstance(device, str) and torch.device(device).type in DEVICE_TYPES):
             raise ValueError(f"a tensor on an unknown device {clip(str(device), 40)!r}")
         if size == 0:

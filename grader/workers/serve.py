@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import functools
+import importlib.machinery
 import importlib.util
 import io
 import linecache
@@ -149,20 +150,26 @@ class _Server:
 
     def _load_topic(self):
         path = self.directory / f"{self.topic}.py"
-        if str(self.directory) not in sys.path:
-            sys.path.append(str(self.directory))  # after site-packages: it cannot shadow torch
-        spec = importlib.util.spec_from_file_location(self.topic, path)
+        self._importable()
+        spec = importlib.util.spec_from_file_location(self.topic, path, loader=SourceOnlyLoader(self.topic, str(path)))
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.topic] = module  # whole-model pickles refer to classes by module name
         spec.loader.exec_module(module)
         return module
 
+    def _importable(self) -> None:
+        """Let the topic import the submission's other modules, from their source alone: no .pyc
+        (in __pycache__ or beside the source), no extension module, whatever the folder holds."""
+        if str(self.directory) not in sys.path:
+            sys.path.append(str(self.directory))  # after site-packages: it cannot shadow torch
+        sys.path_importer_cache[str(self.directory)] = importlib.machinery.FileFinder(
+            str(self.directory), (SourceOnlyLoader, importlib.machinery.SOURCE_SUFFIXES))
+
     def _load_notebook(self, name: str, cells: list):
         """The topic module made of a notebook's code cells (`grader.course.notebooks`, read by the
         trusted side), run in order, each compiled under its own name, `<dir>/layers.ipynb, cell 4`:
         a traceback names the cell and the line in it."""
-        if str(self.directory) not in sys.path:
-            sys.path.append(str(self.directory))
+        self._importable()
         module = types.ModuleType(self.topic)
         module.__file__ = str(self.directory / name)
         sys.modules[self.topic] = module
@@ -192,6 +199,14 @@ class _Server:
             exec(marshal.loads(code), module.__dict__)  # noqa: S102 - the grader's own checks
             self.probe_modules[file] = module
         return getattr(module, name)
+
+
+class SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """Loads a module from its source file, always: the bytecode cache is neither read nor
+    written (an unchecked-hash .pyc beside a stub would otherwise run instead of the stub)."""
+
+    def get_code(self, fullname):
+        return self.source_to_code(self.get_data(self.path), self.path)
 
 
 def sanitize(value, depth: int = 0):

@@ -31,7 +31,7 @@ def same(got, want) -> bool:
 
 
 ROUND_TRIPS = {
-    "scalars": [None, True, False, 0, -7, 2**70, 1.5, -0.0, float("nan"), float("inf"), "", "中文 \udc80 \x00"],
+    "scalars": [None, True, False, 0, -7, 2**70, 1.5, -0.0, float("nan"), float("inf"), "", "中文\tand a\nnew line"],
     "containers": ({"a": (1, [2, (3,)]), 1: "int key", 1.5: "float key", False: "bool key"}, [], (), {}),
     "tensors": {name: torch.arange(6).reshape(2, 3).to(dtype) for name, dtype in replies.DTYPES.items()},
     "odd tensors": [torch.zeros(0, 3), torch.tensor(2.5), torch.arange(12.).reshape(3, 4).T, torch.arange(10)[2:8:2],
@@ -98,3 +98,44 @@ def test_a_reply_with_too_much_json_is_refused_before_it_is_parsed():
     text = b"[" + b" " * replies.MAX_JSON + b"]"
     with pytest.raises(ValueError, match="MAX_JSON"):
         replies.decode(len(text).to_bytes(8, "big") + text)
+
+
+def test_aliased_tensor_ranges_are_refused():
+    """1,500 tensors naming the same 1 MiB of reply bytes would decode to 1.5 GiB: each tensor's
+    bytes must follow the previous tensor's."""
+    chunk = ["torch.uint8", [1 << 20], "cpu", 0, 1 << 20]
+    with pytest.raises(ValueError, match="overlap"):
+        replies.decode(forged([{"tensor": chunk}] * 1500, bytes(1 << 20)))
+    with pytest.raises(ValueError):  # a gap, or bytes that no tensor holds
+        replies.decode(forged([{"tensor": ["torch.float32", [1], "cpu", 4, 4]}], bytes(8)))
+    with pytest.raises(ValueError):
+        replies.decode(forged([{"tensor": ["torch.float32", [1], "cpu", 0, 4]}], bytes(8)))
+
+
+def test_a_reply_of_too_many_tensors_is_refused():
+    many = [torch.tensor(float(i)) for i in range(replies.MAX_TENSORS + 1)]
+    with pytest.raises(ValueError, match="tensors"):
+        replies.decode(replies.encode(many))
+    assert len(replies.decode(replies.encode(many[:-1]))) == replies.MAX_TENSORS
+
+
+HOSTILE_TEXT = {
+    "nested escapes": ("a\x1b\x1b[2J[2Jb", "\x1b"),
+    "clear screen, cursor home": ("\x1b[2J\x1b[Hpassed 100 / 100", "\x1b"),
+    "OSC title and hyperlink": ("\x1b]0;pwned\x07x\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "\x1b"),
+    "8-bit CSI and OSC": ("\x9b2J\x9d0;t\x9cx", "\x9b"),
+    "bidi overrides": ("total \u202e001\u202c / 100 \u2066x\u2069 \u200f", "\u202e"),
+    "NUL and carriage return": ("100 / 100\x00\r0 / 100\x7f", "\r"),
+    "a lone surrogate": ("caf\udce9", "\udce9"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_TEXT)
+def test_every_string_from_a_worker_comes_back_printable(name):
+    text, _ = HOSTILE_TEXT[name]
+    back = replies.decode(replies.encode({"error": text, text: [text]}))
+    for string in [*back, back["error"] if "error" in back else "", *[s for v in back.values() for s in v]]:
+        assert not any(ord(c) < 32 and c not in "\n\t" or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff
+                       or c in "\u061c\u200e\u200f" or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069
+                       for c in string), repr(string)
+        string.encode("utf-8")  # never a lone surrogate

@@ -125,6 +125,36 @@ def test_a_stub_not_yet_written_shows_its_constraints_in_the_students_language(t
     assert "stays unchanged" not in changed  # only above the stub's own raise
 
 
+@pytest.mark.parametrize("named", ["absolute", "relative", "another topic"])
+def test_the_table_opens_no_file_a_worker_names_only_the_exercise_s_own_topic_file(tmp_path, named):
+    """A frame is the worker's text: a forged one naming a file outside the submission (its
+    stdout pipe, /dev/zero, the solutions) must not be read; only <topic>.py in the submission is."""
+    submission, elsewhere = tmp_path / "submission", tmp_path / "elsewhere"
+    submission.mkdir()
+    elsewhere.mkdir()
+    (submission / "layers.py").write_text("\n" * 10)  # no stub: nothing to show from it
+    (elsewhere / "layers.py").write_text(STUB)
+    (submission / "blocks.py").write_text(STUB)
+    file = {"absolute": str(elsewhere / "layers.py"), "relative": "../elsewhere/layers.py",
+            "another topic": "blocks.py"}[named]
+    message = f"not implemented yet: return X minus its mean\n    {file}, line 4, in center: raise NotImplementedError()"
+    outcomes = [CheckOutcome("layers.center", "output", 2, "failed", None, message)]
+    text = reports.table(score(outcomes), "title", everything=True, width=200, submission=submission)
+    assert "stays unchanged" not in text
+
+
+def test_the_table_prints_no_control_sequence_whatever_a_message_holds():
+    """Nested escapes, OSC, bidi controls and NUL in a message reach the terminal as plain text."""
+    hostile = ("a\x1b\x1b[2J[2J\x1b]0;title\x07\x1b]8;;http://x\x1b\\link\x1b[H\x9b2J \u202eevil\u202c\u2066\u2069"
+               "\x00\r\x7f\udce9 end\n    layers.py, line 1, in f\x1b[31m: x\n  hint: \x1b\x1b[2J[2J")
+    outcomes = [CheckOutcome("layers.center", "output", 2, "failed", None, hostile)]
+    for everything in (False, True):
+        text = reports.table(score(outcomes), "title", everything=everything, width=100)
+        assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff
+                    or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069], repr(text)
+        assert "end" in text
+
+
 def test_the_table_shows_only_the_hint_levels_unlocked():
     guide = guides.Guide(hints=("level one", "level two", "level three"), d2l="custom-layer")
     shown = reports.table(score(PATH), "title", width=100, guides={"layers.MyLinear": guide},

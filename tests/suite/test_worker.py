@@ -243,3 +243,54 @@ def test_a_worker_that_reads_no_requests_never_blocks_the_trusted_side(runner):
     with pytest.raises(Fault) as fault:
         runner.run(spin, 0)
     assert fault.value.status == "timeout"
+
+
+def answer(module):
+    return module.answer()
+
+
+def helper_answer(module):
+    import helper  # the submission's own module, imported as a topic file would
+
+    return helper.answer()
+
+
+def sourceless_answer(module):
+    import sourceless  # only a .pyc: never imported
+
+    return sourceless.answer()
+
+
+def _compile_unchecked(source: str, path: Path, into: Path) -> None:
+    """Write `source`, compiled as `path` with an unchecked hash, to `into` (valid whatever `path` holds)."""
+    import py_compile
+
+    written = tmp = into.with_suffix(".src.py")
+    tmp.write_text(source)
+    py_compile.compile(str(tmp), cfile=str(into), dfile=str(path), doraise=True,
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    written.unlink()
+
+
+def test_a_topic_file_is_run_from_its_source_never_from_a_pyc_beside_it(tmp_path):
+    """An unchecked-hash .pyc is valid whatever the source says: the worker must not use it."""
+    import importlib.util
+
+    stub = "def answer():\n    raise NotImplementedError('the stub')\n"
+    (tmp_path / "layers.py").write_text(stub)
+    (tmp_path / "helper.py").write_text(stub)
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    for name in ("layers", "helper"):
+        _compile_unchecked("def answer():\n    return 42\n", tmp_path / f"{name}.py",
+                           Path(importlib.util.cache_from_source(str(tmp_path / f"{name}.py"))))
+    _compile_unchecked("def answer():\n    return 43\n", tmp_path / "sourceless.py", tmp_path / "sourceless.pyc")
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=60), new_log_dir())
+    try:
+        for probe in (answer, helper_answer):
+            with pytest.raises(Fault, match="the stub"):
+                runner.run(probe)
+        with pytest.raises(Fault, match="No module named 'sourceless'"):
+            runner.run(sourceless_answer)
+    finally:
+        runner.stop()
