@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from grader.course.i18n import N_
 
+# What a worker's breakpoint() raises (grader.workers.serve): no one could answer a debugger's prompt.
+BREAKPOINT = "breakpoint() was called while grading"
 # (exception type or None for any, a piece of its message, the hint)
 KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (
     (None, "does not require grad and does not have a grad_fn",
@@ -38,7 +40,9 @@ KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (
     ("RecursionError", "", N_("a function calls itself without end: does forward() call self(...) or itself?")),
     ("AttributeError", "object has no attribute",
      N_("the name may be misspelled, or the attribute was never assigned in __init__")),
-    ("AttributeError", "module ", N_("the catalogue fixes every name: define it at the top level of your file with exactly that name")),
+    ("AttributeError", "module ", N_("the grader looks for every name the task gives: define it at the top level of "
+                                     "your file with exactly that name")),
+    ("RuntimeError", BREAKPOINT, N_("remove breakpoint() from your code: nobody can answer the debugger while grading")),
 )
 
 

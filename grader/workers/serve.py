@@ -33,6 +33,7 @@ except ImportError:  # Windows: no rlimits, so no memory limit there (README, "W
     resource = None
 import torch
 
+from grader.course.hints import BREAKPOINT
 from grader.workers import replies
 
 # The settings every worker applies before running a probe, recorded in every report.
@@ -102,6 +103,7 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
             print(f"the sandbox could not be applied here: {applied.note}", file=sys.stderr, flush=True)
             os._exit(70)
     configure_torch()
+    sys.breakpointhook = _no_debugger
     server = _Server(Path(directory), topic)
     conn.send_bytes(replies.encode({"ready": True}))
     while True:
@@ -110,6 +112,12 @@ def serve(conn, directory: str, topic: str, settings: WorkerSettings) -> None:
         except (EOFError, OSError):
             os._exit(0)
         conn.send_bytes(encode(server.handle(request)))
+
+
+def _no_debugger(*args, **kwargs):
+    """breakpoint() in a worker: an error that says so (its hint: remove it), not a debugger
+    prompt that reads the end of an empty input and fails with an unrelated error."""
+    raise RuntimeError(BREAKPOINT)
 
 
 def encode(reply: dict) -> bytes:

@@ -107,3 +107,8 @@ def test_an_update_adds_a_new_message_untranslated_and_changes_no_other_line():
     assert 'msgid "{key}: expected {want}, got {got}!"' in "\n".join(changed) and "+#, fuzzy" not in changed
     new = messages.read_po_bytes(after).get("{key}: expected {want}, got {got}!")
     assert new.string == "" and not new.fuzzy
+
+
+def test_no_message_speaks_of_the_catalogue_which_students_never_see():
+    catalog = i18n.read_catalog("zh_CN")
+    assert not [message.id for message in catalog if message.id and "catalogue" in str(message.id)]

@@ -294,3 +294,18 @@ def test_a_topic_file_is_run_from_its_source_never_from_a_pyc_beside_it(tmp_path
             runner.run(sourceless_answer)
     finally:
         runner.stop()
+
+
+def calls_it(module):
+    return module.f()
+
+
+def test_a_breakpoint_left_in_the_code_says_remove_it(tmp_path):
+    (tmp_path / "layers.py").write_text("def f():\n    breakpoint()\n    return 1\n")
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=60), new_log_dir())
+    try:
+        with pytest.raises(Fault) as fault:
+            runner.run(calls_it)
+    finally:
+        runner.stop()
+    assert "remove breakpoint()" in str(fault.value.message) and "(Pdb)" not in str(fault.value.message)

@@ -202,7 +202,7 @@ def expect_others_untouched(grade, name):
     got, want = grade.both(state_left_alone, name)
     expect_close(got, want, _("what {name} must leave unchanged ({leaves_alone})", name=name, leaves_alone=CASES[name].leaves_alone),
                  hint=N_("test the module type (isinstance(m, nn.Linear) / nn.Conv2d) and set only what the "
-                      "catalogue names; every other parameter and buffer keeps its value"))
+                      "task names; every other parameter and buffer keeps its value"))
 
 
 # Statistics, computed here in the trusted process
