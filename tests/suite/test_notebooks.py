@@ -138,3 +138,23 @@ def test_lines_that_hide_one_another_are_refused_not_read_forever():
         neutralize("!echo (\n" * (notebooks.MAX_ROUNDS + 5))
     out, lines = neutralize("!echo (\n" * 3 + "x = 1\n")
     assert lines == [1, 2, 3] and out.splitlines()[3] == "x = 1"
+
+
+def test_in_a_cloned_repository_the_folder_the_student_worked_in_is_graded(tmp_path):
+    """A student repository holds exercises/ and notebooks/ as handed out; the student worked in one."""
+    import shutil
+
+    from conftest import REPO
+    from grader.course import available_topics
+    from grader.course.submissions import locate
+
+    topics = available_topics()
+    for name in ("exercises", "notebooks"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    assert locate(tmp_path, topics) == tmp_path / "exercises"  # nothing done yet: the stubs
+    notebook = tmp_path / "notebooks" / "layers.ipynb"
+    notebook.write_text(notebook.read_text().replace("raise NotImplementedError(", "pass  # raise NotImplementedError("))
+    assert locate(tmp_path, topics) == tmp_path / "notebooks"  # done in Jupyter
+    stub = tmp_path / "exercises" / "layers.py"
+    stub.write_text(stub.read_text() + "\n# done here too\n")
+    assert locate(tmp_path, topics) == tmp_path / "exercises"  # both: the Python files
