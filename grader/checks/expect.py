@@ -34,7 +34,14 @@ class CheckEnded(pytest.fail.Exception):
 
 
 class CheckFailed(CheckEnded):
-    """The submission's answer is wrong; the message says how."""
+    """The submission's answer is wrong; the message says how. `attempted`: the check saw that the
+    answer, though wrong, tries the task (a mean over one dimension where the whole mean is asked
+    for), not one that does nothing: it still lets the exercise's secondary checks count
+    (grader.verdict.scoring)."""
+
+    def __init__(self, message, attempted: bool = False):
+        super().__init__(message)
+        self.attempted = attempted
 
 
 class StudentFault(CheckEnded):
@@ -51,13 +58,13 @@ class ReferenceFailed(CheckEnded):
     """The reference solution failed a probe: a fault of the grader, not of the submission."""
 
 
-def expect(condition: bool, message: str, hint: str | None = None) -> None:
+def expect(condition: bool, message: str, hint: str | None = None, attempted: bool = False) -> None:
     """Fail with `message` (and a hint) unless `condition` holds."""
     if not condition:
-        raise CheckFailed(_with_hint(message, hint))
+        raise CheckFailed(_with_hint(message, hint), attempted)
 
 
-def expect_equal(got, want, what: str, hint: str | None = None) -> None:
+def expect_equal(got, want, what: str, hint: str | None = None, attempted: bool = False) -> None:
     """Fail unless `got == want` (plain values: numbers, strings, containers of them)."""
     if got == want and type(got) is type(want):
         return
@@ -69,8 +76,9 @@ def expect_equal(got, want, what: str, hint: str | None = None) -> None:
         parts = ([_("missing {keys}", keys=", ".join(missing))] if missing else []) + (
             [_("unexpected {keys}", keys=", ".join(extra))] if extra else []) + wrong
         problem = joined(parts) if parts else _("the order differs")
-        raise CheckFailed(_with_hint(_("{what}: {problem}", what=what, problem=problem), hint))
-    raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)), hint))
+        raise CheckFailed(_with_hint(_("{what}: {problem}", what=what, problem=problem), hint), attempted)
+    raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)),
+                                 hint), attempted)
 
 
 def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | None = None) -> None:
@@ -81,22 +89,26 @@ def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | N
                           "as it was", call=call, change=change), hint)
 
 
-def expect_same_as_reference(grade, probe, device: str, *args, what: str = N_("the result"), hint=None):
+def expect_same_as_reference(grade, probe, device: str, *args, what: str = N_("the result"), hint=None,
+                             attempted=None):
     """Run `probe(module, device, *args)` on both sides and compare. The reference's results are
     recorded on the CPU: on another device, they are compared at that device's tolerance.
 
     `hint` is a string, or a function of (got, want) that diagnoses the mistake and returns
-    the hint for it, or None when the data shows no mistake it knows.
+    the hint for it, or None when the data shows no mistake it knows. `attempted`, a function
+    of (got, want), tells a wrong answer that tries the task (see CheckFailed).
     """
     got, want = grade.both(probe, device, *args)
     rtol, atol = (None, None) if device == "cpu" else (1e-4, 1e-5)
+    right = close(got, want, rtol=rtol, atol=atol)
     if callable(hint):
-        hint = None if close(got, want, rtol=rtol, atol=atol) else hint(got, want)
+        hint = None if right else hint(got, want)
+    tried = bool(attempted and not right and attempted(got, want))
     if device == "cpu":
-        expect_close(got, want, what, hint)
+        expect_close(got, want, what, hint, attempted=tried)
     else:
         expect_close(got, want, _("{what} (on {device}, against the reference on the CPU)", what=what, device=device),
-                     hint, rtol=rtol, atol=atol)
+                     hint, rtol=rtol, atol=atol, attempted=tried)
     return got
 
 
@@ -110,6 +122,7 @@ def expect_close(
     atol: float | None = None,
     check_device: bool = True,
     against: str = N_("the reference"),
+    attempted: bool = False,
 ) -> None:
     """Fail unless `got` matches `want` entry by entry, tensors within `assert_close` tolerances.
 
@@ -119,7 +132,7 @@ def expect_close(
     """
     problem = _difference(got, want, what, rtol, atol, check_device, against)
     if problem:
-        raise CheckFailed(_with_hint(problem, hint))
+        raise CheckFailed(_with_hint(problem, hint), attempted)
 
 
 def close(got, want, *, rtol: float | None = None, atol: float | None = None) -> bool:

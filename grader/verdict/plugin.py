@@ -200,8 +200,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "exercise(symbol, points, hidden=False): the catalogue symbol of this check's topic that it grades, "
-        "its points, and whether only the course's autograder runs it (it is left out of the student release)",
+        "exercise(symbol, points, hidden=False, needs=()): the catalogue symbol of this check's topic that it "
+        "grades, its points, whether only the course's autograder runs it (it is left out of the student release), "
+        "and the checks of the symbol's main behaviour one of which must pass for it to count",
     )
     timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
     memory = config.getoption("memory_limit")
@@ -252,7 +253,7 @@ def exercise_of(item: pytest.Item) -> tuple[str, float]:
     marker = item.get_closest_marker("exercise")
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.exercise(symbol, points) marker")
-    symbol, points, _ = _exercise_arguments(*marker.args, **marker.kwargs)
+    symbol, points, *_ = _exercise_arguments(*marker.args, **marker.kwargs)
     return f"{topic_of(item)}.{symbol}", float(points)
 
 
@@ -261,9 +262,30 @@ def is_hidden(item: pytest.Item) -> bool:
     return bool(marker and _exercise_arguments(*marker.args, **marker.kwargs)[2])
 
 
-def _exercise_arguments(symbol: str, points: float, hidden: bool = False) -> tuple[str, float, bool]:
-    """The marker's signature: `exercise(symbol, points, hidden=False)`."""
-    return symbol, points, hidden
+def needs_of(item: pytest.Item) -> tuple[str, ...]:
+    """The checks of the main behaviour that this check's points wait for (see grader.verdict.scoring)."""
+    marker = item.get_closest_marker("exercise")
+    needs = _exercise_arguments(*marker.args, **marker.kwargs)[3] if marker else ()
+    return (needs,) if isinstance(needs, str) else tuple(needs)
+
+
+def _exercise_arguments(symbol: str, points: float, hidden: bool = False,
+                        needs: str | tuple[str, ...] = ()) -> tuple[str, float, bool, str | tuple[str, ...]]:
+    """The marker's signature: `exercise(symbol, points, hidden=False, needs=())`."""
+    return symbol, points, hidden, needs
+
+
+def _check_needs(item: pytest.Item) -> None:
+    """Every check a check needs is a public check of the same exercise, in the same file."""
+    exercise = exercise_of(item)[0]
+    for name in needs_of(item):
+        needed = getattr(item.module, CHECK_FILE_PREFIX + name, None)
+        marker = next((m for m in getattr(needed, "pytestmark", []) if m.name == "exercise"), None)
+        arguments = _exercise_arguments(*marker.args, **marker.kwargs) if marker else None
+        if arguments is None or f"{topic_of(item)}.{arguments[0]}" != exercise:
+            raise pytest.UsageError(f"{item.nodeid} needs {name!r}, which is not a check of {exercise} in its file")
+        if arguments[2]:
+            raise pytest.UsageError(f"{item.nodeid} needs {name!r}, a hidden check (the student release has none)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -275,6 +297,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         exercise_of(item)  # every check must name its exercise
+        _check_needs(item)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -469,8 +492,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         device = getattr(item, "callspec", None) and item.callspec.params.get("device")
         cause = getattr(call.excinfo.value, "cause", "") if call.excinfo is not None and call.excinfo.errisinstance(
             StudentFault) else ""
+        needs = needs_of(item)
+        unmet = _("not judged until {symbol} does its main task: one of {checks} must pass first",
+                  symbol=exercise.partition(".")[2], checks=", ".join(needs))
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
-                               hidden=is_hidden(item), cause=cause)
+                               hidden=is_hidden(item), cause=cause, needs=needs,
+                               unmet=item.config.stash[translator_key](unmet) if needs else "",
+                               attempted=call.excinfo is not None and call.excinfo.errisinstance(CheckFailed)
+                               and call.excinfo.value.attempted)
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report

@@ -4,11 +4,18 @@ A check (one test function, for one exercise) is worth the points its marker giv
 run several times, once per device or parameter; the runs that were skipped do not count,
 and the check earns its points in proportion to the runs that passed. A check whose runs
 were all skipped earns nothing. An exercise scores the sum of its checks.
+
+A check of a secondary property ("leaves its input unchanged", "has no parameters") names
+the checks of its exercise's main behaviour that it `needs`: it is judged only when one of
+them passed at least one run, or failed one with a wrong answer that the check saw try the
+task (`attempted`); else its runs count as skipped, with `unmet` as their message (code that
+does not do the exercise earns nothing for what it leaves alone). Needed checks that did not
+run at all (left out of this grading) do not hold it back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 STATUSES = ("passed", "failed", "error", "timeout", "skipped")
 
@@ -25,6 +32,9 @@ class CheckOutcome:
     message: str = ""
     run: str = ""  # which of the check's parameter sets, when it has several
     hidden: bool = False  # graded only by the course's autograder (not in the student release)
+    needs: tuple[str, ...] = ()  # checks of the same exercise, one of which must pass for this one to count
+    attempted: bool = False  # a failed run whose wrong answer the check saw tries the task
+    unmet: str = ""  # the message of its runs when none of them did
     cause: str = ""  # what kind of fault ended it, where the grader knows (grader.workers.pool.CAUSES)
 
     @property
@@ -58,6 +68,13 @@ class ExerciseScore:
         return ""
 
 
+def unmet(outcome: CheckOutcome, runs: dict[tuple[str, str], list[CheckOutcome]]) -> bool:
+    """Whether `outcome`'s check needs checks that ran and none of which passed a run."""
+    needed = [runs[outcome.exercise, name] for name in outcome.needs if (outcome.exercise, name) in runs]
+    return bool(needed) and not any(run.status == "passed" or (run.status == "failed" and run.attempted)
+                                    for check_runs in needed for run in check_runs)
+
+
 def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
     """Points per exercise, in the order exercises first appear in `outcomes`."""
     exercises: dict[str, ExerciseScore] = {}
@@ -65,6 +82,11 @@ def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
     for outcome in outcomes:
         if outcome.status not in STATUSES:
             raise ValueError(f"unknown status {outcome.status!r}")
+        runs.setdefault((outcome.exercise, outcome.check), []).append(outcome)
+    judged = [replace(outcome, status="skipped", message=outcome.unmet) if unmet(outcome, runs) else outcome
+              for outcome in outcomes]
+    runs = {}
+    for outcome in judged:
         exercises.setdefault(outcome.exercise, ExerciseScore(outcome.exercise, 0.0, 0.0)).checks.append(outcome)
         runs.setdefault((outcome.exercise, outcome.check), []).append(outcome)
     for (exercise, _), check_runs in runs.items():

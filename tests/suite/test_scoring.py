@@ -58,3 +58,40 @@ def test_runs_with_different_parameters_share_the_check_s_points():
     (result,) = score(runs)
     assert (result.score, result.max_score) == (0.75, 1)
     assert [r.name for r in result.checks] == ["paths[a]", "paths[b]", "paths[c]", "paths[d]"]
+
+
+def secondary(status, needs=("output",), check="keeps_input", points=0.5):
+    return CheckOutcome("layers.MyLinear", check, points, status, "cpu", "", needs=needs, unmet="not judged yet")
+
+
+def test_a_secondary_check_counts_only_once_a_check_it_needs_passed():
+    (result,) = score([run("failed", message="wrong output"), secondary("passed")])
+    assert (result.score, result.max_score, result.reason) == (0, 1.5, "wrong output")
+    assert [(c.status, c.message) for c in result.checks] == [("failed", "wrong output"), ("skipped", "not judged yet")]
+    (result,) = score([run("passed"), secondary("passed")])
+    assert (result.score, result.checks[1].status) == (1.5, "passed")
+
+
+def test_one_passed_run_of_any_needed_check_is_enough():
+    outcomes = [run("failed", device="cpu"), run("passed", device="cuda"), run("failed", check="gradients"),
+                secondary("passed", needs=("gradients", "output"))]
+    assert score(outcomes)[0].score == 0.5 + 0 + 0.5  # output: half of its runs; gradients: none; the secondary whole
+
+
+def test_a_needed_check_that_did_not_run_holds_nothing_back():
+    (result,) = score([secondary("passed", needs=("left_out",))])
+    assert result.score == 0.5
+
+
+def test_scoring_the_judged_checks_again_gives_the_same_points():
+    (first,) = score([run("error"), secondary("passed"), secondary("failed", check="dtype")])
+    (again,) = score(first.checks)
+    assert (again.score, again.max_score, again.checks) == (first.score, first.max_score, first.checks) == (0, 2, again.checks)
+
+
+def test_a_needed_check_that_failed_with_an_attempt_lets_the_secondary_count():
+    tried = CheckOutcome("layers.MyLinear", "output", 1, "failed", "cpu", "a mean over rows", attempted=True)
+    (result,) = score([tried, secondary("passed")])
+    assert (result.score, result.checks[1].status) == (0.5, "passed")
+    (result,) = score([run("error", message="RuntimeError"), secondary("passed")])
+    assert (result.score, result.checks[1].status) == (0, "skipped")

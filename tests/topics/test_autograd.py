@@ -341,7 +341,7 @@ def predict_when_forward_raises(autograd, training):
     return after_a_failing_forward(lambda: autograd.predict(net, inputs(4, 6)), net)
 
 
-@exercise("predict", points=0.5)
+@exercise("predict", points=0.5, needs=("predict_output_in_eval_mode", "predict_builds_no_graph"))
 def test_predict_restores_the_training_mode(grade):
     for training, mode in ((True, "training"), (False, "eval")):
         facts = grade.student(predict_facts, training)
@@ -460,17 +460,17 @@ def predict_float64_output(autograd):
     return str(out.dtype) if isinstance(out, torch.Tensor) else type(out).__name__
 
 
-@exercise("record_activations", points=0.125)
+@exercise("record_activations", points=0.125, needs=("record_activations_outputs", "record_activations_leaves_no_hook_behind"))
 def test_record_activations_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "record_activations")
 
 
-@exercise("predict", points=0.125)
+@exercise("predict", points=0.125, needs=("predict_output_in_eval_mode", "predict_builds_no_graph"))
 def test_predict_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "predict")
 
 
-@exercise("predict", points=0.125)
+@exercise("predict", points=0.125, needs=("predict_output_in_eval_mode", "predict_builds_no_graph"))
 def test_predict_follows_a_float64_input(grade):
     got = grade.student(predict_float64_output)
     expect(got == "torch.float64", _("predict of a float64 net on a float64 input gave a {got} result", got=got),

@@ -154,7 +154,7 @@ def test_my_sequential_len_and_indexing(grade):
                  hint=N_("__getitem__ should return the very module, counting from the end for negative i"))
 
 
-@exercise("MySequential", points=0.25)
+@exercise("MySequential", points=0.25, needs=("my_sequential_registers_modules_in_order", "my_sequential_output_and_gradients", "my_sequential_len_and_indexing"))
 def test_my_sequential_without_modules_is_identity(grade):
     got, want = grade.both(my_sequential_empty)
     expect_close(got, want, N_("MySequential()(X)"), hint=N_("with no modules, forward returns X unchanged"))
@@ -400,92 +400,92 @@ def test_lenet_single_sample(grade):
                       "keeping dimension 0") if squeezed else None)
 
 
-@exercise("MLP", points=0.125)
+@exercise("MLP", points=0.125, needs=("mlp_parameters", "mlp_output_and_gradients"))
 def test_mlp_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "MLP")
 
 
-@exercise("MLP", points=0.125)
+@exercise("MLP", points=0.125, needs=("mlp_parameters", "mlp_output_and_gradients"))
 def test_mlp_follows_a_float64_input(grade):
     expect_follows_float64(grade, "MLP")
 
 
-@exercise("MySequential", points=0.125)
+@exercise("MySequential", points=0.125, needs=("my_sequential_registers_modules_in_order", "my_sequential_output_and_gradients", "my_sequential_len_and_indexing"))
 def test_my_sequential_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "MySequential")
 
 
-@exercise("MySequential", points=0.125)
+@exercise("MySequential", points=0.125, needs=("my_sequential_registers_modules_in_order", "my_sequential_output_and_gradients", "my_sequential_len_and_indexing"))
 def test_my_sequential_follows_a_float64_input(grade):
     expect_follows_float64(grade, "MySequential")
 
 
-@exercise("FixedHiddenMLP", points=0.125)
+@exercise("FixedHiddenMLP", points=0.125, needs=("fixed_hidden_rand_weight_is_a_buffer", "fixed_hidden_uses_one_linear_layer", "fixed_hidden_output_and_gradients"))
 def test_fixed_hidden_mlp_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "FixedHiddenMLP")
 
 
-@exercise("FixedHiddenMLP", points=0.125)
+@exercise("FixedHiddenMLP", points=0.125, needs=("fixed_hidden_rand_weight_is_a_buffer", "fixed_hidden_uses_one_linear_layer", "fixed_hidden_output_and_gradients"))
 def test_fixed_hidden_mlp_follows_a_float64_input(grade):
     expect_follows_float64(grade, "FixedHiddenMLP")
 
 
-@exercise("NestMLP", points=0.125)
+@exercise("NestMLP", points=0.125, needs=("nest_mlp_parameters", "nest_mlp_output_and_gradients"))
 def test_nest_mlp_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "NestMLP")
 
 
-@exercise("NestMLP", points=0.125)
+@exercise("NestMLP", points=0.125, needs=("nest_mlp_parameters", "nest_mlp_output_and_gradients"))
 def test_nest_mlp_follows_a_float64_input(grade):
     expect_follows_float64(grade, "NestMLP")
 
 
-@exercise("chimera", points=0.125)
+@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"))
 def test_chimera_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "chimera")
 
 
-@exercise("chimera", points=0.125)
+@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"))
 def test_chimera_follows_a_float64_input(grade):
     expect_follows_float64(grade, "chimera")
 
 
-@exercise("Parallel", points=0.125)
+@exercise("Parallel", points=0.125, needs=("parallel_registers_both_networks", "parallel_output_and_gradients"))
 def test_parallel_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "Parallel")
 
 
-@exercise("Parallel", points=0.125)
+@exercise("Parallel", points=0.125, needs=("parallel_registers_both_networks", "parallel_output_and_gradients"))
 def test_parallel_follows_a_float64_input(grade):
     expect_follows_float64(grade, "Parallel")
 
 
-@exercise("ModuleNet", points=0.125)
+@exercise("ModuleNet", points=0.125, needs=("module_net_layers", "module_net_output_and_gradients"))
 def test_module_net_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "ModuleNet")
 
 
-@exercise("ModuleNet", points=0.125)
+@exercise("ModuleNet", points=0.125, needs=("module_net_layers", "module_net_output_and_gradients"))
 def test_module_net_follows_a_float64_input(grade):
     expect_follows_float64(grade, "ModuleNet")
 
 
-@exercise("named_conv_block", points=0.125)
+@exercise("named_conv_block", points=0.125, needs=("named_conv_block_names", "named_conv_block_output_and_gradients"))
 def test_named_conv_block_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "named_conv_block")
 
 
-@exercise("named_conv_block", points=0.125)
+@exercise("named_conv_block", points=0.125, needs=("named_conv_block_names", "named_conv_block_output_and_gradients"))
 def test_named_conv_block_follows_a_float64_input(grade):
     expect_follows_float64(grade, "named_conv_block")
 
 
-@exercise("LeNet", points=0.125)
+@exercise("LeNet", points=0.125, needs=("lenet_parameters", "lenet_output_and_gradients", "lenet_single_sample"))
 def test_lenet_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "LeNet")
 
 
-@exercise("LeNet", points=0.125)
+@exercise("LeNet", points=0.125, needs=("lenet_parameters", "lenet_output_and_gradients", "lenet_single_sample"))
 def test_lenet_follows_a_float64_input(grade):
     expect_follows_float64(grade, "LeNet")
 

@@ -169,7 +169,7 @@ def test_load_tensors_reads_torch_save_files(grade):
     expect_same_files(got, want, "load_tensors(path) of a torch.save file")
 
 
-@exercise("load_tensors", points=0.75)
+@exercise("load_tensors", points=0.75, needs="load_tensors_reads_torch_save_files")
 def test_load_tensors_runs_no_code_from_the_file(grade):
     facts = grade.student(hostile_file_loaded)
     expect(not facts["code_ran"],

@@ -334,7 +334,8 @@ def test_init_normal_works_in_place(grade, device):
     expect_in_place(grade, "init_normal", device)
 
 
-@exercise("init_normal", points=0.25)
+@exercise("init_normal", points=0.25, needs=("init_normal_weight_distribution", "init_normal_bias_is_zero",
+                                                      "init_normal_works_in_place"))
 def test_init_normal_leaves_other_modules_alone(grade):
     expect_others_untouched(grade, "init_normal")
 
@@ -357,7 +358,7 @@ def test_init_constant_works_in_place(grade, device):
     expect_in_place(grade, "init_constant", device)
 
 
-@exercise("init_constant", points=0.25)
+@exercise("init_constant", points=0.25, needs=("init_constant_values", "init_constant_works_in_place"))
 def test_init_constant_leaves_other_modules_alone(grade):
     expect_others_untouched(grade, "init_constant")
 
@@ -378,7 +379,7 @@ def test_xavier_works_in_place(grade, device):
     expect_in_place(grade, "xavier", device)
 
 
-@exercise("xavier", points=0.5)
+@exercise("xavier", points=0.5, needs=("xavier_weight_distribution", "xavier_works_in_place"))
 def test_xavier_leaves_bias_and_other_modules_alone(grade):
     expect_others_untouched(grade, "xavier")
 
@@ -398,7 +399,7 @@ def test_init_42_works_in_place(grade, device):
     expect_in_place(grade, "init_42", device)
 
 
-@exercise("init_42", points=0.25)
+@exercise("init_42", points=0.25, needs=("init_42_values", "init_42_works_in_place"))
 def test_init_42_leaves_bias_and_other_modules_alone(grade):
     expect_others_untouched(grade, "init_42")
 
@@ -469,7 +470,7 @@ def test_my_init_works_in_place(grade, device):
     expect_in_place(grade, "my_init", device)
 
 
-@exercise("my_init", points=0.25)
+@exercise("my_init", points=0.25, needs=("my_init_weight_distribution", "my_init_works_in_place"))
 def test_my_init_leaves_bias_and_other_modules_alone(grade):
     expect_others_untouched(grade, "my_init")
 
@@ -508,7 +509,8 @@ def test_conv_init_works_in_place(grade, device):
     expect_in_place(grade, "conv_init", device)
 
 
-@exercise("conv_init", points=0.25)
+@exercise("conv_init", points=0.25, needs=("conv_init_weight_distribution", "conv_init_bias",
+                                                     "conv_init_works_in_place"))
 def test_conv_init_leaves_other_modules_alone(grade):
     expect_others_untouched(grade, "conv_init")
 
@@ -555,7 +557,8 @@ def test_init_from_numpy_keeps_dtype_and_device(grade, device):
     expect_in_place(grade, "init_from_numpy", device, objects=False)
 
 
-@exercise("init_from_numpy", points=0.25)
+@exercise("init_from_numpy", points=0.25, needs=("init_from_numpy_values", "init_from_numpy_works_in_place",
+                                                          "init_from_numpy_keeps_dtype_and_device"))
 def test_init_from_numpy_leaves_biases_and_other_modules_alone(grade):
     expect_others_untouched(grade, "init_from_numpy")
 

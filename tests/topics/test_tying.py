@@ -265,14 +265,16 @@ def autoencoder_float64_output(tying):
     return str(model(inputs(5, 6, seed=4, dtype=torch.float64)).dtype)
 
 
-@exercise("TiedAutoencoder", points=0.125)
+@exercise("TiedAutoencoder", points=0.125, needs=("autoencoder_has_no_separate_decoder_weight", "autoencoder_decoder_bias_starts_at_zero",
+                                                       "autoencoder_output", "autoencoder_gradients_reach_the_weight_from_both_uses"))
 def test_autoencoder_leaves_its_input_unchanged(grade):
     expect_input_unchanged(grade.student(autoencoder_input_after_forward), inputs(5, 6, seed=4),
                            "TiedAutoencoder.forward",
                            hint=N_("an in-place operation on X writes into the caller's tensor"))
 
 
-@exercise("TiedAutoencoder", points=0.125)
+@exercise("TiedAutoencoder", points=0.125, needs=("autoencoder_has_no_separate_decoder_weight", "autoencoder_decoder_bias_starts_at_zero",
+                                                       "autoencoder_output", "autoencoder_gradients_reach_the_weight_from_both_uses"))
 def test_autoencoder_follows_a_float64_input(grade):
     got = grade.student(autoencoder_float64_output)
     expect(got == "torch.float64", _("TiedAutoencoder, moved to float64 with .double(), gave a "
