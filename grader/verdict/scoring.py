@@ -8,8 +8,9 @@ were all skipped earns nothing. An exercise scores the sum of its checks.
 A check of a secondary property ("leaves its input unchanged", "has no parameters") names
 the checks of its exercise's main behaviour that it `needs`: it is judged only when one of
 them passed at least one run, or failed one with a wrong answer that the check saw try the
-task (`attempted`); else its runs count as skipped, with `unmet` as their message (code that
-does not do the exercise earns nothing for what it leaves alone). Needed checks that did not
+task (`attempted`); else its runs that passed count as skipped, with `unmet` as their message
+(code that does not do the exercise earns nothing for what it leaves alone; a run that failed
+keeps its own message). Needed checks that did not
 run at all (left out of this grading) do not hold it back.
 """
 
@@ -83,8 +84,8 @@ def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
         if outcome.status not in STATUSES:
             raise ValueError(f"unknown status {outcome.status!r}")
         runs.setdefault((outcome.exercise, outcome.check), []).append(outcome)
-    judged = [replace(outcome, status="skipped", message=outcome.unmet) if unmet(outcome, runs) else outcome
-              for outcome in outcomes]
+    judged = [replace(outcome, status="skipped", message=outcome.unmet)
+              if outcome.status == "passed" and unmet(outcome, runs) else outcome for outcome in outcomes]
     runs = {}
     for outcome in judged:
         exercises.setdefault(outcome.exercise, ExerciseScore(outcome.exercise, 0.0, 0.0)).checks.append(outcome)

@@ -87,6 +87,7 @@ def test_scoring_the_judged_checks_again_gives_the_same_points():
     (first,) = score([run("error"), secondary("passed"), secondary("failed", check="dtype")])
     (again,) = score(first.checks)
     assert (again.score, again.max_score, again.checks) == (first.score, first.max_score, first.checks) == (0, 2, again.checks)
+    assert [c.status for c in first.checks] == ["error", "skipped", "failed"]  # a failed run keeps its message
 
 
 def test_a_needed_check_that_failed_with_an_attempt_lets_the_secondary_count():

@@ -82,6 +82,8 @@ def centring_diagnosis(got, want):
     output = got.get("2d") if isinstance(got, dict) else None
     if not isinstance(output, torch.Tensor) or output.dim() != 2 or not output.is_floating_point():
         return None
+    if not output.any():
+        return None  # zeros: every mean is 0, but nothing was centred
     for dim, hint in ((1, N_("each row of your output has mean 0: subtract the mean of all entries instead")),
                       (0, N_("each column of your output has mean 0: subtract the mean of all entries instead"))):
         if torch.allclose(output.mean(dim=dim), torch.zeros((), dtype=output.dtype, device=output.device), atol=1e-5):
