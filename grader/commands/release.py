@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import json
 import os
 import re
@@ -27,8 +28,13 @@ import time
 import zipfile
 from pathlib import Path
 
+from babel.messages.extract import extract as extract_messages
+from babel.messages.pofile import read_po, write_po
+
 from grader.course import REPO, available_topics
-from grader.course.solutions import BEGIN, END
+from grader.course.guides import guide_texts, load_guide
+from grader.course.i18n import EXTRACT_KEYWORDS, LOCALE_DIR
+from grader.course.solutions import BEGIN, END, solution_blocks
 from grader.verdict import recording
 
 CHECKS = Path("tests") / "topics"
@@ -39,6 +45,7 @@ CONTRIB = REPO / "contrib"
 STUDENT_FILES = ("exercises", "notebooks", "grader", "requirements.txt", "docs/EXERCISES.md")
 # What no release holds: local state, and (for students) what only instructors need.
 NEVER = {".git", ".venv", ".cache", "__pycache__", ".pytest_cache", "OUT"}
+IMPORT = re.compile(r"(import|from)\s")
 
 
 # Stripping hidden checks
@@ -122,6 +129,81 @@ def strip_hidden(source: str) -> str:
     return text
 
 
+# What a student release leaves out of the message catalogues
+
+def _msgids(source: str) -> set[str]:
+    """The msgids a Python source marks (`_`, `_n`, `N_`), as the catalogues key them."""
+    found = set()
+    for _line, message, _comments, _context in extract_messages("python", io.BytesIO(source.encode()),
+                                                                 keywords=EXTRACT_KEYWORDS):
+        found.add(message[0] if isinstance(message, (list, tuple)) else message)
+    return found
+
+
+def hidden_only_messages(repo: Path = REPO) -> set[str]:
+    """The msgids that only hidden checks use: they describe the hidden checks' inputs
+    ("FourierHalf()(X) on a (5, 11) X"), so a student release's catalogues leave them out."""
+    checks = sorted((repo / CHECKS).glob("test_*.py"))
+    in_checks = set().union(*(_msgids(path.read_text()) for path in checks)) if checks else set()
+    public = set().union(*(_msgids(strip_hidden(path.read_text())) for path in checks)) if checks else set()
+    elsewhere = set().union(*(_msgids(path.read_text()) for path in (repo / "grader").rglob("*.py")))
+    for path in (repo / CHECKS).glob("guide_*.toml"):
+        for entry in load_guide(path.stem.removeprefix("guide_"), path.parent).values():
+            elsewhere |= set(guide_texts(entry)) if isinstance(entry, dict) else set()
+    for path in (repo / "solutions").glob("*.py"):
+        for block in solution_blocks(path.read_text(), path.name):
+            elsewhere |= {block.task, *block.constraints}
+    return in_checks - public - elsewhere
+
+
+def prune_catalogues(locale_dir: Path, drop: set[str]) -> int:
+    """Remove the entries of `drop` from every catalogue under `locale_dir`; return how many went."""
+    removed = 0
+    for path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+        with path.open("rb") as stream:
+            catalog = read_po(stream)
+        gone = [message.id for message in catalog
+                if message.id and (message.id[0] if isinstance(message.id, (list, tuple)) else message.id) in drop]
+        for msgid in gone:
+            catalog.delete(msgid)
+        removed += len(gone)
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=100, ignore_obsolete=True, sort_by_file=True, include_lineno=False)
+        path.write_bytes(buffer.getvalue())
+    return removed
+
+
+# Building from what git tracks
+
+def tracked_files(repo: Path = REPO) -> list[Path]:
+    """The files git tracks in `repo` (as they are in the working tree), relative to it: what a
+    release is built from, never the local state beside them (`.torchlings/`, `submissions/`,
+    `results/`). RuntimeError when `repo` is not a git repository."""
+    try:
+        process = subprocess.run(["git", "ls-files", "-z", "--cached"], cwd=repo, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise RuntimeError(f"a release is built from the files git tracks, and git ls-files failed in {repo} "
+                           f"({getattr(error, 'stderr', b'').decode().strip() or error}): is it a git repository?")
+    names = [name for name in process.stdout.decode().split("\0") if name]
+    return [Path(name) for name in names if (repo / name).is_file() and not (repo / name).is_symlink()]
+
+
+def untracked_files(repo: Path = REPO, folders: tuple[str, ...] = ("grader", "tests", "solutions", "exercises")
+                    ) -> list[str]:
+    """Files in the course's own folders that git neither tracks nor ignores: left out of a release."""
+    process = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard", "--", *folders],
+                             cwd=repo, capture_output=True)
+    return [name for name in process.stdout.decode().split("\0") if name] if process.returncode == 0 else []
+
+
+def _copy_tracked(files: list[Path], folder: str, out: Path) -> None:
+    """Copy the tracked files under `folder` (a folder or one file) into `out`, at the same paths."""
+    for relative in files:
+        if relative.as_posix() == folder or relative.as_posix().startswith(folder.rstrip("/") + "/"):
+            if not (set(relative.parts) & NEVER) and relative.suffix != ".pyc":
+                _copy(REPO / relative, out / relative)
+
+
 # Building
 
 def _copy(source: Path, target: Path) -> None:
@@ -135,8 +217,10 @@ def _copy(source: Path, target: Path) -> None:
 def build_student(out: Path) -> dict:
     """Write the student repository into `out`; return what it holds that the checks do not show."""
     out.mkdir(parents=True)
+    files = tracked_files()
     for name in STUDENT_FILES:
-        _copy(REPO / name, out / name)
+        _copy_tracked(files, name, out)
+    dropped = prune_catalogues(out / LOCALE_DIR.relative_to(REPO), hidden_only_messages())
     autograder_only: dict[str, float] = {}
     (out / CHECKS).mkdir(parents=True)
     for path in sorted((REPO / CHECKS).iterdir()):
@@ -163,7 +247,7 @@ def build_student(out: Path) -> dict:
     _copy(REPO / ".ci" / "run", out / ".ci" / "run")
     _copy(CONTRIB / "classroom" / "classroom.yml", out / ".github" / "workflows" / "classroom.yml")
     _copy(CONTRIB / "classroom" / "classroom.py", out / ".github" / "classroom.py")
-    return {"autograder_only": autograder_only}
+    return {"autograder_only": autograder_only, "dropped_messages": dropped}
 
 
 def build_autograder(out: Path) -> Path:
@@ -177,11 +261,9 @@ def build_autograder(out: Path) -> Path:
     out.mkdir(parents=True)
     archive = out / "torchlings-autograder.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(REPO.rglob("*")):
-            relative = path.relative_to(REPO)
-            if path.is_file() and not (set(relative.parts) & NEVER) and path.suffix != ".pyc" \
-                    and not _inside(path, out):
-                bundle.write(path, relative.as_posix())
+        for relative in sorted(tracked_files()):  # what git tracks: no local state, submissions or grades
+            if not (set(relative.parts) & NEVER) and relative.suffix != ".pyc" and not _inside(REPO / relative, out):
+                bundle.write(REPO / relative, relative.as_posix())
         for path in sorted(recording.CACHE.glob("*.pt")):
             if path.stem in check_files:
                 bundle.write(path, path.relative_to(REPO).as_posix())
@@ -231,16 +313,39 @@ def solution_lines(solutions: Path = REPO / "solutions", shortest: int = 8) -> s
     return found
 
 
+def pasted_solutions(check_source: str, solutions: Path = REPO / "solutions") -> list[str]:
+    """Solution code pasted into a public check file: two consecutive code lines of a solution
+    block (imports aside) that follow each other there too. (One line alone may be an idiom a
+    check shares with the solution on purpose, `optimizer.step()`; two in a row are a paste.)"""
+    lines = [line.strip() for line in check_source.splitlines() if line.strip() and not line.strip().startswith("#")]
+    pairs = set(zip(lines, lines[1:]))
+    found = []
+    for path in sorted(solutions.glob("*.py")):
+        for block in solution_blocks(path.read_text(), path.name):
+            code = [line.strip() for line in block.code if line.strip() and not line.strip().startswith("#")
+                    and not IMPORT.match(line.strip())]  # imports are shared on purpose
+            found += [f"{first} / {second}" for first, second in zip(code, code[1:]) if (first, second) in pairs]
+    return found
+
+
 def leaks(student: Path) -> list[str]:
-    """Every solution line and hidden check name that a file of `student` holds."""
+    """Every solution line, hidden check name and hidden check's message that a file of `student`
+    holds, and solution code pasted into one of its public check files."""
     secrets = {line: "solution line" for line in solution_lines()}
     for path in (REPO / CHECKS).glob("test_*.py"):
         secrets.update({name: "hidden check" for name in hidden_checks(path.read_text())})
+    hidden_messages = hidden_only_messages()
     found = []
     for path in sorted(p for p in student.rglob("*") if p.is_file()):
         content = readable_bytes(path)
-        found += [f"{path.relative_to(student)}: {what} {secret!r}" for secret, what in secrets.items()
-                  if secret.encode() in content]
+        where = path.relative_to(student)
+        found += [f"{where}: {what} {secret!r}" for secret, what in secrets.items() if secret.encode() in content]
+        if path.suffix == ".po":
+            with path.open("rb") as stream:
+                ids = {m.id[0] if isinstance(m.id, (list, tuple)) else m.id for m in read_po(stream) if m.id}
+            found += [f"{where}: a hidden check's message {msgid!r}" for msgid in sorted(ids & hidden_messages)]
+        elif path.suffix == ".py" and path.name.startswith("test_"):
+            found += [f"{where}: solution code {pasted!r}" for pasted in pasted_solutions(path.read_text())]
     return found
 
 
@@ -311,7 +416,12 @@ def run(args: argparse.Namespace) -> int:
         print("grader release: the student release leaks:\n  " + "\n  ".join(found), file=sys.stderr)
         return 3
     hidden = sum(student["autograder_only"].values())
-    print(f"wrote {out / 'student'} (public checks; {hidden:g} points graded only by the autograder)")
+    print(f"wrote {out / 'student'} (public checks; {hidden:g} points graded only by the autograder; "
+          f"{student['dropped_messages']} catalogue entries of hidden checks left out)")
+    skipped = untracked_files()
+    if skipped:
+        print(f"grader release: left out {len(skipped)} file(s) git does not track (commit them to release them): "
+              + ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else ""), file=sys.stderr)
     print(f"wrote {archive} ({os.path.getsize(archive) >> 10} KiB) in {time.monotonic() - started:.1f} s")
     return 0
 

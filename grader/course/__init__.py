@@ -1,13 +1,14 @@
 """The bottom layer: facts about the course and the words a student reads.
 
-- this module: where the course's parts live (`REPO`, `CHECKS`, `SOLUTIONS`, `EXERCISES`) and
-  the topics in learning order;
+- this module: where the course's parts live (`REPO`, `CHECKS`, `SOLUTIONS`, `EXERCISES`),
+  the topics in learning order, and the course's total when an instructor pins it (`PINNED_TOTAL`);
 - `i18n`: messages in the student's language (`_`, `N_`, `Translator`; catalogues in `locale/`);
 - `hints`: one-line hints for the PyTorch errors beginners meet most often;
 - `guides`: each exercise's hint levels and d2l section (`tests/topics/guide_<topic>.toml`);
 - `text`: `printable`, what makes text from a worker (or a file name) safe to print;
 - `solutions`: the marked blocks of a reference solution, the single source of stubs;
-- `notebooks`: a `<topic>.ipynb` submission read as the topic file (code cells, magics commented out).
+- `notebooks`: a `<topic>.ipynb` submission read as the topic file (code cells, magics commented out);
+- `submissions`: where a submission keeps its topic files (its top, `exercises/`, or below).
 
 Imports nothing of the grader's: every other package may import it.
 """
@@ -22,7 +23,7 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 # The course's total points: None means the sum of the checks' points (each check's
 # `@pytest.mark.exercise(symbol, points)`), whatever they add up to. A number pins it: `make
-# test` (and `make stubs`) then says so when the checks add up to anything else.
+# test` (and `python -m grader.authoring.guide`) then say so when the checks add up to anything else.
 PINNED_TOTAL: float | None = None
 # The order topics are taught and shown in; a topic missing here comes after these.
 LEARNING_ORDER = (

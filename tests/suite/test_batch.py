@@ -130,6 +130,17 @@ def test_the_summaries_name_the_hardest_exercise_and_the_most_frequent_reason(wh
     assert "not implemented" not in reasons
 
 
+def test_the_ci_summary_names_no_hidden_check_and_the_instructors_page_does(whole_class):
+    from grader.commands.release import hidden_checks
+
+    out, _ = whole_class
+    hidden = [name.removeprefix("test_") for name in hidden_checks((REPO / "tests" / "topics" / "test_layers.py").read_text())]
+    assert hidden, "layers has no hidden check to look for"
+    markdown, page = (out / "summary.md").read_text(), (out / "summary.html").read_text()
+    assert not [name for name in hidden if name in markdown]
+    assert all(f"<code>{name}</code> (hidden)" in page for name in hidden)
+
+
 def test_the_summaries_count_students_who_did_not_attempt_apart(whole_class):
     out, _ = whole_class
     markdown = (out / "summary.md").read_text()

@@ -194,6 +194,57 @@ def test_the_student_release_leaks_no_answer_and_no_hidden_check(built):
         assert release.hidden_checks(path.read_text()) == {}
 
 
+def test_the_student_catalogue_leaves_out_the_messages_only_hidden_checks_use(built, tmp_path):
+    hidden = release.hidden_only_messages()
+    assert hidden, "no message used only by hidden checks to look for"
+    from babel.messages.pofile import read_po
+
+    from grader.course import i18n
+
+    assert hidden <= {m.id for m in i18n.read_catalog("zh_CN") if m.id}  # the instructor's catalogue has them
+    po = next((built / "student" / "grader").rglob("torchlings.po"))
+    with po.open("rb") as stream:
+        shipped = {m.id for m in read_po(stream) if m.id}
+    assert shipped and not hidden & shipped, hidden & shipped
+    # the leak guard finds one in a catalogue
+    shutil.copytree(REPO / "grader" / "course" / "locale", tmp_path / "locale")
+    assert any("a hidden check's message" in leak for leak in release.leaks(tmp_path))
+
+
+def test_the_leak_guard_finds_solution_code_pasted_into_a_public_check_file(tmp_path):
+    from grader.course.solutions import solution_blocks
+
+    block = next(b for b in solution_blocks((REPO / "solutions" / "layers.py").read_text(), "layers.py")
+                 if len([line for line in b.code if line.strip()]) >= 2)
+    checks = (REPO / "tests" / "topics" / "test_layers.py").read_text()
+    (tmp_path / "test_layers.py").write_text(release.strip_hidden(checks))
+    assert release.leaks(tmp_path) == []
+    (tmp_path / "test_layers.py").write_text(release.strip_hidden(checks) + "\n\ndef helper(X):\n"
+                                             + "".join(block.code))
+    assert any("solution code" in leak for leak in release.leaks(tmp_path)), release.leaks(tmp_path)
+
+
+def test_releases_are_built_from_tracked_files_only(built, tmp_path):
+    repo = tmp_path / "course"
+    (repo / "grader").mkdir(parents=True)
+    (repo / "grader" / "engine.py").write_text("x = 1\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "course"], check=True)
+    for local in (".torchlings/last-grade.json", "submissions/ada/layers.py", "results/gradebook.csv",
+                  "grader/draft.py"):
+        (repo / local).parent.mkdir(parents=True, exist_ok=True)
+        (repo / local).write_text("local\n")
+    assert release.tracked_files(repo) == [Path("grader/engine.py")]
+    assert release.untracked_files(repo) == ["grader/draft.py"]
+    with zipfile.ZipFile(built / "autograder" / "torchlings-autograder.zip") as bundle:
+        names = set(bundle.namelist())
+    tracked = {path.as_posix() for path in release.tracked_files()}
+    extra = {name for name in names - tracked if not name.startswith(".cache/reference/")}
+    assert extra == {"setup.sh", "run_autograder"}, extra
+
+
 def test_the_student_release_has_every_make_target_its_readme_and_table_name(built):
     """The table's `next:` lines and the README send students to `make grade`, `make hint` and `make watch`."""
     import re

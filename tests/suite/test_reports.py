@@ -47,6 +47,15 @@ def test_the_gradescope_file_has_the_documented_shape():
     assert data["score"] == 1
 
 
+def test_gradescope_says_once_that_cuda_runs_were_skipped_not_in_every_test():
+    outcomes = OUTCOMES + [CheckOutcome("blocks.MLP", "output", 1, "skipped", "cuda",
+                                        "CUDA is not available on this machine")]
+    data = reports.to_gradescope(score(outcomes), execution_time=1.5)
+    assert not any("SKIPPED" in t["output"] or "CUDA" in t["output"] for t in data["tests"]), data["tests"]
+    assert data["output"].count("CUDA is not available on this machine") == 1
+    assert "2 check runs skipped" in data["output"]
+
+
 def test_the_gradescope_schema_rejects_what_gradescope_would():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"tests": [{"status": "partial"}]}, schema("gradescope_results.json"))
