@@ -42,6 +42,9 @@ KNOWN_ERRORS: tuple[tuple[str | None, str, str], ...] = (
      N_("the name may be misspelled, or the attribute was never assigned in __init__")),
     ("AttributeError", "module ", N_("the grader looks for every name the task gives: define it at the top level of "
                                      "your file with exactly that name")),
+    ("ModuleNotFoundError", "No module named 'd2l'",
+     N_("the d2l package is not installed here, only torch, torchvision and numpy are: copy the d2l function you "
+        "need into your file (the book shows its code) instead of importing d2l")),
     ("RuntimeError", BREAKPOINT, N_("remove breakpoint() from your code: nobody can answer the debugger while grading")),
 )
 

@@ -15,7 +15,7 @@ from grader.course import notebooks
 from grader.course.guides import level_lines
 from grader.course.i18n import ENGLISH, N_, Translator, _, _n
 from grader.verdict.scoring import ExerciseScore, score
-from grader.workers.pool import START_METHOD, protection
+from grader.workers.pool import IMPORT_FAILED, START_METHOD, protection
 from grader.workers.submission import read_regular
 from grader.course.solutions import CONSTRAINT
 from grader.course.text import printable
@@ -196,6 +196,7 @@ class TableWriter:
         self.guides, self.unlocked = guides or {}, unlocked or {}
         self.fit(exercises)
         self.first: ExerciseScore | None = None  # the first unfinished exercise so far
+        self.first_unimportable = False  # whether its topic's file does not even import
         self._blank = False  # whether the last line given out was empty
 
     def fit(self, exercises: list[str]) -> None:
@@ -216,9 +217,21 @@ class TableWriter:
         tr, width, everything = self.tr, self.width, self.everything
         lines: list[str] = []
         topic = results[0].topic
+        unimportable = import_failure(results)
         if self.first is None:
             self.first = next((result for result in results if result.status != "passed"), None)
+            self.first_unimportable = unimportable is not None
         first = self.first
+        if unimportable is not None:  # one problem, the file's: said once, not under every exercise
+            problem = tr(_("the file does not import: fix this first"))
+            line = f"{pad(topic, self.topic_width)}{_points(results):>12}   {problem}"
+            if not (everything or (first is not None and first.topic == topic)):
+                self._blank = False
+                return [line]
+            lines += [line] if self._blank else ["", line]
+            lines += _message_lines(unimportable, width, self.submission, tr, everything, topic) + [""]
+            self._blank = True
+            return lines
         done = sum(result.status == "passed" for result in results)
         progress = tr(_("done")) if done == len(results) else tr(
             _n("{done} of {count} exercise done", "{done} of {count} exercises done", len(results),
@@ -256,8 +269,22 @@ class TableWriter:
             topics = list(dict.fromkeys(result.topic for result in exercises))
             return lines + wrap(self.tr(_("every exercise of {topics} passes; the other topics were not graded "
                                           "this time", topics=", ".join(topics))), self.width)
+        if self.first is not None and self.first_unimportable:
+            graded = notebooks.graded_file(self.submission, self.first.topic) if self.submission else None
+            path = _shown_path(graded) if graded else f"{self.first.topic}.py"
+            return lines + wrap(self.tr(_("next: make {path} import (the error above)", path=path)), self.width, "",
+                                "      ")
         return lines + _next_lines(self.first, self.width, self.submission, self.tr, self.guides, self.unlocked,
                                    self.everything)
+
+
+def import_failure(results: list[ExerciseScore]) -> str | None:
+    """The message, when every check of these exercises that ran ended because the topic file did
+    not import (a syntax error, `from d2l import torch as d2l`, ...); else None."""
+    ran = [check for result in results for check in result.checks if check.status != "skipped"]
+    if ran and all(check.cause == IMPORT_FAILED for check in ran):
+        return ran[0].message
+    return None
 
 
 def _message_lines(message: str, width: int, submission: Path | None, tr: Translator, everything: bool,

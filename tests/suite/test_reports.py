@@ -273,3 +273,15 @@ def test_wrapping_never_breaks_inside_an_identifier_a_code_span_or_a_chinese_wor
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         for piece in whole:
             assert any(piece in line for line in lines), (width, piece, lines)
+
+
+def test_a_file_that_does_not_import_is_said_once_for_the_file_with_fix_this_first():
+    why = "importing blocks.py failed: SyntaxError: invalid syntax\n    blocks.py, line 3: def (:"
+    outcomes = [CheckOutcome("blocks.MLP", "output", 1, "error", None, why, cause="import_failed"),
+                CheckOutcome("blocks.MySequential", "output", 2, "error", None, why, cause="import_failed"),
+                CheckOutcome("layers.MyLinear", "output", 2, "error", None, "not implemented yet", cause="not_implemented")]
+    for everything in (False, True):
+        text = reports.table(score(outcomes), "title", width=100, everything=everything)
+        assert text.count("SyntaxError: invalid syntax") == 1, text
+        assert "the file does not import: fix this first" in text and "MySequential" not in text
+        assert text.splitlines()[-1].startswith("next: make blocks.py import")

@@ -309,3 +309,14 @@ def test_a_breakpoint_left_in_the_code_says_remove_it(tmp_path):
     finally:
         runner.stop()
     assert "remove breakpoint()" in str(fault.value.message) and "(Pdb)" not in str(fault.value.message)
+
+
+def test_a_d2l_import_is_told_that_only_torch_torchvision_and_numpy_are_here(tmp_path):
+    (tmp_path / "layers.py").write_text("from d2l import torch as d2l\n")
+    runner = TopicRunner(tmp_path, "layers", Limits(timeout=60), new_log_dir())
+    try:
+        with pytest.raises(Fault) as fault:
+            runner.run(doubled, 1)
+    finally:
+        runner.stop()
+    assert "only torch, torchvision and numpy" in str(fault.value.message)
