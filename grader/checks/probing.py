@@ -3,10 +3,19 @@
 A probe is a module-level function `probe(topic_module, *args)` in a check file. It runs in
 a worker (on the submission, and again on the reference) and returns plain data. These
 helpers make the same inputs and weights on both sides, however the module was written.
+
+Every seed they take goes through `salted`: on the course's grader (where the solutions are at
+hand) each grading run draws a secret, and the grader runs every probe, and every check that
+makes inputs itself, inside `secret(that salt)`, so that its inputs and weights are ones no
+student file holds the reference's results for; the reference is then run for the same secret
+in a worker of its own. Without a secret (salt 0) the seeds are what they say: the inputs of
+the public recording a student release ships.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import zlib
 
@@ -14,9 +23,41 @@ import torch
 from torch import nn
 
 
+_salt = 0  # the secret of the probe or check running now (0: none); set only by `secret`
+
+
+@contextlib.contextmanager
+def secret(salt: int):
+    """Within this block, every seed of these helpers is salted with `salt` (0: left as it is)."""
+    global _salt
+    previous, _salt = _salt, int(salt)
+    try:
+        yield
+    finally:
+        _salt = previous
+
+
+def salted(seed: int) -> int:
+    """The seed a probe's `seed` stands for under the current secret: `seed` itself without one."""
+    if not _salt:
+        return seed
+    digest = hashlib.blake2b(f"{_salt}:{seed}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def generator(seed: int = 0) -> torch.Generator:
+    """A CPU generator seeded with `salted(seed)`."""
+    return torch.Generator().manual_seed(salted(seed))
+
+
+def seed_torch(seed: int = 0) -> None:
+    """`torch.manual_seed(salted(seed))`: the global RNG, for code that draws from it."""
+    torch.manual_seed(salted(seed))
+
+
 def inputs(*shape: int, seed: int = 0, device: str = "cpu", dtype=torch.float32) -> torch.Tensor:
     """Standard normal inputs, the same for a seed on every device."""
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(salted(seed))
     return torch.randn(*shape, generator=generator, dtype=dtype).to(device)
 
 
@@ -28,7 +69,7 @@ def fill_parameters(module: nn.Module, seed: int = 0) -> nn.Module:
     """
     with torch.no_grad():
         for name, parameter in module.named_parameters():
-            generator = torch.Generator().manual_seed(seed * 7919 + zlib.crc32(name.encode()))
+            generator = torch.Generator().manual_seed(salted(seed * 7919 + zlib.crc32(name.encode())))
             fan_in = math.prod(parameter.shape[1:]) if parameter.dim() > 1 else parameter.numel()
             bound = 1.0 / math.sqrt(max(fan_in, 1))
             values = (torch.rand(parameter.shape, generator=generator, dtype=torch.float64) * 2 - 1) * bound
@@ -41,7 +82,7 @@ def fill_buffers(module: nn.Module, seed: int = 0) -> nn.Module:
     with torch.no_grad():
         for name, buffer in module.named_buffers():
             if buffer.is_floating_point():
-                generator = torch.Generator().manual_seed(seed * 7919 + zlib.crc32(name.encode()))
+                generator = torch.Generator().manual_seed(salted(seed * 7919 + zlib.crc32(name.encode())))
                 buffer.copy_(torch.rand(buffer.shape, generator=generator, dtype=torch.float64).to(buffer.dtype))
     return module
 

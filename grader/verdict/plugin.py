@@ -10,6 +10,7 @@ the plain data with `grader.checks.expect`. How each run ended is attached to it
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import torch
 from grader.course import EXERCISES, SOLUTIONS, i18n
 
 from grader.verdict import recording
+from grader.checks import probing
 from grader.checks.expect import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
 from grader.course.i18n import N_, _
 from grader.workers.pool import (Fault, Limits, Place, TopicRunner, copy_submission, new_log_dir, stop_abandoned,
@@ -41,42 +43,72 @@ class Side:
     there is none); only `live` probes start its workers. While recording, it runs every
     probe and keeps the results in `recorded_now`, by (topic, key). `asked` lists the probes
     run on this side, in the order the checks first asked for them: (topic, key, check name).
+
+    On a `submission`'s side, each topic has two runners: one for the public checks' probes,
+    whose workers are sent the check file without its hidden checks, and one for the hidden
+    checks' probes (by `runner(topic, hidden)`).
+
+    `salts` holds, by topic, the secret its probes run under (`grader.checks.probing.secret`),
+    shared by the two sides of a grading run; a reference side draws its `secret` when it is
+    made, and uses it for every topic whose solution it has (`salt_topics`).
     """
 
     directory: Path
     limits: Limits
     log_dir: Path
     observer: Callable | None = None  # told where a probe that keeps us waiting runs: `TopicRunner`
-    runners: dict[str, TopicRunner] = field(default_factory=dict)
+    runners: dict[tuple, TopicRunner] = field(default_factory=dict)  # by (topic, hidden)
     values: dict = field(default_factory=dict)
     recordings: dict = field(default_factory=dict)
     recorded_now: dict = field(default_factory=dict)
     asked: list = field(default_factory=list)
     shown: Path | None = None  # the submission's own folder, where `directory` is its copy
     left_out: dict = field(default_factory=dict)  # what the copy left out (relative path -> why)
+    salts: dict = field(default_factory=dict)
+    submission: bool = False  # a submission's side: hidden probes run in workers of their own
+    secret: int = field(default_factory=lambda: int.from_bytes(os.urandom(8), "big") >> 1 or 1)
 
     @classmethod
-    def of_submission(cls, directory: Path, limits: Limits, observer: Callable | None = None) -> "Side":
+    def of_submission(cls, directory: Path, limits: Limits, observer: Callable | None = None,
+                      salts: dict | None = None) -> "Side":
         """The side of a student's folder, graded from a fresh copy of its regular source files
-        (`grader.workers.submission`: no link followed, no bytecode), removed by `close`."""
+        (`grader.workers.submission`: no link followed, no bytecode), removed by `close`; its
+        probes run under `salts` (the reference side's)."""
         copied = copy_submission(directory)
-        return cls(copied.directory, limits, new_log_dir(), observer, shown=directory, left_out=copied.left_out)
+        return cls(copied.directory, limits, new_log_dir(), observer, shown=directory, left_out=copied.left_out,
+                   salts=salts if salts is not None else {}, submission=True)
 
-    def runner(self, topic: str) -> TopicRunner:
-        if topic not in self.runners:
+    def runner(self, topic: str, hidden: bool = False) -> TopicRunner:
+        """The runner of `topic`'s public probes, or (`hidden`, on a submission's side) of its hidden ones."""
+        hidden = hidden and self.submission
+        if (topic, hidden) not in self.runners:
             left_out = (self.left_out.get(f"{topic}.py") or self.left_out.get(f"{topic}.ipynb")
                         or self.left_out.get("."))
-            self.runners[topic] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer,
-                                              shown=self.shown, left_out=left_out)
-        return self.runners[topic]
+            self.runners[topic, hidden] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer,
+                                                      shown=self.shown, left_out=left_out,
+                                                      salt=self.salts.get(topic, 0),
+                                                      public_only=self.submission and not hidden)
+        return self.runners[topic, hidden]
 
-    def start_workers(self, topics: list[str], plans: dict[str, list[tuple]] | None = None) -> None:
-        """Fork every topic's worker now, each sent at once the probes its checks will ask for
-        (`plans`, see `probe_plans`): every worker runs while the checks of the others are judged."""
+    def salt_topics(self, topics: list[str], recording_now: bool) -> None:
+        """Decide each topic's salt: this side's secret where its directory holds the topic's
+        solution (the course's grader), none while recording or where only a recording is at hand."""
         for topic in topics:
-            runner = self.runner(topic)
-            runner.start()
-            runner.send_ahead((plans or {}).get(topic, ()))
+            if topic not in self.salts:
+                self.salts[topic] = self.secret if not recording_now and (self.directory / f"{topic}.py").is_file() else 0
+
+    def start_workers(self, topics: list[str], plans: dict[tuple, list[tuple]] | None = None) -> None:
+        """Fork every topic's worker now, each sent at once the probes its checks will ask for
+        (`plans`, by (topic, hidden), see `probe_plans`): every worker runs while the checks of
+        the others are judged. A topic's hidden probes get their worker only if it has some."""
+        plans = plans or {}
+        for topic in topics:
+            for hidden in (False, True):
+                if hidden and not plans.get((topic, True)):
+                    continue
+                runner = self.runner(topic, hidden)
+                runner.start()
+                runner.send_ahead(plans.get((topic, hidden), ()))
 
     def close(self) -> None:
         for runner in self.runners.values():
@@ -106,7 +138,7 @@ class Grading:
     def begin(self, directory: Path) -> None:
         """Grade `directory` next: its own workers, started now, and no outcomes yet."""
         self.end()
-        self.student = Side.of_submission(directory, self.reference.limits)
+        self.student = Side.of_submission(directory, self.reference.limits, salts=self.reference.salts)
         self.left_out = dict(self.student.left_out)
         self.student.start_workers(self.topics, self.plans)
         self.outcomes, self.reference_failures = [], 0
@@ -226,7 +258,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[running_key] = running
     config.stash[grading_key] = Grading(
         student=Side.of_submission(Path(config.getoption("submission") or EXERCISES), limits,
-                                   observer if watchers else None)
+                                   observer if watchers else None, salts=reference.salts)
         if one_submission else None,
         reference=reference,
         owns_reference=not shared,
@@ -308,7 +340,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     grading = session.config.stash[grading_key]
     check_files = {topic_of(item): item.path for item in session.items}
     grading.topics = list(check_files)
-    if session.config.getoption("record_reference"):
+    recording_now = session.config.getoption("record_reference")
+    grading.reference.salt_topics(grading.topics, recording_now)
+    if recording_now:
         grading.reference.start_workers(grading.topics)
     else:
         missing = {topic: Path(path) for topic, path in check_files.items()
@@ -316,6 +350,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if missing:
             grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
         grading.plans = probe_plans(session.items, grading.reference.recordings)
+        salted = [topic for topic in grading.topics if grading.reference.salts[topic]
+                  and (topic, False) not in grading.reference.runners]  # a shared reference's are on their way
+        grading.reference.start_workers(salted, reference_plans(session.items, grading.reference.recordings))
     if grading.student is not None:
         grading.student.start_workers(grading.topics, grading.plans)
     exercises = list(dict.fromkeys(exercise_of(item)[0] for item in session.items))
@@ -323,12 +360,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         watcher.collected(exercises)
 
 
-def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[str, list[tuple]]:
-    """By topic, the (probe, args) that these checks will ask of a submission, in the order
-    they will ask for them: those the reference was asked for by the same checks when its
+def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[tuple, list[tuple]]:
+    """By (topic, hidden), the (probe, args) that these checks will ask of a submission, in the
+    order they will ask for them: those the reference was asked for by the same checks when its
     results were recorded (a submission that fails a check early may not ask for them all).
     A probe that the recording names but these check files lack is left out."""
-    plans: dict[str, list[tuple]] = {}
+    plans: dict[tuple, list[tuple]] = {}
     for item in items:
         topic = topic_of(item)
         found = recordings.get(topic)
@@ -337,7 +374,23 @@ def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[str, list[tu
         for stem, name, args in found.calls.get(item.name, ()):
             probe = getattr(item.module, name, None)
             if callable(probe) and recording.key_of(probe, args) == (stem, name, args):
-                plans.setdefault(topic, []).append((probe, args))
+                plans.setdefault((topic, is_hidden(item)), []).append((probe, args))
+    return plans
+
+
+def reference_plans(items: list[pytest.Item], recordings: dict) -> dict[tuple, list[tuple]]:
+    """By (topic, False), the (probe, args) whose results the recording holds, in the order they were
+    recorded: what a reference run under a secret will be asked for (on the CPU)."""
+    plans: dict[str, list[tuple]] = {}
+    modules = {topic_of(item): item.module for item in items}
+    for topic, module in modules.items():
+        found = recordings.get(topic)
+        if not isinstance(found, recording.Recording):
+            continue
+        for stem, name, args in found.values:
+            probe = getattr(module, name, None)
+            if callable(probe) and recording.key_of(probe, args) == (stem, name, args):
+                plans.setdefault((topic, False), []).append((probe, args))
     return plans
 
 
@@ -346,12 +399,14 @@ class Grade:
 
     Probes are pure functions of their arguments, so each result (a fault included) is
     computed once: per session for the submission, per reference for the reference.
-    Every caller gets its own copy.
+    Every caller gets its own copy. A hidden check's probes run in the submission's workers for
+    hidden probes, and their results are kept apart from the public checks' (`_mine`).
     """
 
     def __init__(self, grading: Grading, topic: str, device: str | None = None, recording_now: bool = False,
-                 check: str = ""):
+                 check: str = "", hidden: bool = False):
         self._grading = grading
+        self._hidden = hidden
         self.topic = topic
         self._check = check  # the name of the check asking
         self._device = device  # the run's device, where the check has one
@@ -359,19 +414,25 @@ class Grade:
 
     def student(self, probe, *args):
         """The probe's result on the submission; a fault ends the check with its status."""
-        key = _key(probe, args)
+        key = self._mine(probe, args)
         if key not in self._grading.student.values:
             self._asked(probe, args)
             try:
-                value = self._grading.student.runner(self.topic).run(probe, *args)
+                value = self._grading.student.runner(self.topic, self._hidden).run(probe, *args)
             except Fault as fault:
                 value = fault
             self._grading.student.values[key] = value
         return self._student_value(key)
 
     def reference(self, probe, *args):
-        """The probe's result on the reference solution: recorded, or run for a `live` probe."""
-        if not (self._recording_now or recording.is_live(probe)):
+        """The probe's result on the reference solution: recorded, or run for a `live` probe, or,
+        under a secret (the course's grader), run on the CPU in the reference's own worker."""
+        if self._grading.reference.salts.get(self.topic) and not recording.is_live(probe):
+            device = self._device
+            if device and device != "cpu" and device in args:
+                on_cpu = tuple("cpu" if arg == device else arg for arg in args)
+                return recording.to_device(self.reference(probe, *on_cpu), device)
+        elif not (self._recording_now or recording.is_live(probe)):
             return self._recorded(probe, args)
         key = _key(probe, args)
         if key not in self._grading.reference.values:
@@ -398,11 +459,11 @@ class Grade:
 
     def both(self, probe, *args):
         """(submission's result, reference's result), the two computed at the same time."""
-        key = _key(probe, args)
+        key = self._mine(probe, args)
         if key in self._grading.student.values:
             return self._student_value(key), self.reference(probe, *args)
         self._asked(probe, args)
-        student = self._grading.student.runner(self.topic)
+        student = self._grading.student.runner(self.topic, self._hidden)
         try:
             student.submit(probe, args)
         except Fault as fault:
@@ -416,6 +477,10 @@ class Grade:
             except Fault as fault:
                 self._grading.student.values[key] = fault
         return self._student_value(key), want
+
+    def _mine(self, probe, args: tuple) -> tuple:
+        """The key of the submission's result for this probe, as a public or a hidden check asked it."""
+        return self._hidden, *_key(probe, args)
 
     def _asked(self, probe, args: tuple) -> None:
         self._grading.student.asked.append((self.topic, recording.key_of(probe, args), self._check))
@@ -457,7 +522,7 @@ def grade(request: pytest.FixtureRequest) -> Grade:
     callspec = getattr(request.node, "callspec", None)
     device = callspec.params.get("device") if callspec else None
     return Grade(request.config.stash[grading_key], topic_of(request.node), device,
-                 request.config.getoption("record_reference"), request.node.name)
+                 request.config.getoption("record_reference"), request.node.name, is_hidden(request.node))
 
 
 @pytest.fixture
@@ -481,6 +546,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
             for watcher in watchers:
                 watcher.topic_graded(topic, outcomes)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Run the check under its topic's secret: the inputs it makes itself are its probes'."""
+    with probing.secret(item.config.stash[grading_key].reference.salts.get(topic_of(item), 0)):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.checks.hidden import strip_hidden
 from grader.workers import sandbox, spawned, submission
 from grader.course import notebooks
 from grader.course.hints import hint_for
@@ -696,16 +697,23 @@ class TopicRunner:
     needs did not finish before, and each probe would wait out its own time limit again.
     `observer(topic, where, seconds)`, if given, is told at each look where a probe that keeps
     us waiting runs (a `Place`, or None where the submission's code is not running).
+
+    With `public_only`, its workers are sent the check file's code without its hidden checks
+    and what only they use: a submission's public probes run there, its hidden ones in
+    another runner's workers, so that nothing a public check shows can carry what they saw.
     """
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path,
                  observer: Callable[[str, Place | None, float], None] | None = None, *,
-                 shown: Path | None = None, left_out: str | None = None):
+                 shown: Path | None = None, left_out: str | None = None, salt: int = 0,
+                 public_only: bool = False):
         self.directory = directory
+        self.public_only = public_only  # sent the check file without its hidden checks (grader.checks.hidden)
         self.topic = topic
         self.limits = limits
         self.log_dir = log_dir
         self.observer = observer
+        self.salt = salt  # sent with every probe (grader.checks.probing.secret); 0: the public inputs
         self.path = notebooks.graded_file(directory, topic)  # <topic>.py, or <topic>.ipynb
         self._source: notebooks.TopicSource | None = None  # what is graded, once read (see `_check_file`)
         self._stuck: set[tuple[str, str]] = set()  # (file, function) where a probe ran out of time
@@ -775,9 +783,9 @@ class TopicRunner:
             self._new_worker()
         for key, probe, args in entries:
             file = _source_of(probe)
-            request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args}
+            request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args, "salt": self.salt}
             if file not in self._worker.taught:  # a check file's code goes to each worker once
-                request["code"] = _compiled(file)
+                request["code"] = _compiled(file, self.public_only)
                 self._worker.taught.add(file)
             self._worker.send(request)
             self._in_flight.append((key, probe, args))
@@ -881,10 +889,12 @@ def _source_of(probe) -> str:
 
 
 @functools.cache
-def _compiled(file: str) -> bytes:
-    """The check file's code, compiled here once (`marshal`: workers run this same Python),
-    so that no worker compiles it again: a few milliseconds per worker, ten workers a student."""
-    return marshal.dumps(compile(Path(file).read_bytes(), file, "exec"))
+def _compiled(file: str, public_only: bool = False) -> bytes:
+    """The check file's code (without its hidden checks, for `public_only`), compiled here once
+    (`marshal`: workers run this same Python), so that no worker compiles it again: a few
+    milliseconds per worker, ten workers a student."""
+    source = Path(file).read_text(encoding="utf-8")
+    return marshal.dumps(compile(strip_hidden(source) if public_only else source, file, "exec"))
 
 
 def _error_type(error) -> str:

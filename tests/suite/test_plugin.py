@@ -107,10 +107,11 @@ def outcomes(name, grading):
     graded[name] = sorted((outcome.name, outcome.status) for outcome in grading.outcomes)
 
 
-submissions = [("wrong", Path("submission")), ("right", Path("right")), ("wrong again", Path("submission"))]
-pytest.main(["-p", "grader.verdict.plugin", "-p", "no:cacheprovider", "--reference", "reference", "test_toy.py"],
-            plugins=[ClassSession(submissions, outcomes), CountCollections()])
-print("RESULT", json.dumps({"graded": graded, "collections": collections}))
+if __name__ == "__main__":  # the workers' processes import this script again (multiprocessing's spawn idiom)
+    submissions = [("wrong", Path("submission")), ("right", Path("right")), ("wrong again", Path("submission"))]
+    pytest.main(["-p", "grader.verdict.plugin", "-p", "no:cacheprovider", "--reference", "reference", "test_toy.py"],
+                plugins=[ClassSession(submissions, outcomes), CountCollections()])
+    print("RESULT", json.dumps({"graded": graded, "collections": collections}))
 """
 
 
@@ -169,9 +170,10 @@ def test_probe_plans_follow_the_collected_checks_in_their_order():
              ["test_two", "test_toy", "b", []], ["test_two", "test_other", "a", [2]], ["test_two", "test_toy", "a", [2]],
              ["test_deselected", "test_toy", "a", [9]]]
     found = recording.Recording({"topic": "toy", "entries": [], "calls": calls})
-    items = [types.SimpleNamespace(path=Path("test_toy.py"), name=name, module=module) for name in ("test_two", "test_one")]
+    items = [types.SimpleNamespace(path=Path("test_toy.py"), name=name, module=module,
+                                   get_closest_marker=lambda name: None) for name in ("test_two", "test_one")]
     plans = plugin.probe_plans(items, {"toy": found, "other": recording.NotRecorded("none")})
-    assert plans == {"toy": [(module.b, ()), (module.a, (2,)), (module.a, (1,))]}
+    assert plans == {("toy", False): [(module.b, ()), (module.a, (2,)), (module.a, (1,))]}
 
 
 def test_a_recording_keeps_the_probes_each_check_asked_for_in_order(tmp_path):
@@ -204,3 +206,42 @@ def test_each_caller_gets_a_copy_of_a_result_it_may_change_at_will():
     assert value["pair"][1] == [1, "a", None, 2.5, True] and torch.equal(value["ordered"]["b"], torch.ones(1))
     assert type(copied["pair"]) is tuple and type(copied["ordered"]) is collections.OrderedDict
     assert copied["grad"].requires_grad and copied["grad"].is_leaf and copied["grad"] is not value["grad"]
+
+
+HIDDEN = '''
+import pytest
+from grader.checks.expect import expect
+
+def public_probe(toy):
+    return toy.probe_names()
+
+@pytest.mark.exercise("probe_names", points=1)
+def test_public(grade):
+    names = grade.student(public_probe)
+    expect(not {"test_secret", "secret_probe", "secret_helper"} & set(names), f"the public worker holds {names}")
+
+# Hidden checks
+
+def secret_helper(toy):
+    return toy.probe_names()
+
+def secret_probe(toy):
+    return secret_helper(toy)
+
+@pytest.mark.exercise("probe_names", points=1, hidden=True)
+def test_secret(grade):
+    names = grade.student(secret_probe)
+    expect("test_secret" in names, f"the hidden worker holds {names}")
+'''
+
+
+def test_a_public_probe_s_worker_holds_no_hidden_check(pytester):
+    """Hidden checks and what only they use are cut from the code a public probe's worker is sent;
+    a hidden probe runs in a worker of its own, sent all of it."""
+    pytester.makepyfile(test_toy=HIDDEN)
+    source = ("import sys\n\ndef probe_names():\n    return sorted(name for module in list(sys.modules.values())\n"
+              "                  if getattr(module, '__name__', '').startswith('_probes_') for name in vars(module))\n")
+    for folder in ("reference", "submission"):
+        (pytester.path / folder).mkdir()
+        (pytester.path / folder / "toy.py").write_text(source)
+    grade(pytester).assert_outcomes(passed=2)
