@@ -713,3 +713,81 @@ def test_hostile_classmates_change_no_grade_no_file_and_leave_no_process(tmp_pat
     assert _repository_state() == before_files
     assert not leftovers, leftovers
     assert json.loads((REPO / "tests" / "suite" / "schemas" / "report.json").read_text())
+
+
+SPINNING_CLASSMATE = """
+
+import os as _os
+import time as _time
+
+
+def _spinners(count):
+    for _ in range(count):
+        try:
+            pid = _os.fork()
+        except OSError:
+            return  # refused: no spinner at all
+        if pid == 0:
+            _os.setsid()  # a session (and, where the kernel groups by session, a CPU share) of its own
+            end = _time.monotonic() + 60
+            while _time.monotonic() < end:
+                pass
+            _os._exit(0)
+
+
+import threading as _threading
+
+_threading.Thread(target=_spinners, args=(250,), daemon=True).start()  # the import itself returns at once
+_forward = MyLinear.forward
+
+
+def _held_forward(self, X):
+    _time.sleep(0.3)  # its grading goes on, each probe within its limit
+    return _forward(self, X)
+
+
+MyLinear.forward = _held_forward
+"""
+
+SLOW_AND_RIGHT = """
+
+import time as _time
+
+_forward = MyLinear.forward
+
+
+def _slow_forward(self, X):
+    end = _time.process_time() + 0.1  # right, but slow: a tenth of a second of CPU each call
+    while _time.process_time() < end:
+        pass
+    return _forward(self, X)
+
+
+MyLinear.forward = _slow_forward
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the sweep and the probes' clock read /proc")
+def test_an_honest_classmate_graded_beside_a_spinning_one_keeps_full_marks(tmp_path):
+    """A student who starts 250 spinners, each in a session of its own, costs the classmate graded
+    at the same time (--jobs 2), whose right code takes a tenth of a second of CPU a call, no
+    point and no timeout; and none of the spinners outlives the grader."""
+    from conftest import run_grader
+
+    class_dir = tmp_path / "class"
+    solution = (REPO / "solutions" / "layers.py").read_text()
+    for name, text in (("aaa-spinning", solution + SPINNING_CLASSMATE), ("bbb-honest", solution + SLOW_AND_RIGHT)):
+        (class_dir / name).mkdir(parents=True)
+        (class_dir / name / "layers.py").write_text(text)
+    pool._become_subreaper()  # whatever escapes the grader is re-parented here, to be seen
+    before = _children()
+    try:
+        process, report = run_grader("--class", str(class_dir), "--topic", "layers", "--jobs", "2", "--timeout", "1")
+        leftovers = {pid: _command_line(pid) for pid in _children() - before}  # read before the sweep
+    finally:
+        pool.stop_abandoned()
+    assert process.returncode == 0, process.stderr[-2000:]
+    honest = next(s for s in report["submissions"] if s["name"] == "bbb-honest")
+    lost = {c["message"] for e in honest["exercises"] for c in e["checks"] if c["status"] not in ("passed", "skipped")}
+    assert honest["score"] == honest["max_score"] and honest["complete"], lost
+    assert not leftovers, leftovers
