@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -348,7 +349,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         missing = {topic: Path(path) for topic, path in check_files.items()
                    if topic not in grading.reference.recordings}
         if missing:
-            grading.reference.recordings.update(recording.for_topics(missing, grading.reference.directory))
+            loaded = recording.for_topics(missing, grading.reference.directory)
+            grading.reference.recordings.update(loaded)
+            say_other_torch(loaded, session.config.stash[translator_key])
         grading.plans = probe_plans(session.items, grading.reference.recordings)
         salted = [topic for topic in grading.topics if grading.reference.salts[topic]
                   and (topic, False) not in grading.reference.runners]  # a shared reference's are on their way
@@ -358,6 +361,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     exercises = list(dict.fromkeys(exercise_of(item)[0] for item in session.items))
     for watcher in _progress(session.config):
         watcher.collected(exercises)
+
+
+def say_other_torch(recordings: dict, tr: i18n.Translator) -> None:
+    """Say once which recorded reference results come from another torch than this one (a student
+    release's, recorded by the instructor): they are compared at tolerances, but only the torch
+    they were recorded with is known to give them."""
+    mine = torch.__version__.split("+")[0]
+    other = {}
+    for topic, found in recordings.items():
+        theirs = getattr(found, "torch", None)
+        if theirs and theirs.split("+")[0] != mine:
+            other.setdefault(theirs.split("+")[0], []).append(topic)
+    for version, topics in other.items():
+        print(tr.render(_("grader: the reference results of {topics} were recorded with torch {theirs}, and this is "
+                          "torch {mine}: they are compared at tolerances, but if a right answer fails, tell your "
+                          "instructor which torch you use", topics=", ".join(topics), theirs=version, mine=mine)),
+              file=sys.stderr)
 
 
 def probe_plans(items: list[pytest.Item], recordings: dict) -> dict[tuple, list[tuple]]:

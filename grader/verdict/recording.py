@@ -78,6 +78,7 @@ class Recording:
     def __init__(self, data: dict):
         self.topic = data["topic"]
         self.fingerprint = data.get("fingerprint")
+        self.torch = data.get("torch")  # the version it was recorded with
         self.values = {(stem, name, tuple(args)): value for stem, name, args, value in data["entries"]}
         self.calls: dict[str, list[tuple]] = {}
         for check, stem, name, args in data.get("calls", ()):

@@ -82,3 +82,24 @@ def test_last_failed_and_exitfirst_rerun_only_the_failures(pytester, tmp_path):
     once = run_reports(pytester.inline_run(LAYERS, "--lf", "-x", *cache))
     assert len(once) == 1 and next(iter(once.values())).failed
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_reference_results_recorded_with_another_torch_are_said_to_be(pytester, monkeypatch, capsys):
+    """A student release's recordings come from the instructor's torch: a learner on another one is told."""
+    from grader.verdict import recording
+
+    load = recording.for_topics
+
+    def from_another_torch(check_files, reference):
+        found = load(check_files, reference)
+        for value in found.values():
+            value.torch = "2.6.0+cpu"
+        return found
+
+    reprec = pytester.inline_run(LAYERS, "-k", "test_my_linear_parameters", "--submission", str(REPO / "solutions"))
+    assert all(report.passed for report in run_reports(reprec).values())
+    assert "recorded with torch" not in capsys.readouterr().err
+    monkeypatch.setattr(recording, "for_topics", from_another_torch)
+    reprec = pytester.inline_run(LAYERS, "-k", "test_my_linear_parameters", "--submission", str(REPO / "solutions"))
+    assert all(report.passed for report in run_reports(reprec).values())
+    assert "the reference results of layers were recorded with torch 2.6.0" in capsys.readouterr().err
