@@ -302,10 +302,16 @@ def needs_of(item: pytest.Item) -> tuple[str, ...]:
     return (needs,) if isinstance(needs, str) else tuple(needs)
 
 
-def _exercise_arguments(symbol: str, points: float, hidden: bool = False,
-                        needs: str | tuple[str, ...] = ()) -> tuple[str, float, bool, str | tuple[str, ...]]:
-    """The marker's signature: `exercise(symbol, points, hidden=False, needs=())`."""
-    return symbol, points, hidden, needs
+def builds_on_of(item: pytest.Item) -> tuple[str, ...]:
+    """The "<symbol>.<check>" of other exercises whose code this check runs too (see grader.verdict.scoring)."""
+    marker = item.get_closest_marker("exercise")
+    return tuple(_exercise_arguments(*marker.args, **marker.kwargs)[4]) if marker else ()
+
+
+def _exercise_arguments(symbol: str, points: float, hidden: bool = False, needs: str | tuple[str, ...] = (),
+                        builds_on: tuple[str, ...] = ()) -> tuple[str, float, bool, str | tuple[str, ...], tuple]:
+    """The marker's signature: `exercise(symbol, points, hidden=False, needs=(), builds_on=())`."""
+    return symbol, points, hidden, needs, builds_on
 
 
 def _check_needs(item: pytest.Item) -> None:
@@ -319,6 +325,12 @@ def _check_needs(item: pytest.Item) -> None:
             raise pytest.UsageError(f"{item.nodeid} needs {name!r}, which is not a check of {exercise} in its file")
         if arguments[2]:
             raise pytest.UsageError(f"{item.nodeid} needs {name!r}, a hidden check (the student release has none)")
+    for name in builds_on_of(item):
+        symbol, _dot, check = name.partition(".")
+        needed = getattr(item.module, CHECK_FILE_PREFIX + check, None)
+        marker = next((m for m in getattr(needed, "pytestmark", []) if m.name == "exercise"), None)
+        if marker is None or _exercise_arguments(*marker.args, **marker.kwargs)[0] != symbol:
+            raise pytest.UsageError(f"{item.nodeid} builds on {name!r}, which is not a check of {symbol} in its file")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -591,7 +603,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                                hidden=is_hidden(item), cause=cause, needs=needs,
                                unmet=item.config.stash[translator_key](unmet) if needs else "",
                                attempted=call.excinfo is not None and call.excinfo.errisinstance(CheckFailed)
-                               and call.excinfo.value.attempted)
+                               and call.excinfo.value.attempted, builds_on=builds_on_of(item),
+                               excuse=item.config.stash[translator_key](_(
+                                   "not judged: it runs {symbols}, one of which fails this same check on its own "
+                                   "(the points are lost there, once)",
+                                   symbols=", ".join(dict.fromkeys(n.partition(".")[0] for n in builds_on_of(item)))))
+                               if builds_on_of(item) else "")
         properties = [("exercise", exercise), ("points", points), ("status", status)]
         report.user_properties += properties
         item.user_properties += properties  # what junitxml writes, from the teardown report

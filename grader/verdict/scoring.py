@@ -12,13 +12,18 @@ task (`attempted`); else its runs that passed count as skipped, with `unmet` as 
 (code that does not do the exercise earns nothing for what it leaves alone; a run that failed
 keeps its own message). Needed checks that did not
 run at all (left out of this grading) do not hold it back.
+
+A check of an exercise that builds on others (chimera runs NestMLP and FixedHiddenMLP) names
+the same check of those exercises that it `builds_on`: when one of them failed (and what it
+`needs` of its own exercise is met), its own runs that did not pass are `excused` (earned, with `excuse` as their message: "not judged:
+FixedHiddenMLP fails first"), so that one mistake is charged once, where it was made.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-STATUSES = ("passed", "failed", "error", "timeout", "skipped")
+STATUSES = ("passed", "failed", "error", "timeout", "skipped", "excused")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class CheckOutcome:
     hidden: bool = False  # graded only by the course's autograder (not in the student release)
     needs: tuple[str, ...] = ()  # checks of the same exercise, one of which must pass for this one to count
     attempted: bool = False  # a failed run whose wrong answer the check saw tries the task
+    builds_on: tuple[str, ...] = ()  # "<symbol>.<check>" of the exercises whose code this check runs too
+    excuse: str = ""  # the message of its runs that did not pass when one of those failed
     unmet: str = ""  # the message of its runs when none of them did
     cause: str = ""  # what kind of fault ended it, where the grader knows (grader.workers.pool.CAUSES)
 
@@ -64,7 +71,7 @@ class ExerciseScore:
     def reason(self) -> str:
         """Why points were lost: the first run that did not pass, or ''."""
         for outcome in self.checks:
-            if outcome.status not in ("passed", "skipped"):
+            if outcome.status not in ("passed", "skipped", "excused"):
                 return outcome.message
         return ""
 
@@ -72,8 +79,17 @@ class ExerciseScore:
 def unmet(outcome: CheckOutcome, runs: dict[tuple[str, str], list[CheckOutcome]]) -> bool:
     """Whether `outcome`'s check needs checks that ran and none of which passed a run."""
     needed = [runs[outcome.exercise, name] for name in outcome.needs if (outcome.exercise, name) in runs]
-    return bool(needed) and not any(run.status == "passed" or (run.status == "failed" and run.attempted)
+    return bool(needed) and not any(run.status in ("passed", "excused") or (run.status == "failed" and run.attempted)
                                     for check_runs in needed for run in check_runs)
+
+
+def excused(outcome: CheckOutcome, runs: dict[tuple[str, str], list[CheckOutcome]]) -> bool:
+    """Whether `outcome`, a run that did not pass, runs the code of another exercise whose same check failed
+    (and its own exercise's main behaviour, what it `needs`, is right or tried)."""
+    topic = outcome.exercise.partition(".")[0]
+    return outcome.status in ("failed", "error", "timeout") and not unmet(outcome, runs) and any(
+        run.status in ("failed", "error", "timeout")
+        for name in outcome.builds_on for run in runs.get((f"{topic}.{name.partition('.')[0]}", name.partition(".")[2]), ()))
 
 
 def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
@@ -85,7 +101,9 @@ def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
             raise ValueError(f"unknown status {outcome.status!r}")
         runs.setdefault((outcome.exercise, outcome.check), []).append(outcome)
     judged = [replace(outcome, status="skipped", message=outcome.unmet)
-              if outcome.status == "passed" and unmet(outcome, runs) else outcome for outcome in outcomes]
+              if outcome.status == "passed" and unmet(outcome, runs)
+              else replace(outcome, status="excused", message=outcome.excuse) if excused(outcome, runs)
+              else outcome for outcome in outcomes]
     runs = {}
     for outcome in judged:
         exercises.setdefault(outcome.exercise, ExerciseScore(outcome.exercise, 0.0, 0.0)).checks.append(outcome)
@@ -93,7 +111,7 @@ def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
     for (exercise, _), check_runs in runs.items():
         points = check_runs[0].points
         counted = [run for run in check_runs if run.status != "skipped"]
-        passed = sum(run.status == "passed" for run in counted)
+        passed = sum(run.status in ("passed", "excused") for run in counted)
         exercises[exercise].max_score += points
         if counted:
             exercises[exercise].score += points * passed / len(counted)

@@ -1,5 +1,7 @@
 """The rule that turns outcomes into points."""
 
+from dataclasses import replace
+
 import pytest
 
 from grader.verdict.scoring import CheckOutcome, score
@@ -96,3 +98,19 @@ def test_a_needed_check_that_failed_with_an_attempt_lets_the_secondary_count():
     assert (result.score, result.checks[1].status) == (0.5, "passed")
     (result,) = score([run("error", message="RuntimeError"), secondary("passed")])
     assert (result.score, result.checks[1].status) == (0, "skipped")
+
+
+def test_a_check_that_runs_another_exercise_s_failing_code_is_excused_not_charged_again():
+    own = CheckOutcome("blocks.FixedHiddenMLP", "float64", 0.125, "failed", None, "stays float32")
+    built = CheckOutcome("blocks.chimera", "float64", 0.125, "error", None, "dtype mismatch",
+                         builds_on=("FixedHiddenMLP.float64",), excuse="not judged: FixedHiddenMLP fails first")
+    fixed_hidden, chimera = score([own, built])
+    assert (fixed_hidden.score, chimera.score, chimera.status, chimera.reason) == (0, 0.125, "passed", "")
+    assert [(c.status, c.message) for c in chimera.checks] == [("excused", "not judged: FixedHiddenMLP fails first")]
+    # The other exercise's check passed: the mistake is this exercise's own.
+    assert score([replace(own, status="passed"), built])[1].score == 0
+    # This exercise's own main behaviour is not there: nothing to excuse.
+    unmet_built = replace(built, needs=("structure",))
+    structure = CheckOutcome("blocks.chimera", "structure", 0.5, "error", None, "None has no children")
+    assert score([own, structure, unmet_built])[1].score == 0
+    assert score(score([own, built])[0].checks + score([own, built])[1].checks)[1].score == 0.125  # scored again

@@ -281,7 +281,8 @@ def test_chimera_structure(grade):
     expect_equal(got, want, N_("chimera()"))
 
 
-@exercise("chimera", points=0.25)
+@exercise("chimera", points=0.25, needs="chimera_structure",
+          builds_on=("NestMLP.nest_mlp_output_and_gradients", "FixedHiddenMLP.fixed_hidden_output_and_gradients"))
 def test_chimera_output_and_gradients(grade, device):
     expect_same_as_reference(grade, chimera_forward, device, what=N_("chimera()"))
 
@@ -440,12 +441,14 @@ def test_nest_mlp_follows_a_float64_input(grade):
     expect_follows_float64(grade, "NestMLP")
 
 
-@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"))
+@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"),
+          builds_on=("NestMLP.nest_mlp_leaves_its_input_unchanged", "FixedHiddenMLP.fixed_hidden_mlp_leaves_its_input_unchanged"))
 def test_chimera_leaves_its_input_unchanged(grade):
     expect_keeps_input(grade, "chimera")
 
 
-@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"))
+@exercise("chimera", points=0.125, needs=("chimera_structure", "chimera_output_and_gradients"),
+          builds_on=("NestMLP.nest_mlp_follows_a_float64_input", "FixedHiddenMLP.fixed_hidden_mlp_follows_a_float64_input"))
 def test_chimera_follows_a_float64_input(grade):
     expect_follows_float64(grade, "chimera")
 
