@@ -10,7 +10,8 @@ exactly as `make grade` would grade it: the kernel's live objects never reach th
 table says which file it graded and when it was saved, and warns when a cell ran after that
 save (the grade is then of older code). Where no such file exists (Colab keeps a notebook
 opened from GitHub in the browser, not on disk), the cells this kernel ran, in the order it ran
-them, are written to a notebook of their own and graded, and the table says so.
+them (those that raised left out), are written to a notebook of their own and graded, and the
+table says so.
 
 The table comes as HTML in Jupyter and Colab, and as text elsewhere (a terminal IPython).
 """
@@ -57,10 +58,21 @@ class Torchlings(Magics):
     def __init__(self, shell):
         super().__init__(shell)
         self.ran: list[tuple[float, str]] = []  # (when it started, its source) of each cell run since loading
+        # What the kernel ran, for a notebook that is not on disk: the cells before this one was
+        # loaded, the loading cell included, as typed (IPython's `In` holds them with magics made
+        # into calls), then each cell that ran without an error.
+        self.kept: list[str] = list(shell.history_manager.input_hist_raw[1:])
         shell.events.register("pre_run_cell", self._cell_starts)
+        shell.events.register("post_run_cell", self._cell_ends)
 
     def _cell_starts(self, info) -> None:
         self.ran.append((time.time(), getattr(info, "raw_cell", "") or ""))
+
+    def _cell_ends(self, result) -> None:
+        """A cell that raised is left out of the kernel's cells graded: what it changed before it
+        failed stays in the kernel, but running it again would fail the import of all of them."""
+        if getattr(result, "success", False):
+            self.kept.append(getattr(result.info, "raw_cell", "") or "")
 
     def unsaved(self, notebook: Path, saved: float) -> float | None:
         """When the last cell ran that started after the notebook was saved and is not in it as
@@ -96,7 +108,7 @@ class Torchlings(Magics):
                 folder = notebook.parent
             else:
                 folder = Path(scratch)
-                count = write_history(self.shell, folder / f"{args.topic}{notebooks.NOTEBOOK_SUFFIX}")
+                count = write_history(self.kept, folder / f"{args.topic}{notebooks.NOTEBOOK_SUFFIX}")
                 lines = [tr(_("no {file} saved here: graded the {count} cells this kernel ran, in the order it "
                               "ran them", file=notebook.name, count=count))]
             text = "\n".join(lines) + "\n\n" + grade(folder, args)
@@ -107,9 +119,9 @@ def _joined(source) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def write_history(shell, path: Path) -> int:
-    """The cells this kernel ran before the current one (IPython's `In`), as a notebook at `path`."""
-    ran = [source for source in shell.user_ns.get("In", [])[1:-1] if source.strip()]
+def write_history(sources: list[str], path: Path) -> int:
+    """These cells' sources, in order, as a notebook at `path`; how many there were."""
+    ran = [source for source in sources if source.strip()]
     cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
              for source in ran]
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}))

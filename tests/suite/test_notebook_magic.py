@@ -98,6 +98,9 @@ def test_without_a_saved_notebook_the_magic_grades_the_cells_the_kernel_ran(tmp_
     (tmp_path / "notebooks").mkdir()
     os.symlink(REPO / "grader", tmp_path / "grader")
     notebook = nbformat.reads(right, as_version=4)  # run, never saved
+    typo = nbformat.v4.new_code_cell("nn.Lineer(2, 3)")  # a cell that raised: its error is not graded
+    typo.metadata["tags"] = ["raises-exception"]  # (nbclient goes on past it)
+    notebook.cells.insert(3, typo)
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
     table = "".join(o.data["text/plain"] for o in notebook.cells[-1].outputs if o.output_type == "display_data")
