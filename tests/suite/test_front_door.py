@@ -103,3 +103,13 @@ def test_reference_results_recorded_with_another_torch_are_said_to_be(pytester, 
     reprec = pytester.inline_run(LAYERS, "-k", "test_my_linear_parameters", "--submission", str(REPO / "solutions"))
     assert all(report.passed for report in run_reports(reprec).values())
     assert "the reference results of layers were recorded with torch 2.6.0" in capsys.readouterr().err
+
+
+def test_without_a_supported_torch_pytest_says_so_in_a_sentence(pytester, monkeypatch, capsys):
+    from grader.course import support
+
+    monkeypatch.setattr(support, "installed_torch", lambda: "2.1.0")
+    reprec = pytester.inline_run(LAYERS, "--collect-only")
+    assert reprec.ret == pytest.ExitCode.USAGE_ERROR
+    err = capsys.readouterr().err
+    assert "torch 2.6 or newer; this environment has torch 2.1.0" in err and "Traceback" not in err
