@@ -105,6 +105,7 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
     junit_dir = Path(tempfile.mkdtemp(prefix="torchlings-junit-"))
     try:
         env = reports.environment()
+        tr = translator(args.lang)
         live = live_table(args, submission, topics, title(submission, env, args.verbose))
         run = session.run_checks(args, submission, topics, junit=junit_dir / "junit.xml",
                                  plugins=(live,) if live else ())
@@ -115,7 +116,10 @@ def grade_one(args, submission: Path, topics: list[str]) -> int:
         if args.gradescope:
             reports.write_json(args.gradescope, reports.gradescope_failure(
                 session.broken_message(run), time.monotonic() - started)
-                if run.broken else reports.to_gradescope(exercises, time.monotonic() - started, report["notes"]))
+                if run.broken else reports.to_gradescope(
+                    exercises, time.monotonic() - started,
+                    report["notes"] + [tr.render(line) for line in reports.left_out_lines(run.left_out)],
+                    confinement=pool.protection(), tr=tr))
         if args.junit and (junit_dir / "junit.xml").is_file():
             reports.write_atomically(args.junit, (junit_dir / "junit.xml").read_text())
     except Exception as error:
@@ -217,8 +221,11 @@ def sandbox_acceptable(args) -> bool:
     if level.full:
         return True
     if args.require_sandbox:
-        print(tr.render(_("grader: --require-sandbox: workers here are not fully confined ({level})",
-                    level=level.summary())), file=sys.stderr)
+        refusal = tr.render(_("grader: --require-sandbox: workers here are not fully confined ({level})",
+                              level=level.summary()))
+        print(refusal, file=sys.stderr)
+        if getattr(args, "gradescope", None):  # Gradescope shows nothing at all without a results.json
+            reports.write_json(args.gradescope, reports.gradescope_failure(refusal, 0.0))
         return False
     if not (level.fs or level.seccomp):
         print(tr.render(_("grader: the code you grade runs unconfined here ({level}): it can do whatever "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import signal
 import sys
 import time
@@ -65,7 +66,7 @@ def watch(args: argparse.Namespace) -> int:
         print(f"grader: unknown topic {', '.join(unknown)}; the topics are: {', '.join(topics)}", file=sys.stderr)
         return 2
     watched = [t for t in topics if t in args.topic] if args.topic else topics
-    submission = Path(args.submission).resolve()
+    submission = Path(os.path.abspath(args.submission))  # no link followed: see grader.workers.submission
     if not submission.is_dir():
         print(f"grader: {submission} is not a directory", file=sys.stderr)
         return 2

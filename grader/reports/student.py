@@ -64,10 +64,13 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
     }
 
 
-def to_gradescope(exercises: list[ExerciseScore], execution_time: float, notes: list[str] = ()) -> dict:
+def to_gradescope(exercises: list[ExerciseScore], execution_time: float, notes: list[str] = (),
+                  confinement=None, tr: Translator = ENGLISH) -> dict:
     """Gradescope's autograder results.json: one test per exercise for its public checks
     (visible), and one for its hidden checks, if any (shown once the grades are published);
-    `notes` (which file was graded, notebook lines not run) follow the total in its output."""
+    `notes` (which file was graded, notebook lines not run) follow the total in its output,
+    and a warning first where `confinement` (a `sandbox.Protection`) is not full: there the
+    submission's code could reach what Landlock or seccomp would have kept from it."""
     tests = []
     for result in exercises:
         for hidden in (False, True):
@@ -85,12 +88,21 @@ def to_gradescope(exercises: list[ExerciseScore], execution_time: float, notes: 
     return {
         "score": _total(exercises, "score"),
         "execution_time": round(execution_time, 3),
-        "output": "\n".join([f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
+        "output": "\n".join([*_confinement_warning(confinement, tr),
+                              f"torchlings: {_total(exercises, 'score'):g} / {_total(exercises, 'max_score'):g} points",
                               *notes]) + _skipped_lines(exercises),
         "output_format": "text",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+
+
+def _confinement_warning(confinement, tr: Translator) -> list[str]:
+    if confinement is None or confinement.full:
+        return []
+    return [tr(_("WARNING: the submission's code ran here not fully confined ({level}): it may have read or "
+                 "changed what a confined worker cannot. Tell your instructor; the autograder can be made to "
+                 "refuse instead (TORCHLINGS_REQUIRE_SANDBOX=1).", level=confinement.summary()))]
 
 
 def gradescope_failure(error: str, execution_time: float) -> dict:

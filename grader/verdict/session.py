@@ -86,7 +86,8 @@ def run_checks(args, submission: Path | None, topics: list[str], junit: Path | N
         "-p", "no:unraisableexception",
         "-p", "no:threadexception",
         *LEAN_SESSION,
-        *(["--submission", str(submission.resolve())] if submission is not None else []),
+        # absolute, no link followed: a submission that is a link is graded as one (nothing), never as its target
+        *(["--submission", os.path.abspath(submission)] if submission is not None else []),
         "--reference", str(Path(args.reference).resolve()),
         f"--check-timeout={limit.timeout}",
         f"--memory-limit={limit.memory >> 20}",

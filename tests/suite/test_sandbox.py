@@ -791,3 +791,26 @@ def test_an_honest_classmate_graded_beside_a_spinning_one_keeps_full_marks(tmp_p
     lost = {c["message"] for e in honest["exercises"] for c in e["checks"] if c["status"] not in ("passed", "skipped")}
     assert honest["score"] == honest["max_score"] and honest["complete"], lost
     assert not leftovers, leftovers
+
+
+def test_a_grading_run_writes_no_bytecode_into_the_grader(tmp_path):
+    """The grader writes no .pyc: not itself (python -B), nor any process it starts, the
+    private-mount probe's `python -I -S` included (-I ignores PYTHONDONTWRITEBYTECODE)."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in ("grader", "tests/topics", "tests/recorded", "solutions", "exercises", ".cache/reference"):
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, copy / part, ignore=skip)
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "layers.py").write_text((REPO / "solutions" / "layers.py").read_text())
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    process = subprocess.run([sys.executable, "-B", "-m", "grader", "--submission", str(submission), "--topic", "layers",
+                              "--json", str(tmp_path / "grade.json")],
+                             cwd=copy, env=environment, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr[-3000:]
+    report = json.loads((tmp_path / "grade.json").read_text())
+    assert report["score"] == report["max_score"] > 0  # it graded, from the copy
+    assert sorted(str(p.relative_to(copy)) for p in copy.rglob("*.pyc")) == []
