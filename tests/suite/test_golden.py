@@ -13,6 +13,8 @@ as they stand. A notebook, `<topic>.ipynb`, is copied as it stands, and no `<top
 written for its topic unless the case has one too or names the topic in `extra_topics`.
 Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
 An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
+`folder` puts the topic files in that folder of the submission (a cloned student repository
+keeps them in `exercises/`), with a README.md at its top;
 `zero_topics` lists topics every exercise of which must score 0, whatever exercises they have
 (a topic file that does not import, say), without naming them;
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
@@ -45,6 +47,10 @@ def build_submission(case: Path, into: Path) -> list[str]:
     own_topics = [path.stem for path in case.glob("*.py") if not path.name.startswith("_")]
     notebooks = [path.stem for path in case.glob("*.ipynb") if not path.name.startswith("_")]
     topics = sorted(set(own_topics) | set(notebooks) | set(spec.get("extra_topics", [])))
+    if spec.get("folder"):  # a whole student repository, its topic files in a folder of it
+        (into / "README.md").write_text("a student's repository\n")
+        into = into / spec["folder"]
+        into.mkdir(parents=True)
     for topic in topics:
         if topic in notebooks:
             shutil.copy(case / f"{topic}.ipynb", into / f"{topic}.ipynb")

@@ -1,0 +1,1 @@
+# the reference, unchanged: only where it lives differs
