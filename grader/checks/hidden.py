@@ -3,7 +3,10 @@
 A check marked `@pytest.mark.exercise(symbol, points, hidden=True)` is cut out of a check file by
 its syntax tree, with the module-level definitions only hidden checks use: what a student release
 ships (`grader.commands.release`) and what a worker that runs public probes is sent
-(`grader.workers.pool`). Reads source text only: imports nothing of the grader's.
+(`grader.workers.pool`). A probe marked `@reference_side` (`grader.checks.probing`), one that
+computes what the reference is compared with and never touches the topic module, is cut out of
+what a submission's workers are sent in the same way. Reads source text only: imports nothing of
+the grader's.
 """
 
 from __future__ import annotations
@@ -60,13 +63,25 @@ def _used_names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def strip_hidden(source: str) -> str:
-    """The check file without its hidden checks, nor the module-level definitions that only they used.
+REFERENCE_SIDE = "reference_side"  # the decorator that marks a probe run on the reference's side only
+
+
+def _reference_side(node: ast.AST) -> bool:
+    """Whether `node` is a function decorated `@reference_side` (or `@probing.reference_side`)."""
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        (decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", None)) == REFERENCE_SIDE
+        for decorator in node.decorator_list)
+
+
+def strip_hidden(source: str, hidden: bool = True, reference_side: bool = False) -> str:
+    """The check file without its hidden checks (and with `reference_side`, without its
+    reference-side probes), nor the module-level definitions that only they used.
 
     Each removed statement takes along the comments and blank lines right above it.
     """
     body = ast.parse(source).body
-    removed = {index for index, node in enumerate(body) if (_exercise_of(node) or (0, 0, False))[2]}
+    removed = {index for index, node in enumerate(body)
+               if (hidden and (_exercise_of(node) or (0, 0, False))[2]) or (reference_side and _reference_side(node))}
     wanted = set().union(*(_used_names(body[i]) for i in removed)) if removed else set()
     while True:
         kept_uses = set().union(*(_used_names(n) for i, n in enumerate(body) if i not in removed))

@@ -55,6 +55,14 @@ def seed_torch(seed: int = 0) -> None:
     torch.manual_seed(salted(seed))
 
 
+def reference_side(probe):
+    """Mark a probe that computes what the reference is compared with and never touches the topic
+    module (a torch.optim twin's run): it runs on the reference's side only, and a submission's
+    workers are not even sent its code (grader.checks.hidden)."""
+    probe.reference_side = True
+    return probe
+
+
 def inputs(*shape: int, seed: int = 0, device: str = "cpu", dtype=torch.float32) -> torch.Tensor:
     """Standard normal inputs, the same for a seed on every device."""
     generator = torch.Generator().manual_seed(salted(seed))

@@ -47,7 +47,7 @@ class Side:
 
     On a `submission`'s side, each topic has two runners: one for the public checks' probes,
     whose workers are sent the check file without its hidden checks, and one for the hidden
-    checks' probes (by `runner(topic, hidden)`).
+    checks' probes (by `runner(topic, hidden)`); neither is sent its `reference_side` probes.
 
     `salts` holds, by topic, the secret its probes run under (`grader.checks.probing.secret`),
     shared by the two sides of a grading run; a reference side draws its `secret` when it is
@@ -88,7 +88,8 @@ class Side:
             self.runners[topic, hidden] = TopicRunner(self.directory, topic, self.limits, self.log_dir, self.observer,
                                                       shown=self.shown, left_out=left_out,
                                                       salt=self.salts.get(topic, 0),
-                                                      public_only=self.submission and not hidden)
+                                                      sent=("hidden" if hidden else "public") if self.submission
+                                                      else "everything")
         return self.runners[topic, hidden]
 
     def salt_topics(self, topics: list[str], recording_now: bool) -> None:

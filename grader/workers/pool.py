@@ -698,17 +698,18 @@ class TopicRunner:
     `observer(topic, where, seconds)`, if given, is told at each look where a probe that keeps
     us waiting runs (a `Place`, or None where the submission's code is not running).
 
-    With `public_only`, its workers are sent the check file's code without its hidden checks
-    and what only they use: a submission's public probes run there, its hidden ones in
-    another runner's workers, so that nothing a public check shows can carry what they saw.
+    `sent` says which code of a check file its workers get (`_compiled`): a submission's public
+    probes run in workers sent it without its hidden checks, its hidden ones in another
+    runner's workers, so that nothing a public check shows can carry what they saw; neither is
+    sent the reference-side probes.
     """
 
     def __init__(self, directory: Path, topic: str, limits: Limits, log_dir: Path,
                  observer: Callable[[str, Place | None, float], None] | None = None, *,
                  shown: Path | None = None, left_out: str | None = None, salt: int = 0,
-                 public_only: bool = False):
+                 sent: str = "everything"):
         self.directory = directory
-        self.public_only = public_only  # sent the check file without its hidden checks (grader.checks.hidden)
+        self.sent = sent  # which code of a check file its workers get: see `_compiled`
         self.topic = topic
         self.limits = limits
         self.log_dir = log_dir
@@ -785,7 +786,7 @@ class TopicRunner:
             file = _source_of(probe)
             request = {"kind": "probe", "file": file, "name": probe.__name__, "args": args, "salt": self.salt}
             if file not in self._worker.taught:  # a check file's code goes to each worker once
-                request["code"] = _compiled(file, self.public_only)
+                request["code"] = _compiled(file, self.sent)
                 self._worker.taught.add(file)
             self._worker.send(request)
             self._in_flight.append((key, probe, args))
@@ -889,12 +890,17 @@ def _source_of(probe) -> str:
 
 
 @functools.cache
-def _compiled(file: str, public_only: bool = False) -> bytes:
-    """The check file's code (without its hidden checks, for `public_only`), compiled here once
-    (`marshal`: workers run this same Python), so that no worker compiles it again: a few
-    milliseconds per worker, ten workers a student."""
+def _compiled(file: str, sent: str = "everything") -> bytes:
+    """The check file's code, compiled here once (`marshal`: workers run this same Python), so
+    that no worker compiles it again: a few milliseconds per worker, ten workers a student.
+
+    `sent`: "everything" (the reference's workers), "hidden" (a submission's hidden probes:
+    all but the reference-side probes) or "public" (a submission's public probes: without the
+    hidden checks either), each without what only the parts left out use."""
     source = Path(file).read_text(encoding="utf-8")
-    return marshal.dumps(compile(strip_hidden(source) if public_only else source, file, "exec"))
+    if sent != "everything":
+        source = strip_hidden(source, hidden=sent == "public", reference_side=True)
+    return marshal.dumps(compile(source, file, "exec"))
 
 
 def _error_type(error) -> str:

@@ -211,14 +211,24 @@ def test_each_caller_gets_a_copy_of_a_result_it_may_change_at_will():
 HIDDEN = '''
 import pytest
 from grader.checks.expect import expect
+from grader.checks.probing import reference_side
 
 def public_probe(toy):
     return toy.probe_names()
 
+@reference_side
+def twin(_toy):
+    return twin_helper()
+
+def twin_helper():
+    return "the twin's answer"
+
 @pytest.mark.exercise("probe_names", points=1)
 def test_public(grade):
     names = grade.student(public_probe)
-    expect(not {"test_secret", "secret_probe", "secret_helper"} & set(names), f"the public worker holds {names}")
+    expect(not {"test_secret", "secret_probe", "secret_helper", "twin", "twin_helper"} & set(names),
+           f"the public worker holds {names}")
+    expect(grade.reference(twin) == "the twin's answer", "the reference side runs the twin")
 
 # Hidden checks
 
@@ -231,13 +241,14 @@ def secret_probe(toy):
 @pytest.mark.exercise("probe_names", points=1, hidden=True)
 def test_secret(grade):
     names = grade.student(secret_probe)
-    expect("test_secret" in names, f"the hidden worker holds {names}")
+    expect("test_secret" in names and not {"twin", "twin_helper"} & set(names), f"the hidden worker holds {names}")
 '''
 
 
-def test_a_public_probe_s_worker_holds_no_hidden_check(pytester):
+def test_a_public_probe_s_worker_holds_no_hidden_check_and_no_reference_side_probe(pytester):
     """Hidden checks and what only they use are cut from the code a public probe's worker is sent;
-    a hidden probe runs in a worker of its own, sent all of it."""
+    a hidden probe runs in a worker of its own, sent all of it but the reference-side probes,
+    which no worker of the submission is sent."""
     pytester.makepyfile(test_toy=HIDDEN)
     source = ("import sys\n\ndef probe_names():\n    return sorted(name for module in list(sys.modules.values())\n"
               "                  if getattr(module, '__name__', '').startswith('_probes_') for name in vars(module))\n")

@@ -6,7 +6,8 @@ checks (the test functions) judge what came back. Points live on each check's ma
 Every hand-written rule is run for 20 steps on a small float64 problem and compared, step by
 step, with the torch.optim optimizer the catalogue names and with the reference. The
 torch.optim run is a probe that never touches the topic module, run on the reference side
-only (`grade.reference`), so a submission cannot tamper with what it is compared with. For
+only (`grade.reference`, `@reference_side`: a submission's workers are not even sent it), so a
+submission cannot tamper with what it is compared with. For
 the adaptive rules the gradients are ~1e-6, the size of `eps`, so putting `eps` inside the
 square root (sqrt(s + eps) instead of sqrt(s) + eps) moves the parameters far outside the
 tolerance. The other facets (skipping parameters without a gradient, state kept in the
@@ -22,7 +23,7 @@ import torch
 
 from grader.course.i18n import N_, _
 from grader.checks.expect import close, expect, expect_close
-from grader.checks.probing import inputs
+from grader.checks.probing import inputs, reference_side
 
 exercise = pytest.mark.exercise
 
@@ -126,6 +127,7 @@ def hand_path(optimizers, device, name, scale=None):
             "gradients_kept": all(kept)}
 
 
+@reference_side
 def torch_optim_path(_module, device, name, scale=None):
     """The same run with the torch.optim twin; never touches the topic module (reference side only)."""
     rule = RULES[name]
@@ -534,6 +536,7 @@ def hand_path_from(optimizers, device, name, seed):
     return as_path(run_rule(getattr(optimizers, name), rule, params, zero_states(rule, params), device, 1, STEPS))
 
 
+@reference_side
 def torch_optim_path_from(_module, device, name, seed):
     rule = RULES[name]
     params = fresh_parameters(start_values(device, seed))
