@@ -155,6 +155,36 @@ def moves_batches(training):
     return {"moves": len(WatchedBatch.moves)}
 
 
+NET_INPUT, LOSS_TARGET = N_("the net's input"), N_("the loss's target")
+
+
+def batch_devices_on_another_device(training):
+    """Where the batches are when train() gives them to the net and the loss, for a net on the "meta"
+    device: a second device that every machine has (tensors without data, so the run ends at the
+    first number it reads, after the first forward pass and loss)."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    net = classifier().to("meta")
+    seen = {NET_INPUT: [], LOSS_TARGET: []}
+    net.register_forward_pre_hook(lambda module, args: seen[NET_INPUT].append(str(args[0].device)))
+    cross_entropy = nn.CrossEntropyLoss()
+
+    def loss_fn(output, target):
+        seen[LOSS_TARGET].append(str(target.device))
+        return cross_entropy(output, target)
+
+    X, y = inputs(24, 5), torch.randint(0, 3, (24,), generator=torch.Generator().manual_seed(1))
+    try:
+        training.train(net, DataLoader(TensorDataset(X, y), batch_size=12), loss_fn,
+                       torch.optim.SGD(net.parameters(), lr=0.1), 1)
+    except NotImplementedError:
+        if not seen[NET_INPUT]:
+            raise  # a stub: not implemented yet
+    except Exception:  # noqa: BLE001 - a meta tensor has no number to read: where the batches went is known by then
+        pass
+    return {kind: devices[:1] for kind, devices in seen.items()}
+
+
 @exercise("train", points=0.5)
 def test_train_moves_batches_to_the_nets_device(grade, device):
     hint = (N_("move each batch to the net's device: X, y = X.to(device), y.to(device) with "
@@ -164,6 +194,13 @@ def test_train_moves_batches_to_the_nets_device(grade, device):
         # for the call itself: two batches of (X, y) should ask to move at least twice.
         got = grade.student(moves_batches)
         expect(got["moves"] >= 2, N_("train() never moved a batch to the net's device (no .to() call on any batch)"), hint)
+        # And the net goes to the "meta" device, a second device every machine has: the batches
+        # must follow it there, whatever device a loop might have written in.
+        got, want = grade.both(batch_devices_on_another_device)
+        expect(got[NET_INPUT], N_("train() never ran the net's forward"))
+        for what in want:
+            expect_equal(got[what], want[what], _("the device of {what} for the first batch in train(), for a net on "
+                                                  "the 'meta' device", what=what), hint)
     else:
         # On CUDA the net lives on the GPU and the loader gives CPU batches, which train() must move.
         expect_same_as_reference(grade, trained, device, 1, 48,
