@@ -33,7 +33,7 @@ from grader.workers import sandbox, spawned, submission
 from grader.course import notebooks
 from grader.course.hints import hint_for
 from grader.course.text import printable
-from grader.course.i18n import Message, _, translator
+from grader.course.i18n import Message, _, _n, translator
 
 PRELOAD = "grader.workers.preload"
 GRADER_ROOT = Path(__file__).resolve().parents[2]  # the folder `import grader` finds it in
@@ -927,9 +927,27 @@ def format_error(error, output) -> Message:
     if hint:
         text = Message("{text}\n  {hint}", {"text": text, "hint": _("hint: {hint}", hint=hint)})
     if isinstance(output, str) and output.strip():
-        text = Message("{text}\n  {printed}", {"text": text, "printed": _("your code printed: {output}",
-                                                                          output=output[-MAX_TEXT:].strip()[-300:])})
+        text = Message("{text}\n{printed}", {"text": text, "printed": printed(output)})
     return text
+
+
+PRINTED_LINES = 12  # lines of what the code printed that are shown whole; of more, the first and last few
+PRINTED_WIDTH = 200  # characters of one printed line
+
+
+def printed(output: str) -> Message:
+    """What the code printed, as note lines ("  | ..."), whole and in order: its first and last
+    lines when it printed more than PRINTED_LINES, with how many were cut between them."""
+    lines = [line if len(line) <= PRINTED_WIDTH else line[:PRINTED_WIDTH] + "…"
+             for line in output[:MAX_TEXT].strip("\n").splitlines()]
+    shown = lambda part: "".join(f"\n  | {line}" for line in part)  # noqa: E731
+    if len(lines) <= PRINTED_LINES:
+        return Message("  {header}{lines}", {"header": _("your code printed:"), "lines": shown(lines)})
+    keep = PRINTED_LINES // 2 - 1
+    cut = len(lines) - 2 * keep
+    return Message("  {header}{first}\n  | {cut}{last}", {
+        "header": _("your code printed:"), "first": shown(lines[:keep]), "last": shown(lines[-keep:]),
+        "cut": _n("… {count} line cut …", "… {count} lines cut …", cut, count=cut)})
 
 
 def new_log_dir() -> Path:

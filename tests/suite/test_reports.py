@@ -285,3 +285,18 @@ def test_a_file_that_does_not_import_is_said_once_for_the_file_with_fix_this_fir
         assert text.count("SyntaxError: invalid syntax") == 1, text
         assert "the file does not import: fix this first" in text and "MySequential" not in text
         assert text.splitlines()[-1].startswith("next: make blocks.py import")
+
+
+def test_what_the_code_printed_is_shown_whole_in_order_and_apart_from_the_error():
+    from grader.workers.pool import format_error
+
+    error = {"type": "RuntimeError", "message": "shapes differ", "frames": ["layers.py, line 3, in forward: X @ W"]}
+    few = format_error(error, "torch.Size([2, 3])\nsecond line\nthird line\n")
+    text = reports.table(score([CheckOutcome("layers.MyLinear", "output", 2, "error", None, str(few))]), "t", width=100,
+                         everything=True)
+    lines = [line.strip() for line in text.splitlines()]
+    start = lines.index("your code printed:")
+    assert lines[start + 1:start + 4] == ["| torch.Size([2, 3])", "| second line", "| third line"]
+    assert lines.index("RuntimeError: shapes differ") < start  # the error first, then what was printed
+    many = str(format_error(error, "".join(f"line {n}\n" for n in range(1, 41))))
+    assert "| line 1\n" in many and "| line 40" in many and "30 lines cut" in many and "| line 20\n" not in many
