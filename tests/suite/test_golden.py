@@ -15,6 +15,9 @@ Files named `_<name>` are copied in as `<name>` (a hostile conftest.py, say).
 An optional `grader_args` list is passed on to the grader (a shorter timeout, say);
 `folder` puts the topic files in that folder of the submission (a cloned student repository
 keeps them in `exercises/`), with a README.md at its top;
+`links` maps a file name of the submission (in `folder` if there is one) to a path of this
+repository that it is made a symbolic link to (a module named like the student's own that is
+the reference solution, say);
 `zero_topics` lists topics every exercise of which must score 0, whatever exercises they have
 (a topic file that does not import, say), without naming them;
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
@@ -65,6 +68,8 @@ def build_submission(case: Path, into: Path) -> list[str]:
     # so that pytest never picks them up here.
     for extra in case.glob("_*"):
         shutil.copy(extra, into / extra.name.removeprefix("_"))
+    for name, target in spec.get("links", {}).items():
+        (into / name).symlink_to(REPO / target)
     return topics
 
 
