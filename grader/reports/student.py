@@ -46,11 +46,13 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
     return {
         "score": _total(exercises, "score"),
         "max_score": _total(exercises, "max_score"),
+        "unverified": _total(exercises, "unverified"),
         "exercises": [
             {
                 "id": result.exercise,
                 "score": result.score,
                 "max_score": result.max_score,
+                "unverified": result.unverified,
                 "checks": [
                     {"name": c.name, "device": c.device, "status": c.status, "message": c.message,
                      "points": c.points, "hidden": c.hidden, **({"cause": c.cause} if c.cause else {})}
@@ -277,6 +279,9 @@ class TableWriter:
         """The total and the next step, once every topic's lines were given out."""
         lines = [] if self._blank else [""]
         lines.append(self.tr(_("Total  {points}", points=_points(exercises))))
+        if unverified := _total(exercises, "unverified"):
+            lines += wrap(self.tr(_("{points:g} of these points not verified on this machine: their checks' CUDA runs "
+                                    "were skipped (no CUDA here)", points=unverified)), self.width)
         if self.first is None and self.others:
             topics = list(dict.fromkeys(result.topic for result in exercises))
             return lines + wrap(self.tr(_("every exercise of {topics} passes; the other topics were not graded "

@@ -13,6 +13,9 @@ task (`attempted`); else its runs that passed count as skipped, with `unmet` as 
 keeps its own message). Needed checks that did not
 run at all (left out of this grading) do not hold it back.
 
+Skipped is not earned in silence: the points of a check that passed on the CPU while its run
+on another device was skipped (no CUDA on this machine) are counted as `unverified` too.
+
 A check of an exercise that builds on others (chimera runs NestMLP and FixedHiddenMLP) names
 the same check of those exercises that it `builds_on`: when one of them failed (and what it
 `needs` of its own exercise is met), its own runs that did not pass are `excused` (earned, with `excuse` as their message: "not judged:
@@ -56,6 +59,7 @@ class ExerciseScore:
     score: float
     max_score: float
     checks: list[CheckOutcome] = field(default_factory=list)
+    unverified: float = 0.0  # of `score`, the points of checks whose run on a device was skipped (no CUDA here)
 
     @property
     def topic(self) -> str:
@@ -115,7 +119,10 @@ def score(outcomes: list[CheckOutcome]) -> list[ExerciseScore]:
         exercises[exercise].max_score += points
         if counted:
             exercises[exercise].score += points * passed / len(counted)
+            if passed and any(run.status == "skipped" and run.device not in (None, "cpu") for run in check_runs):
+                exercises[exercise].unverified += points * passed / len(counted)
     for result in exercises.values():
         result.score = round(result.score, 6)
         result.max_score = round(result.max_score, 6)
+        result.unverified = round(result.unverified, 6)
     return list(exercises.values())

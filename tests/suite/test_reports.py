@@ -300,3 +300,18 @@ def test_what_the_code_printed_is_shown_whole_in_order_and_apart_from_the_error(
     assert lines.index("RuntimeError: shapes differ") < start  # the error first, then what was printed
     many = str(format_error(error, "".join(f"line {n}\n" for n in range(1, 41))))
     assert "| line 1\n" in many and "| line 40" in many and "30 lines cut" in many and "| line 20\n" not in many
+
+
+def test_points_whose_cuda_runs_were_skipped_are_said_not_verified_in_the_table_and_the_json():
+    outcomes = [CheckOutcome("layers.MyLinear", "parameters", 1, "passed"),
+                CheckOutcome("layers.MyLinear", "output", 2, "passed", "cpu"),
+                CheckOutcome("layers.MyLinear", "output", 2, "skipped", "cuda", "CUDA is not available on this machine")]
+    results = score(outcomes)
+    data = reports.to_json(results, reports.environment())
+    jsonschema.validate(data, schema("report.json"))
+    assert (data["score"], data["unverified"], data["exercises"][0]["unverified"]) == (3, 2, 2)
+    words = " ".join(reports.table(results, "title", width=80).split())
+    assert "2 of these points not verified on this machine" in words
+    verified = score([outcome for outcome in outcomes if outcome.device != "cuda"])
+    assert reports.to_json(verified, reports.environment())["unverified"] == 0
+    assert "not verified" not in reports.table(verified, "title", width=80)
