@@ -76,6 +76,7 @@ SWEEP_TIME = 10.0  # seconds `stop_abandoned` may take
 GLANCE = 0.5  # seconds between looks at where a probe that keeps the trusted side waiting runs
 FIRST_GLANCE = 0.1  # seconds before the first look
 CLOCK_POLL = 0.5  # seconds between looks at what a probe's worker is charged for, while it runs
+CLOCK_BASELINE = 0.1  # seconds a probe runs before its clock first looks at /proc (most end sooner)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc's unit of CPU time
 
 # What confines workers here: probed once per process (it does not change while it runs).
@@ -552,26 +553,34 @@ class ProbeClock:
 
     A classmate who keeps the CPUs busy (hundreds of spinners) slows a worker's wall clock
     down, not its charged one: it is never timed out for another student's load. A worker
-    that sleeps, blocks or spins is charged for every second of it. Where /proc tells
-    neither figure (not Linux), the wall clock alone.
+    that sleeps, blocks or spins is charged for every second of it. Most probes are over
+    within CLOCK_BASELINE seconds: /proc is read only once a probe has run that long (those
+    first seconds are charged whole). Where /proc tells neither figure (not Linux), the wall
+    clock alone.
     """
 
     def __init__(self, pid: int | None, limit: float):
         self.pid, self.limit = pid, limit
         self.started = time.monotonic()
-        self.waited, self.cpu = _run_queue_wait(pid), _cpu_time(pid)
+        self.base: tuple[float, float | None, float | None] | None = None  # (when, waited, cpu) at the first look
 
     def used(self) -> float:
-        wall = time.monotonic() - self.started
+        now = time.monotonic()
         waited, cpu = _run_queue_wait(self.pid), _cpu_time(self.pid)
-        charged = wall - (waited - self.waited if waited is not None and self.waited is not None else 0.0)
-        spent = cpu - self.cpu if cpu is not None and self.cpu is not None else 0.0
+        if self.base is None:
+            self.base = (now, waited, cpu)
+        when, waited_then, cpu_then = self.base
+        charged = now - self.started - (waited - waited_then if None not in (waited, waited_then) else 0.0)
+        spent = when - self.started + (cpu - cpu_then if None not in (cpu, cpu_then) else 0.0)
         return max(charged, spent)
 
     def deadline(self) -> float:
-        """When, on the monotonic clock, the limit is reached if the worker is charged for
-        every second from now on (at most CLOCK_POLL from now: several threads may be charged
-        for more than a second a second)."""
+        """When, on the monotonic clock, to look again: where the limit is reached if the worker
+        is charged for every second from now on, at most CLOCK_POLL from now (several threads may
+        be charged for more than a second a second)."""
+        first_look = self.started + min(CLOCK_BASELINE, self.limit)
+        if self.base is None and time.monotonic() < first_look:
+            return first_look
         return time.monotonic() + min(self.limit - self.used(), CLOCK_POLL)
 
 
@@ -583,7 +592,7 @@ def _when(deadline) -> float:
 def _run_queue_wait(pid: int | None) -> float | None:
     """Seconds the main thread of `pid` has waited, runnable, for a CPU (None if unknown)."""
     try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+        return int(_read_proc(f"/proc/{pid}/schedstat").split()[1]) / 1e9
     except (OSError, ValueError, IndexError):
         return None
 
@@ -591,10 +600,19 @@ def _run_queue_wait(pid: int | None) -> float | None:
 def _cpu_time(pid: int | None) -> float | None:
     """Seconds of CPU the threads of `pid` have used (None if unknown)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _read_proc(f"/proc/{pid}/stat").rsplit(b")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime and stime (fields 14 and 15)
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _read_proc(path: str) -> bytes:
+    """A small /proc file's bytes, in one read (a probe's clock reads two every so often)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.read(fd, 4096)
+    finally:
+        os.close(fd)
 
 
 def read_message(fd: int, deadline, limit: int, outbox: bytearray | None = None) -> bytes:
