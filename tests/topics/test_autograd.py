@@ -15,7 +15,7 @@ from torch import nn
 from grader.course.i18n import N_, _, _n
 from grader.checks.expect import (close, expect, joined, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
-from grader.checks.probing import fill_buffers, fill_parameters, inputs
+from grader.checks.probing import fill_buffers, fill_parameters, generator, inputs
 
 exercise = pytest.mark.exercise
 
@@ -367,10 +367,11 @@ def test_predict_restores_the_training_mode_when_the_forward_raises(grade):
 
 def numpy_facts(autograd, name):
     """For three arrays: the tensor's values, and whether writes show through in either direction."""
+    g = generator(31)
     arrays = {
-        "float32": np.arange(12, dtype=np.float32).reshape(3, 4) / 4,
-        "float64": np.linspace(-1.0, 1.0, 6).reshape(2, 3),
-        "int64": np.arange(5, dtype=np.int64) * 3,
+        "float32": np.array(torch.rand(3, 4, generator=g).numpy() * 4, dtype=np.float32),
+        "float64": np.array(torch.rand(2, 3, generator=g, dtype=torch.float64).numpy() * 2 - 1),
+        "int64": np.array(torch.randint(0, 50, (5,), generator=g).numpy(), dtype=np.int64),
     }
     function = getattr(autograd, name)
     facts = {}

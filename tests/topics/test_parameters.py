@@ -12,7 +12,8 @@ from torch import nn
 
 from grader.course.i18n import N_, _
 from grader.checks.expect import expect, expect_close, expect_equal
-from grader.checks.probing import fill_parameters, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
+from grader.checks.probing import (fill_parameters, generator, inputs, layout, parameter_facts, shared_module_net,
+                                    shared_weight_net)
 
 exercise = pytest.mark.exercise
 
@@ -53,10 +54,10 @@ class HiddenOut(nn.Module):
 
 def fill_in_order(net, seed=0):
     """Give the parameters values that depend on their position in parameters() order, not on their names."""
-    generator = torch.Generator().manual_seed(seed)
+    g = generator(seed)
     with torch.no_grad():
         for parameter in net.parameters():
-            parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            parameter.copy_(torch.rand(parameter.shape, generator=g) - 0.5)
     return net
 
 
