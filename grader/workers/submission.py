@@ -24,6 +24,7 @@ from grader.course.i18n import N_
 
 # Compiled code: never graded, only source is (a .pyc may say anything its source does not).
 COMPILED_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd", ".dylib")
+SOURCE_SUFFIXES = (".py", ".ipynb")  # copied first
 SKIPPED_DIRS = ("__pycache__", ".git", ".torchlings", ".ipynb_checkpoints")
 MAX_FILES = 2_000  # files copied from one submission
 MAX_BYTES = 64 << 20  # bytes copied from one submission, in all
@@ -136,7 +137,7 @@ def copy(source: Path, readable_by_others: bool = False) -> Copied:
     found = walk(source)
     left_out = dict(found.left_out)
     budget = MAX_BYTES
-    for relative, path in found.files.items():
+    for relative, path in _in_order(found):
         data = read_regular(path, budget)
         if data is None:
             left_out[relative] = TOO_MANY if _size(path) > budget else UNREADABLE
@@ -153,6 +154,11 @@ def copy(source: Path, readable_by_others: bool = False) -> Copied:
     return Copied(directory, left_out)
 
 
+def _in_order(found: Walked) -> list[tuple[str, Path]]:
+    """The files to copy, source files first: data files never take the byte budget from them."""
+    return sorted(found.files.items(), key=lambda item: (not item[0].endswith(SOURCE_SUFFIXES), item[0]))
+
+
 def _size(path: Path) -> int:
     try:
         return os.lstat(path).st_size
@@ -165,7 +171,7 @@ def digest(hasher, source: Path) -> None:
     whatever its encoding), size and bytes, and each left-out entry with why."""
     found = walk(source)
     budget = MAX_BYTES
-    for relative, path in found.files.items():
+    for relative, path in _in_order(found):
         data = read_regular(path, budget)
         name = os.fsencode(relative)
         if data is None:

@@ -145,3 +145,17 @@ def test_a_lone_surrogate_in_a_message_stops_no_single_run(tmp_path):
     assert 0 < report["score"] < report["max_score"]
     assert b"\x1b" not in process.stdout and b"\x00" not in process.stdout
     assert "caf\ufffd" in process.stdout.decode()
+
+
+def test_data_files_never_take_the_byte_budget_from_the_topic_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission, "MAX_BYTES", 1000)
+    source = tmp_path / "student"
+    source.mkdir()
+    (source / "a-checkpoint.pt").write_bytes(bytes(900))  # first by name
+    (source / "layers.py").write_text("x = 1\n" * 50)  # 300 bytes
+    copied = submission.copy(source)
+    try:
+        assert (copied.directory / "layers.py").is_file()
+        assert copied.left_out == {"a-checkpoint.pt": submission.TOO_MANY}
+    finally:
+        shutil.rmtree(copied.directory)
