@@ -28,6 +28,7 @@ class LiveTable(Progress):
         self.tr: Translator = table_options.get("tr", ENGLISH)
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty() if live is None else live
+        self.wants_waiting = self.live  # the line of what runs now is shown on a terminal only
         self.writer: TableWriter | None = None
         self.printed: list[str] = []  # the topics whose lines are out
         self._status = False  # whether the live line is showing
@@ -49,7 +50,7 @@ class LiveTable(Progress):
         self._print(self.writer.topic(score(outcomes)) if outcomes else [])
 
     def waiting(self, topic: str, exercise: str, where, seconds: float) -> None:
-        if not self.live:
+        if not self.live or seconds < 1:  # a check that takes less than a second is not worth a line
             return
         what = where.name if where is not None else exercise.split(".", 1)[-1]
         text = self.tr(_("{topic}: {what} has been running for {seconds} s", topic=topic, what=what,

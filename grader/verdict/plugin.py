@@ -194,6 +194,8 @@ class Progress:
     the grading waiting, where the submission's code runs (every `grader.workers.pool.GLANCE`
     seconds). Override what you need."""
 
+    wants_waiting = False  # whether `waiting` is worth its cost: a look at the worker's stack every GLANCE s
+
     def collected(self, exercises: list[str]) -> None:
         """Every exercise the checks grade ("<topic>.<symbol>"), in order, before any check runs."""
 
@@ -260,7 +262,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[running_key] = running
     config.stash[grading_key] = Grading(
         student=Side.of_submission(Path(config.getoption("submission") or EXERCISES), limits,
-                                   observer if watchers else None, salts=reference.salts)
+                                   observer if any(watcher.wants_waiting for watcher in watchers) else None,
+                                   salts=reference.salts)
         if one_submission else None,
         reference=reference,
         owns_reference=not shared,
