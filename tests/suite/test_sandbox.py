@@ -443,7 +443,7 @@ def outcome(runner, name, *args):
     ("read", str(REPO / "tests" / "topics" / "test_layers.py")),
     ("import_reference", str(REPO)),
     ("create", str(REPO / "grader" / "planted_by_a_test.py")),
-    ("create", str(REPO / "tests" / "topics" / "test_planted_by_a_test.py")),  # a check file (tests/topics/conftest.py exists now: "x" would fail on it either way)
+    ("create", str(REPO / "tests" / "topics" / "test_planted_by_a_test.py")),  # (conftest.py exists there now)
     ("create", str(REPO / "solutions" / "layers.pyc")),
     ("create", "/tmp/torchlings-planted-by-a-test"),
     ("signal_process", os.getpid()),
