@@ -25,22 +25,32 @@ def site_packages(env: Path) -> Path:
     return Path(sysconfig.get_path("purelib", vars={"base": str(env), "platbase": str(env)}))
 
 
-@pytest.mark.timeout(900)
-def test_pip_install_e_gives_a_torchlings_command(tmp_path):
-    env = tmp_path / "env"
+def install_editable(project: Path, env: Path) -> Path:
+    """A fresh venv at `env` that borrows this one's packages (torch...), with `pip install -e
+    project` in it; its python."""
     venv.EnvBuilder(with_pip=False).create(env)
     python = env / "bin" / "python"
     # setuptools (the build backend) and pip's own packages come from here too
     (site_packages(env) / "borrowed.pth").write_text(sysconfig.get_path("purelib") + "\n")
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                              "--disable-pip-version-check", "-e", str(REPO)], capture_output=True, text=True, timeout=600)
+                              "--disable-pip-version-check", "-e", str(project)], capture_output=True, text=True, timeout=600)
     assert install.returncode == 0, install.stderr
-    torchlings = env / "bin" / "torchlings"
-    report = tmp_path / "grade.json"
-    graded = subprocess.run([str(torchlings), "grade", "--topic", "layers", "--json", str(report)], cwd=REPO / "exercises",
-                            capture_output=True, text=True, timeout=600, env={**os.environ, "LANG": "C.UTF-8"})
+    return python
+
+
+def torchlings_grade(env: Path, exercises: Path, report: Path) -> dict:
+    """`torchlings grade --topic layers`, run from the exercise folder; its JSON report."""
+    graded = subprocess.run([str(env / "bin" / "torchlings"), "grade", "--topic", "layers", "--json", str(report)],
+                            cwd=exercises, capture_output=True, text=True, timeout=600, env={**os.environ, "LANG": "C.UTF-8"})
     assert graded.returncode == 0, graded.stderr
-    data = json.loads(report.read_text())
+    return json.loads(report.read_text())
+
+
+@pytest.mark.timeout(900)
+def test_pip_install_e_gives_a_torchlings_command(tmp_path):
+    env = tmp_path / "env"
+    python = install_editable(REPO, env)
+    data = torchlings_grade(env, REPO / "exercises", tmp_path / "grade.json")
     assert data["score"] == 0 and data["max_score"] > 0 and data["environment"]["torch"]
 
     # the same environment without torch (hidden from its imports): a sentence and exit status 3

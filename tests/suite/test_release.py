@@ -293,6 +293,17 @@ def test_plain_pytest_grades_in_the_student_release(built, tmp_path):
         assert outcomes == ({"failure"} if status else set()), names
 
 
+@pytest.mark.timeout(900)
+def test_pip_install_e_in_the_student_release_gives_a_torchlings_command(built, tmp_path):
+    from test_install import install_editable, torchlings_grade
+
+    student = tmp_path / "student"
+    shutil.copytree(built / "student", student)  # pip writes its egg-info beside pyproject.toml
+    install_editable(student, tmp_path / "env")
+    data = torchlings_grade(tmp_path / "env", student / "exercises", tmp_path / "grade.json")
+    assert data["score"] == 0 and data["max_score"] > 0
+
+
 def public_scores(report: dict) -> dict[str, float]:
     """Each exercise's score on its public checks alone (the runs of a parametrized check, named
     `check[run]` in the report, are one check)."""
