@@ -73,8 +73,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         return
     order = {topic: index for index, topic in enumerate(available_topics())}
     exercises = sorted(score(grading.outcomes), key=lambda result: order.get(result.topic, len(order)))
-    submission = grading.student.directory if grading.student is not None else EXERCISES
-    state = hint.STATE_DIR if submission == EXERCISES.resolve() else None
+    # The student's own folder (`shown`), never the copy that was graded (`directory`).
+    student = grading.student
+    submission = (student.shown or student.directory) if student is not None else EXERCISES
+    state = hint.STATE_DIR if submission.resolve() == EXERCISES.resolve() else None
     terminalreporter.write_sep("=", "torchlings")
     terminalreporter.write_line(reports.table(
         exercises, grade.title(submission, reports.environment()), tr=config.stash[translator_key],

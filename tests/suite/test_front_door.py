@@ -84,6 +84,18 @@ def test_last_failed_and_exitfirst_rerun_only_the_failures(pytester, tmp_path):
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
 
 
+def test_the_table_names_the_students_own_file_not_the_copy_graded(pytester, tmp_path, capsys):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    build_submission(REPO / "tests" / "golden" / "layers-centered-wrong-reduction", submission)
+    reprec = pytester.inline_run(LAYERS, "-k", "CenteredLayer", "--submission", str(submission))
+    assert any(report.failed for report in run_reports(reprec).values())
+    table = capsys.readouterr().out.rpartition("torchlings: grading")[2]
+    # the table wraps long paths at any slash: compared without its line breaks
+    assert f"next:makeCenteredLayerpass,in{submission / 'layers.py'}" in "".join(table.split())
+    assert "torchlings-submission" not in table
+
+
 def test_reference_results_recorded_with_another_torch_are_said_to_be(pytester, monkeypatch, capsys):
     """A student release's recordings come from the instructor's torch: a learner on another one is told."""
     from grader.verdict import recording
