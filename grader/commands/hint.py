@@ -20,6 +20,7 @@ from grader.reports.student import wrap, write_json
 STATE_DIR = REPO / ".torchlings"
 HINTS_FILE = "hints.json"
 LAST_GRADE_FILE = "last-grade.json"
+LAST_TOPICS = "graded_last"  # the key, in the last grade kept, of the topics that grade itself graded
 
 
 def read_json(path: Path) -> dict | None:
@@ -53,7 +54,7 @@ def save_last_grade(report: dict, state: Path = STATE_DIR) -> None:
     earlier = [e for e in kept.get("exercises", []) if isinstance(e, dict) and _topic(e) not in graded]
     topics = list(dict.fromkeys([*(kept.get("topics") or []), *(report.get("topics") or [])]))
     write_json(state / LAST_GRADE_FILE, {**report, "exercises": [*earlier, *report.get("exercises", [])],
-                                          "topics": topics})
+                                          "topics": topics, LAST_TOPICS: sorted(graded)})
 
 
 def _topic(exercise: dict) -> str:
@@ -61,14 +62,22 @@ def _topic(exercise: dict) -> str:
 
 
 def first_unfinished(report: dict, guides: dict | None = None) -> str | None:
-    """The first exercise, in learning order, that the grades kept leave unfinished; an exercise of
-    `guides` whose topic was never graded counts as unfinished (an untouched topic is not done)."""
+    """The exercise the last table's `next:` line named: the first, in learning order, that the
+    grades kept leave unfinished among the topics graded last; when those are all done, the first
+    unfinished of any other topic. An exercise of `guides` whose topic was never graded counts as
+    unfinished (an untouched topic is not done)."""
     exercises = [(str(e.get("id")), e.get("score", 0) < e.get("max_score", 0))
                  for e in report.get("exercises", []) if isinstance(e, dict)]
     graded = {exercise.split(".", 1)[0] for exercise, _ in exercises}
     exercises += [(exercise, True) for exercise in guides or {} if exercise.split(".", 1)[0] not in graded]
+    last = {topic for topic in report.get(LAST_TOPICS) or [] if isinstance(topic, str)}
     rank = {topic: index for index, topic in enumerate(LEARNING_ORDER)}
-    exercises.sort(key=lambda entry: rank.get(entry[0].split(".", 1)[0], len(rank)))  # stable: in-topic order kept
+
+    def order(entry: tuple[str, bool]) -> tuple[bool, int]:
+        topic = entry[0].split(".", 1)[0]
+        return topic not in last, rank.get(topic, len(rank))
+
+    exercises.sort(key=order)  # stable: in-topic order kept
     return next((exercise for exercise, unfinished in exercises if unfinished), None)
 
 

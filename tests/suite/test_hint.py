@@ -143,6 +143,22 @@ def test_after_a_one_topic_grade_hint_moves_on_to_the_next_unfinished_exercise_o
     assert "nothing left" not in out
 
 
+def test_hint_follows_the_tables_next_line_the_topics_graded_last_first(where, capsys):
+    """`make grade TOPIC=layers` says "next: make MyLinear pass": `make hint` speaks of MyLinear, not of an
+    unfinished exercise of an earlier topic graded before; once the topics graded last pass, of any other."""
+    options, state = where
+    (state.parent / "checks" / "guide_blocks.toml").write_text('[MLP]\nhints = ["stack two layers"]\nd2l = "model-construction"\n')
+    hint.save_last_grade({"topics": ["blocks"], "exercises": [
+        {"id": "blocks.MLP", "score": 0, "max_score": 2, "checks": []}]}, state)
+    hint.save_last_grade({"topics": ["layers"], "exercises": GRADE["exercises"]}, state)
+    status, out = run(capsys, *options)
+    assert status == 0 and "layers.MyLinear" in out and "blocks.MLP" not in out
+    done = [{**e, "score": e["max_score"]} for e in GRADE["exercises"]]
+    hint.save_last_grade({"topics": ["layers"], "exercises": done}, state)  # layers, now all passing
+    status, out = run(capsys, *options)
+    assert status == 0 and "blocks.MLP" in out and "hint 1 of 1: stack two layers" in out
+
+
 def test_a_named_exercise_is_found_in_any_case_and_a_misspelt_one_gets_a_suggestion(where, capsys):
     options, state = where
     status, out = run(capsys, "mylinear", *options)
