@@ -232,28 +232,35 @@ def solution_lines(solutions: Path = REPO / "solutions", shortest: int = 8) -> s
     return found
 
 
-def pasted_solutions(check_source: str, solutions: Path = REPO / "solutions") -> list[str]:
-    """Solution code pasted into a public check file: two consecutive code lines of a solution
-    block (imports aside) that follow each other there too. (One line alone may be an idiom a
-    check shares with the solution on purpose, `optimizer.step()`; two in a row are a paste.)"""
-    lines = [line.strip() for line in check_source.splitlines() if line.strip() and not line.strip().startswith("#")]
-    pairs = set(zip(lines, lines[1:]))
-    found = []
+def solution_pairs(solutions: Path = REPO / "solutions") -> set[tuple[str, str]]:
+    """Every two consecutive code lines of a solution block (stripped; comments and imports aside)."""
+    pairs = set()
     for path in sorted(solutions.glob("*.py")):
         for block in solution_blocks(path.read_text(), path.name):
             code = [line.strip() for line in block.code if line.strip() and not line.strip().startswith("#")
                     and not IMPORT.match(line.strip())]  # imports are shared on purpose
-            found += [f"{first} / {second}" for first, second in zip(code, code[1:]) if (first, second) in pairs]
-    return found
+            pairs |= set(zip(code, code[1:]))
+    return pairs
+
+
+def pasted_solutions(source: str, pairs: set[tuple[str, str]] | None = None) -> list[str]:
+    """Solution code pasted into a file of the release (a check file, a probe of the grader, a
+    notebook): two consecutive code lines of a solution block (imports aside) that follow each
+    other there too. (One line alone may be an idiom a probe or a check shares with the solution
+    on purpose, `optimizer.step()`; two in a row are a paste.)"""
+    pairs = solution_pairs() if pairs is None else pairs
+    lines = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [f"{first} / {second}" for first, second in zip(lines, lines[1:]) if (first, second) in pairs]
 
 
 def leaks(student: Path) -> list[str]:
     """Every solution line, hidden check name and hidden check's message that a file of `student`
-    holds, and solution code pasted into one of its public check files."""
+    holds, and solution code pasted into any of its files, the grader's own included."""
     secrets = {line: "solution line" for line in solution_lines()}
     for path in (REPO / CHECKS).glob("test_*.py"):
         secrets.update({name: "hidden check" for name in hidden_checks(path.read_text())})
     hidden_messages = hidden_only_messages()
+    pairs = solution_pairs()
     found = []
     for path in sorted(p for p in student.rglob("*") if p.is_file()):
         content = readable_bytes(path)
@@ -263,8 +270,8 @@ def leaks(student: Path) -> list[str]:
             with path.open("rb") as stream:
                 ids = {m.id[0] if isinstance(m.id, (list, tuple)) else m.id for m in read_po(stream) if m.id}
             found += [f"{where}: a hidden check's message {msgid!r}" for msgid in sorted(ids & hidden_messages)]
-        elif path.suffix == ".py" and path.name.startswith("test_"):
-            found += [f"{where}: solution code {pasted!r}" for pasted in pasted_solutions(path.read_text())]
+        found += [f"{where}: solution code {pasted!r}"
+                  for pasted in pasted_solutions(content.decode(errors="replace"), pairs)]
     return found
 
 

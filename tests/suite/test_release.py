@@ -224,6 +224,29 @@ def test_the_leak_guard_finds_solution_code_pasted_into_a_public_check_file(tmp_
     assert any("solution code" in leak for leak in release.leaks(tmp_path)), release.leaks(tmp_path)
 
 
+def test_the_leak_guard_finds_solution_code_pasted_into_the_grader(tmp_path):
+    """A probe of the grader ships to students too: a solution's code in it is a leak, even where
+    the probe is the only other place that holds those lines."""
+    from grader.course.solutions import solution_blocks
+
+    block = next(b for b in solution_blocks((REPO / "solutions" / "tying.py").read_text(), "tying.py")
+                 if len([line for line in b.code if line.strip()]) >= 2)
+    (tmp_path / "grader" / "checks").mkdir(parents=True)
+    (tmp_path / "grader" / "checks" / "nets.py").write_text("def net():\n" + "".join(block.code))
+    assert any("grader/checks/nets.py: solution code" in leak for leak in release.leaks(tmp_path)), \
+        release.leaks(tmp_path)
+
+
+def test_the_grader_holds_no_solution_code(tmp_path):
+    """The grader's sources as the student release ships them (catalogues aside: see the test of
+    hidden messages) hold no two consecutive lines of a solution."""
+    for path in (REPO / "grader").rglob("*.py"):
+        target = tmp_path / path.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    assert release.leaks(tmp_path) == []
+
+
 def test_releases_are_built_from_tracked_files_only(built, tmp_path):
     repo = tmp_path / "course"
     (repo / "grader").mkdir(parents=True)
