@@ -10,7 +10,6 @@ the plain data with `grader.checks.expect`. How each run ended is attached to it
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable
@@ -50,8 +49,8 @@ class Side:
     checks' probes (by `runner(topic, hidden)`); neither is sent its `reference_side` probes.
 
     `salts` holds, by topic, the secret its probes run under (`grader.checks.probing.secret`),
-    shared by the two sides of a grading run; a reference side draws its `secret` when it is
-    made, and uses it for every topic whose solution it has (`salt_topics`).
+    shared by the two sides of a grading run; a reference side reads its `secret` (the course's,
+    `recording.course_secret`) when it first salts a topic whose solution it has (`salt_topics`).
     """
 
     directory: Path
@@ -67,7 +66,7 @@ class Side:
     left_out: dict = field(default_factory=dict)  # what the copy left out (relative path -> why)
     salts: dict = field(default_factory=dict)
     submission: bool = False  # a submission's side: hidden probes run in workers of their own
-    secret: int = field(default_factory=lambda: int.from_bytes(os.urandom(8), "big") >> 1 or 1)
+    secret: int = 0  # drawn (`recording.course_secret`) when a topic is first salted
 
     @classmethod
     def of_submission(cls, directory: Path, limits: Limits, observer: Callable | None = None,
@@ -97,7 +96,10 @@ class Side:
         solution (the course's grader), none while recording or where only a recording is at hand."""
         for topic in topics:
             if topic not in self.salts:
-                self.salts[topic] = self.secret if not recording_now and (self.directory / f"{topic}.py").is_file() else 0
+                salted = not recording_now and (self.directory / f"{topic}.py").is_file()
+                if salted and not self.secret:
+                    self.secret = recording.course_secret()
+                self.salts[topic] = self.secret if salted else 0
 
     def start_workers(self, topics: list[str], plans: dict[tuple, list[tuple]] | None = None) -> None:
         """Fork every topic's worker now, each sent at once the probes its checks will ask for

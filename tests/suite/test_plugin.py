@@ -256,3 +256,18 @@ def test_a_public_probe_s_worker_holds_no_hidden_check_and_no_reference_side_pro
         (pytester.path / folder).mkdir()
         (pytester.path / folder / "toy.py").write_text(source)
     grade(pytester).assert_outcomes(passed=2)
+
+
+def test_the_course_secret_is_drawn_once_and_kept_private(tmp_path):
+    """Grading the same files twice sees the same inputs: a resumed class run, merged shards."""
+    import multiprocessing
+    import stat
+
+    from grader.verdict.recording import course_secret
+
+    path = tmp_path / ".cache" / "secret"
+    with multiprocessing.get_context("fork").Pool(4) as processes:  # grading processes race to draw it
+        drawn = set(processes.map(course_secret, [path] * 8))
+    assert len(drawn) == 1 and drawn == {course_secret(path)}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret"]  # no draft left behind
