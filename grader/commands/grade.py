@@ -66,6 +66,9 @@ def add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", default=None, metavar="DIR",
                         help="keep the last grade and the unlocked hints in DIR (default: .torchlings/ "
                              "when grading exercises/)")
+    # Said by the notebook magic (grader/commands/notebook.py), which runs this command for a notebook:
+    # the table's next steps are then `%torchlings` commands, which work only inside Jupyter.
+    parser.add_argument("--from-notebook", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,7 +143,8 @@ def table_options(args, submission: Path, topics: list[str]) -> dict:
             "notes": [tr(note) for note in notebooks.notes(submission, topics)],
             "submission": submission, "guides": load_guides(CHECKS),
             "unlocked": hint.unlocked(state) if state is not None else {},
-            "others": bool(set(available_topics()) - set(topics))}
+            "others": bool(set(available_topics()) - set(topics)),
+            "from_notebook": getattr(args, "from_notebook", False)}
 
 
 def live_table(args, submission: Path, topics: list[str], title):

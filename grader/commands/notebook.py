@@ -132,7 +132,7 @@ def grade(folder: Path, args: argparse.Namespace) -> str:
     """The table `python -m grader` prints for this topic of `folder` (then, with --hint, the next hint)."""
     common = [*(["--lang", args.lang] if args.lang else []), "--state", args.state]
     command = [sys.executable, "-m", "grader", "grade", "--submission", str(folder), "--topic", args.topic, *common,
-               *(["--all"] if args.everything else [])]
+               "--from-notebook", *(["--all"] if args.everything else [])]
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     text = process.stdout + (process.stderr if process.returncode else "")
     if args.hint and process.returncode == 0:

@@ -176,6 +176,7 @@ def table(
     unlocked: dict[str, int] | None = None,
     notes: list[str] = (),
     others: bool = False,
+    from_notebook: bool = False,
 ) -> str:
     """The table a student reads, wrapped to `width` (default: the terminal's).
 
@@ -183,10 +184,12 @@ def table(
     exercises, the first unfinished one expanded with its reason, the student's own file and
     line and the hints they unlocked; then a "next:" pointer. `everything` shows every
     exercise of every topic and every problem found. `others`: topics were left out of this grade
-    (the end speaks only of those graded).
+    (the end speaks only of those graded). `from_notebook`: a notebook's `%torchlings` asked for
+    this grade, so the next steps are said as `%torchlings` commands (which work only there).
     """
     writer = TableWriter(title, [r.exercise for r in exercises], tr=tr, everything=everything, width=width,
-                         submission=submission, guides=guides, unlocked=unlocked, notes=notes, others=others)
+                         submission=submission, guides=guides, unlocked=unlocked, notes=notes, others=others,
+                         from_notebook=from_notebook)
     lines = writer.head()
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
@@ -203,8 +206,10 @@ class TableWriter:
 
     def __init__(self, title, exercises: list[str], *, tr: Translator = ENGLISH, everything: bool = False,
                  width: int | None = None, submission: Path | None = None, guides: dict | None = None,
-                 unlocked: dict[str, int] | None = None, notes: list[str] = (), others: bool = False):
+                 unlocked: dict[str, int] | None = None, notes: list[str] = (), others: bool = False,
+                 from_notebook: bool = False):
         self.title, self.tr, self.everything, self.submission = title, tr, everything, submission
+        self.from_notebook = from_notebook
         self.notes, self.others = notes, others
         self.width = width or shutil.get_terminal_size((80, 24)).columns
         self.guides, self.unlocked = guides or {}, unlocked or {}
@@ -292,7 +297,7 @@ class TableWriter:
             return lines + wrap(self.tr(_("next: make {path} import (the error above)", path=path)), self.width, "",
                                 "      ")
         return lines + _next_lines(self.first, self.width, self.submission, self.tr, self.guides, self.unlocked,
-                                   self.everything)
+                                   self.everything, self.from_notebook)
 
 
 def import_failure(results: list[ExerciseScore]) -> str | None:
@@ -387,7 +392,7 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> list[str]:
+def _next_lines(first, width, submission, tr, guides, unlocked, everything, from_notebook=False) -> list[str]:
     if first is None:
         return wrap(tr(_("every exercise passes: well done")), width)
     symbol, topic = first.exercise.split(".", 1)[1], first.topic
@@ -396,7 +401,9 @@ def _next_lines(first, width, submission, tr, guides, unlocked, everything) -> l
     lines = wrap(tr(_("next: make {exercise} pass, in {path}", exercise=symbol, path=path)), width, "", "      ")
     guide = guides.get(first.exercise)
     shown = unlocked.get(first.exercise, 0)
-    in_notebook = graded.suffix == notebooks.NOTEBOOK_SUFFIX  # its learner grades with %torchlings
+    # `%torchlings` works only inside Jupyter: said only when a notebook's magic asked for the grade
+    # (a notebook graded from a terminal, `make grade SUBMISSION=notebooks`, is told `make hint`).
+    in_notebook = from_notebook and graded.suffix == notebooks.NOTEBOOK_SUFFIX
     if guide is not None and shown < len(guide.hints):
         step = (_("`%torchlings {topic} --hint` shows hint {level} of {count}", topic=topic, level=shown + 1,
                   count=len(guide.hints)) if in_notebook else

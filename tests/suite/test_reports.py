@@ -175,6 +175,36 @@ def test_the_table_shows_only_the_hint_levels_unlocked():
     assert "level one" not in none and "`make hint` shows hint 1 of 3" in none
 
 
+def test_a_notebook_graded_from_a_terminal_is_told_make_hint_and_from_a_notebook_the_magic(tmp_path):
+    """`%torchlings` works only inside Jupyter: the table suggests it only when a notebook asked for the grade."""
+    (tmp_path / "layers.ipynb").write_text("{}")
+    guide = guides.Guide(hints=("level one", "level two"), d2l="custom-layer")
+    options = {"width": 100, "guides": {"layers.MyLinear": guide}, "submission": tmp_path}
+    terminal = reports.table(score(PATH), "title", **options)
+    assert "`make hint` shows hint 1 of 2" in terminal and "%torchlings" not in terminal
+    assert "`make grade GRADE_ARGS=--all`" in terminal
+    notebook = reports.table(score(PATH), "title", from_notebook=True, **options)
+    assert "`%torchlings layers --hint` shows hint 1 of 2" in notebook and "make hint" not in notebook
+    assert "`%torchlings layers --all`" in notebook
+
+
+def test_the_notebook_magic_tells_the_grader_it_grades_for_a_notebook(tmp_path, monkeypatch):
+    import argparse
+    import subprocess
+
+    from grader.commands import main, notebook
+
+    ran = []
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: ran.append(command) or
+                        subprocess.CompletedProcess(command, 0, "", ""))
+    notebook.grade(tmp_path, argparse.Namespace(lang=None, state=str(tmp_path), topic="layers", everything=False,
+                                                hint=False))
+    assert ran[0][1:3] == ["-m", "grader"]
+    args = main.parser().parse_args(ran[0][3:])  # the grader takes what the magic sends
+    assert args.from_notebook
+    assert not main.parser().parse_args(["grade", "--submission", str(tmp_path)]).from_notebook
+
+
 def test_the_chinese_table_wraps_by_display_width():
     text = reports.table(score(PATH), _("not implemented yet: {task}", task="a title"), tr=i18n.translator("zh"), width=40)
     assert "尚未实现" in text and "下一步" in text and "总分  4 / 14" in text
