@@ -127,9 +127,14 @@ class Place:
         """"FixedHiddenMLP.forward": the function's name with the classes it is defined in."""
         return qualified_name(self.file, self.line, self.function)
 
-    def text(self) -> str:
-        """"blocks.py, line 75, in FixedHiddenMLP.forward"."""
-        return f"{Path(self.file).name}, line {self.line}, in {self.name}"
+    def text(self) -> Message:
+        """"blocks.py, line 75, in FixedHiddenMLP.forward" (or "layers.ipynb, cell 4, line 3, in ..."), in
+        the student's language."""
+        file, _comma, cell = Path(self.file).name.partition(", cell ")
+        if cell.isdigit():
+            return _("{file}, cell {cell}, line {line}, in {function}", file=file, cell=int(cell), line=self.line,
+                     function=self.name)
+        return _("{file}, line {line}, in {function}", file=file, line=self.line, function=self.name)
 
 
 def qualified_name(file: str, line: int, function: str) -> str:

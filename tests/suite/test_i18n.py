@@ -112,3 +112,15 @@ def test_an_update_adds_a_new_message_untranslated_and_changes_no_other_line():
 def test_no_message_speaks_of_the_catalogue_which_students_never_see():
     catalog = i18n.read_catalog("zh_CN")
     assert not [message.id for message in catalog if message.id and "catalogue" in str(message.id)]
+
+
+def test_where_a_stuck_probe_was_reads_in_chinese():
+    """The place named in a timeout's message ('stuck in layers.py, line 15, in forward') is a message too."""
+    import re
+
+    from grader.workers.pool import Place
+
+    tr = i18n.translator("zh")
+    for place in (Place("/nowhere/layers.py", 15, "forward"), Place("/nowhere/layers.ipynb, cell 4", 3, "forward")):
+        text = tr(place.text())
+        assert "layers." in text and "forward" in text and re.search(r"\b(line|in|cell)\b", text) is None, text
