@@ -1,7 +1,9 @@
 """The command line a student, an instructor and a course's CI use."""
 
+import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +15,8 @@ import jsonschema
 import pytest
 
 from conftest import REPO, checks_points, run_grader, topic_points
+
+from grader.commands.main import parser
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -142,3 +146,26 @@ def test_the_head_and_each_finished_topic_are_printed_while_a_later_topic_is_sti
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the grader stops its workers
         process.communicate(timeout=120)
+
+
+def folders_the_examples_write() -> set[str]:
+    """The folders inside the repository that the README's command lines, `make release`'s OUT
+    and the commands' own --out defaults write student data into (submissions, results, reports)."""
+    readme = (REPO / "README.md").read_text()
+    found = {m.group(1) for m in re.finditer(r'--(?:class|out)\s+"?([A-Za-z0-9_.-]+)', readme)}
+    for args in re.findall(r"grader merge ([^\n`\"]*)", readme):
+        found |= {arg.split("/")[0] for arg in args.split() if not arg.startswith("-")}
+    found |= set(re.findall(r"^OUT \?= (\S+)", (REPO / "Makefile").read_text(), re.MULTILINE))
+    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for command in subparsers.choices.values():
+        found |= {a.default for a in command._actions if a.dest == "out" and isinstance(a.default, str)}
+    return {name for name in found if name.strip(".") and not name.isupper()}  # DIR, RESULTS: placeholders
+
+
+def test_git_ignores_the_folders_of_student_data_the_examples_create():
+    folders = folders_the_examples_write()
+    assert {"release", "results", "submissions", "class-report"} <= folders, folders
+    not_ignored = [name for name in sorted(folders)
+                   if subprocess.run(["git", "check-ignore", "-q", "--no-index", f"{name}/grade.json"],
+                                     cwd=REPO).returncode != 0]
+    assert not_ignored == [], f"{not_ignored} are not in .gitignore"
