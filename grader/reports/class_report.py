@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.course.i18n import _n
 from grader.reports import roster as rosters
 from grader.reports.student import write_atomically
 
@@ -44,9 +45,11 @@ CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_COLUMNS = ["Username", "ID number", "Full name"]
 POINTS_POSSIBLE = "Points Possible"
 # A check fault's causes (grader.workers.pool.CAUSES, as plain strings in the reports): those
-# that mean the student did not attempt the exercise, and the one that means a file does not import.
+# that mean the student did not attempt the exercise, the one that means a file does not import,
+# and the one of a check not run because the code it calls timed out in an earlier check.
 NOT_ATTEMPTED = {"not_submitted", "not_implemented"}
 IMPORT_FAILED = "import_failed"
+NOT_RUN = "not_run"
 _NUMBER = re.compile(r"(?<![A-Za-z_\d])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\:,;()'\"]+){2,}")
 
@@ -158,9 +161,14 @@ def student_problems(report: dict) -> list[Problem]:
                              for c in e.get("checks", []) if c.get("cause") == IMPORT_FAILED})
     if failed_imports:
         problems.append(Problem(name, "import_failed", ", ".join(failed_imports)))
-    timeouts = sum(c.get("status") == "timeout" and c.get("cause") != IMPORT_FAILED for c in checks)
-    if timeouts:
-        problems.append(Problem(name, "timeouts", f"{timeouts} check run{'s' if timeouts > 1 else ''}"))
+    timeouts = sum(c.get("status") == "timeout" and c.get("cause") not in (IMPORT_FAILED, NOT_RUN) for c in checks)
+    not_run = sum(c.get("status") == "timeout" and c.get("cause") == NOT_RUN for c in checks)
+    if timeouts or not_run:
+        detail = [str(_n("{n} check run timed out", "{n} check runs timed out", timeouts, n=timeouts))] if timeouts else []
+        if not_run:
+            detail.append(str(_n("{n} check not run after a timeout", "{n} checks not run after a timeout",
+                                 not_run, n=not_run)))
+        problems.append(Problem(name, "timeouts", "; ".join(detail)))
     if report.get("complete") is False:
         problems.append(Problem(name, "grader_failed"))
     return problems
@@ -309,7 +317,8 @@ def attention_lines(problems: list[Problem]) -> list[str]:
     """The console's list of who needs attention, by kind."""
     if not problems:
         return []
-    lines = [f"{len({p.student for p in problems})} students need attention:"]
+    students = len({p.student for p in problems})
+    lines = [str(_n("{n} student needs attention:", "{n} students need attention:", students, n=students))]
     for kind, text in PROBLEM_KINDS.items():
         found = [p for p in problems if p.kind == kind]
         if found:

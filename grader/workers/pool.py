@@ -111,7 +111,8 @@ class Fault(Exception):
 # A fault's cause: the topic file is missing, its code still raises NotImplementedError, or
 # importing it failed (it raised, hung or crashed before any probe ran).
 NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED = "not_submitted", "not_implemented", "import_failed"
-CAUSES = (NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED)
+NOT_RUN = "not_run"  # a probe not sent: the code it calls did not finish in an earlier probe (a timeout)
+CAUSES = (NOT_SUBMITTED, NOT_IMPLEMENTED, IMPORT_FAILED, NOT_RUN)
 
 
 @dataclass(frozen=True)
@@ -858,7 +859,8 @@ class TopicRunner:
         if self.observer is not None:
             self.observer(self.topic, where, seconds)
         if where is not None and (where.file, where.function) in self._stuck:
-            return Fault("timeout", _("not run: {function} did not finish (see above)", function=where.name))
+            return Fault("timeout", _("not run: {function} did not finish in an earlier check", function=where.name),
+                         NOT_RUN)
         return None
 
     def _import_failed(self, status: str, error) -> None:

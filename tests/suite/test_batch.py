@@ -14,7 +14,8 @@ import pytest
 from conftest import REPO, run_grader
 from grader.commands.grade_class import PROBLEMS_STATUS, Shard
 from grader.course.submissions import locate
-from grader.reports.class_report import CANVAS_COLUMNS, POINTS_POSSIBLE, reason_pattern
+from grader.reports.class_report import (CANVAS_COLUMNS, POINTS_POSSIBLE, Problem, attention_lines, reason_pattern,
+                                         student_problems)
 
 UNCENTERED = '''
 class CenteredLayer(nn.Module):
@@ -337,6 +338,36 @@ def test_the_class_report_names_who_needs_attention(cloned_class):
         assert line in process.stdout, process.stdout
         kind, names = line.split(" (1): ")
         assert f"<strong>{kind}</strong> (1): {names}" in page
+    checks = [c for e in next(s for s in report["submissions"] if s["name"] == "hw1-dee")["exercises"]
+              for c in e["checks"] if c["status"] == "timeout"]
+    timed_out = [c for c in checks if "cause" not in c]
+    not_run = [c for c in checks if c.get("cause") == "not_run"]
+    assert timed_out and len(timed_out) + len(not_run) == len(checks)
+    assert all(c["message"].startswith("not run: ") for c in not_run)
+    assert all(not c["message"].startswith("not run: ") for c in timed_out)
+    detail = f"{len(timed_out)} check run{'s' * (len(timed_out) > 1)} timed out"
+    if not_run:
+        detail += f"; {len(not_run)} check{'s' * (len(not_run) > 1)} not run after a timeout"
+    assert f"checks timed out (1): hw1-dee ({detail})" in process.stdout, process.stdout
     markdown = (out / "summary.md").read_text()
     assert "| checks timed out | 1 |" in markdown
+    assert "see above" not in markdown  # summary.md has no "above": a reason says what it refers to
     assert "hw1-" not in markdown and "@uni.edu" not in markdown and str(out.parent) not in markdown
+
+
+def test_the_attention_list_counts_students_in_words_that_agree():
+    assert attention_lines([Problem("hw1-ada", "no_files")])[0] == "1 student needs attention:"
+    assert attention_lines([Problem("hw1-ada", "no_files"), Problem("hw1-bob", "no_files")])[0] == \
+        "2 students need attention:"
+
+
+def test_checks_not_run_after_a_timeout_are_not_counted_as_timeouts():
+    def check(cause=None):
+        return {"status": "timeout", "message": "...", **({"cause": cause} if cause else {})}
+
+    report = {"name": "hw1-erin", "complete": True,
+              "exercises": [{"id": "layers.MyLinear", "score": 0, "checks": [check(), check(), *[check("not_run")] * 3]}]}
+    assert student_problems(report) == [
+        Problem("hw1-erin", "timeouts", "2 check runs timed out; 3 checks not run after a timeout")]
+    report["exercises"][0]["checks"] = [check()]
+    assert student_problems(report) == [Problem("hw1-erin", "timeouts", "1 check run timed out")]

@@ -229,8 +229,8 @@ def test_once_a_function_ran_out_of_time_the_probes_that_run_it_again_end_at_onc
             with pytest.raises(Fault) as again:
                 runner.run(forward, label)
             assert time.monotonic() - started < 2.5  # not its own 3 s again
-            assert again.value.status == "timeout"
-            assert str(again.value.message) == "not run: Net.forward did not finish (see above)"
+            assert (again.value.status, again.value.cause) == ("timeout", "not_run")
+            assert str(again.value.message) == "not run: Net.forward did not finish in an earlier check"
         assert runner.run(forward, 0.5) == 0.5  # a call that does finish still does
     finally:
         runner.stop()
