@@ -368,8 +368,7 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
                                                  whole_roster=not args.shard)
     print(summary.text, flush=True)
     if missing:
-        print(f"grader: {len(missing)} students have no complete grade ({', '.join(missing[:5])}"
-              f"{', ...' if len(missing) > 5 else ''}); rerun to grade them again", file=sys.stderr)
+        print(classreport.incomplete_line(missing), file=sys.stderr)
         return 3
     return PROBLEMS_STATUS if args.fail_on_problems and summary.problems else 0
 

@@ -327,12 +327,22 @@ def attention_lines(problems: list[Problem]) -> list[str]:
     return lines
 
 
+def incomplete_line(missing: list[str]) -> str:
+    """The console's line on the students a --class run could not finish grading."""
+    names = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+    return str(_n("grader: {n} student has no complete grade ({names}); rerun to grade them again",
+                  "grader: {n} students have no complete grade ({names}); rerun to grade them again",
+                  len(missing), n=len(missing), names=names))
+
+
 def headline(stats: ClassStats) -> str:
     if not stats.totals:
         return "no students graded"
     fractions = [s / m if m else 0.0 for s, m in stats.totals]
-    text = (f"{len(stats.totals)} students: mean {statistics.fmean(fractions):.0%}, "
-            f"median {statistics.median(fractions):.0%} of the points")
+    text = str(_n("{n} student: mean {mean}, median {median} of the points",
+                  "{n} students: mean {mean}, median {median} of the points", len(stats.totals),
+                  n=len(stats.totals), mean=f"{statistics.fmean(fractions):.0%}",
+                  median=f"{statistics.median(fractions):.0%}"))
     hardest = stats.hardest()
     if hardest and hardest[0][1].attempted_fraction < 1:
         name, first = hardest[0]

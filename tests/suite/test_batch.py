@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, run_grader
 from grader.commands.grade_class import PROBLEMS_STATUS, Shard
 from grader.course.submissions import locate
-from grader.reports.class_report import (CANVAS_COLUMNS, POINTS_POSSIBLE, Problem, attention_lines, reason_pattern,
-                                         student_problems)
+from grader.reports.class_report import (CANVAS_COLUMNS, POINTS_POSSIBLE, ClassStats, Problem, attention_lines, headline,
+                                         incomplete_line, reason_pattern, student_problems)
 
 UNCENTERED = '''
 class CenteredLayer(nn.Module):
@@ -371,3 +371,10 @@ def test_checks_not_run_after_a_timeout_are_not_counted_as_timeouts():
         Problem("hw1-erin", "timeouts", "2 check runs timed out; 3 checks not run after a timeout")]
     report["exercises"][0]["checks"] = [check()]
     assert student_problems(report) == [Problem("hw1-erin", "timeouts", "1 check run timed out")]
+
+
+def test_the_class_run_counts_one_student_in_the_singular():
+    assert headline(ClassStats(totals=[(1.0, 2.0)])).startswith("1 student: mean 50%, median 50% of the points")
+    assert headline(ClassStats(totals=[(1.0, 2.0), (2.0, 2.0)])).startswith("2 students: mean 75%")
+    assert incomplete_line(["hw1-ada"]).startswith("grader: 1 student has no complete grade (hw1-ada)")
+    assert incomplete_line(["hw1-ada", "hw1-bob"]).startswith("grader: 2 students have no complete grade")
