@@ -238,9 +238,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "exercise(symbol, points, hidden=False, needs=()): the catalogue symbol of this check's topic that it "
-        "grades, its points, whether only the course's autograder runs it (it is left out of the student release), "
-        "and the checks of the symbol's main behaviour one of which must pass for it to count",
+        "exercise(symbol, points, hidden=False, needs=(), builds_on=()): the catalogue symbol of this check's "
+        "topic that it grades, its points, whether only the course's autograder runs it (it is left out of the "
+        "student release), the checks of the symbol's main behaviour one of which must pass for it to count, "
+        "and the exercises it builds on (a failure of theirs in the same check excuses it)",
     )
     timeout = config.getoption("check_timeout") or float(config.getini("check_timeout"))
     memory = config.getoption("memory_limit")

@@ -54,7 +54,7 @@ def grade(pytester, *args):
 
 def test_the_exercise_marker_is_registered_with_its_signature(pytester):
     result = pytester.runpytest_subprocess("-p", "grader.verdict.plugin", "--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points, hidden=False):*"])
+    result.stdout.fnmatch_lines(["@pytest.mark.exercise(symbol, points, hidden=False, needs=(), builds_on=()):*"])
 
 
 def test_a_check_without_an_exercise_marker_is_refused(pytester):
