@@ -373,8 +373,9 @@ def test_run_autograder_grades_from_the_bundle_on_a_dry_run_layout(built, tmp_pa
     assert tests["layers.MyLinear"]["visibility"] == "visible"
     assert tests["layers.MyLinear (hidden checks)"]["visibility"] == "after_published"
     assert tests["layers.MyLinear"]["score"] + tests["layers.MyLinear (hidden checks)"]["score"] == 3
-    if os.geteuid() == 0:  # the workers drop to uid 65534: it must be able to read the submission
-        assert (autograder / "submission" / "exercises" / "layers.py").stat().st_mode & 0o004
+    if os.geteuid() == 0:  # workers run as uid 65534: they read the grader's copy of the submission (the
+        # score above), never the bundle's solutions
+        assert not (autograder / "source" / "solutions" / "layers.py").stat().st_mode & 0o004
 
 
 def test_the_student_readme_in_english_and_chinese_tells_hint_watch_and_chinese():
