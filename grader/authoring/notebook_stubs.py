@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from grader.authoring.guide import blocks_by_symbol, exercise_points
-from grader.authoring.stubs import make_stub
+from grader.authoring.stubs import make_stub, stale_files, write_generated
 from grader.course import CHECKS, REPO, SOLUTIONS, available_topics
 from grader.course.guides import d2l_links, load_guide
 from grader.course.i18n import ENGLISH, N_, Translator, _, translator
@@ -138,8 +138,7 @@ def expected_notebooks(solutions: Path = SOLUTIONS) -> dict[str, str]:
 
 def stale_notebooks(folder: Path = NOTEBOOKS) -> list[str]:
     """The notebooks of `folder` that differ from what `solutions/` makes (or are missing)."""
-    return [name for name, text in expected_notebooks().items()
-            if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+    return stale_files(folder, expected_notebooks())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,16 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report notebooks that are out of date")
     args = parser.parse_args(argv)
-    stale = stale_notebooks()
-    if args.check:
-        for name in stale:
-            print(f"notebooks/{name} is out of date: run `make stubs`", file=sys.stderr)
-        return 1 if stale else 0
-    NOTEBOOKS.mkdir(exist_ok=True)
-    for name, text in expected_notebooks().items():
-        (NOTEBOOKS / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(stale)} notebook(s)" if stale else "notebooks are up to date")
-    return 0
+    return write_generated(NOTEBOOKS, expected_notebooks(), "notebook", args.check)
 
 
 if __name__ == "__main__":

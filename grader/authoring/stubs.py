@@ -238,22 +238,32 @@ def expected_stubs(solutions: Path = REPO / "solutions") -> dict[str, str]:
     return {path.name: make_stub(path.read_text(), path.name) for path in sorted(solutions.glob("*.py"))}
 
 
+def stale_files(folder: Path, expected: dict[str, str]) -> list[str]:
+    """The names of `expected` (file name -> text) that `folder` lacks or holds otherwise."""
+    return [name for name, text in expected.items()
+            if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+
+
+def write_generated(folder: Path, expected: dict[str, str], kind: str, check: bool) -> int:
+    """`make stubs` for one kind of generated file: write `expected` into `folder`, or (`check`,
+    as `make test` does) only name the files that are out of date; the exit status."""
+    stale = stale_files(folder, expected)
+    if check:
+        for name in stale:
+            print(f"{folder.name}/{name} is out of date: run `make stubs`", file=sys.stderr)
+        return 1 if stale else 0
+    folder.mkdir(exist_ok=True)
+    for name, text in expected.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(stale)} {kind}(s)" if stale else f"{kind}s are up to date")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.authoring.stubs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stubs that are out of date")
     args = parser.parse_args(argv)
-    exercises = REPO / "exercises"
-    stale = [name for name, text in expected_stubs().items()
-             if not (exercises / name).is_file() or (exercises / name).read_text() != text]
-    if args.check:
-        for name in stale:
-            print(f"exercises/{name} is out of date: run `make stubs`", file=sys.stderr)
-        return 1 if stale else 0
-    exercises.mkdir(exist_ok=True)
-    for name, text in expected_stubs().items():
-        (exercises / name).write_text(text)
-    print(f"wrote {len(stale)} stub(s)" if stale else "stubs are up to date")
-    return 0
+    return write_generated(REPO / "exercises", expected_stubs(), "stub", args.check)
 
 
 if __name__ == "__main__":

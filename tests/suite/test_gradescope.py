@@ -25,14 +25,7 @@ def test_run_autograder_writes_results_json(tmp_path, uploaded):
         shutil.copy(REPO / "tests" / "golden" / "notebook-correct" / "layers.ipynb", folder)
     else:
         shutil.copy(REPO / "solutions" / "layers.py", folder)
-    results = tmp_path / "results" / "results.json"
-    env = dict(os.environ, TORCHLINGS_SOURCE=str(REPO), TORCHLINGS_SUBMISSION=str(submission),
-               TORCHLINGS_RESULTS=str(results), TORCHLINGS_PYTHON=sys.executable)
-    process = subprocess.run([str(REPO / "contrib" / "gradescope" / "run_autograder")], env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert process.returncode == 0, process.stderr
-    data = json.loads(results.read_text())
-    jsonschema.validate(data, SCHEMA)
+    data = run_autograder(tmp_path, submission)
     scores = {}
     for test in data["tests"]:  # an exercise's public checks, and its hidden checks if it has any
         exercise = test["name"].removesuffix(" (hidden checks)")
