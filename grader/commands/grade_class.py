@@ -4,7 +4,7 @@
     python -m grader merge RESULTS... [--out REPORT] [--partial]
 
 A student's topic files are looked for at the top of the student's folder, in its
-`exercises/` (a cloned student repository), or below (`grader.course.submissions.locate`).
+`exercises/` (a cloned student repository), or below (`grader.course.topic_folders.locate`).
 
 `--jobs N` grading processes are forked once from this one (which has imported torch and
 pytest) and then grade students from a queue, one after another, each student with workers
@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import ctypes
 import hashlib
-import importlib.util
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -35,7 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import CHECKS, REPO, i18n, notebooks, submissions
+from grader.course import CHECKS, REPO, i18n, notebooks, topic_folders
 from grader.course.i18n import translator
 from grader.reports import class_report as classreport
 from grader.reports import roster
@@ -338,7 +337,7 @@ def grade_class(args, class_dir: Path, topics: list[str]) -> int:
     fingerprint = grader_fingerprint(reference, topics, {"timeout": limits.timeout, "memory": limits.memory,
                                                          "lang": i18n.requested_language(args.lang)})
     # Each student's topic files: at the folder's top, in exercises/ (a cloned repository), or below.
-    located = {name: submissions.locate(class_dir / name, topics) for name in names}
+    located = {name: topic_folders.locate(class_dir / name, topics) for name in names}
     with contextlib.ExitStack() as stack:
         if args.out:
             results = Path(args.out)

@@ -8,7 +8,8 @@
 - `text`: `printable`, what makes text from a worker (or a file name) safe to print;
 - `solutions`: the marked blocks of a reference solution, the single source of stubs;
 - `notebooks`: a `<topic>.ipynb` submission read as the topic file (code cells, magics commented out);
-- `submissions`: where a submission keeps its topic files (its top, `exercises/`, or below).
+- `topic_folders`: where a submission keeps its topic files (its top, `exercises/`, or below);
+- `support`: the Python and torch versions the grader supports, said in one sentence when outside them.
 
 Imports nothing of the grader's: every other package may import it.
 """

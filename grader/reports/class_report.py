@@ -29,7 +29,6 @@ import io
 import json
 import re
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -494,7 +493,7 @@ def _section(title: str, content: str, open_: bool = True) -> str:
 
 def summary_html(stats: ClassStats, warnings: list[str] = ()) -> str:
     e = html.escape
-    body = [f"<h1>torchlings: class summary</h1>"] + [f'<p class="hard"><strong>{e(w)}</strong></p>' for w in warnings]
+    body = ["<h1>torchlings: class summary</h1>"] + [f'<p class="hard"><strong>{e(w)}</strong></p>' for w in warnings]
     body.append(f"<p>{e(headline(stats))}.</p>")
     if stats.problems:
         items = []

@@ -3,7 +3,7 @@
 - `session`: runs the checks for one submission (or many: `plugin.ClassSession`);
 - `plugin`: the pytest plugin: the `grade` and `device` fixtures, each check's outcome;
 - `recording`: the reference's results, recorded once and read back as plain data
-  (`record` records them, in a process of its own);
+  (`record_reference` records them, in a process of its own);
 - `scoring`: the points rule, one pure function.
 
 Imports `grader.course`, `grader.checks` and `grader.workers`.

@@ -20,7 +20,7 @@ A probe that must run the reference on something only the submission produced ca
 recorded: mark it with `@live`; it runs in a reference worker, so only hidden checks (graded
 where the solutions are) may use it.
 
-    `python -m grader.verdict.record` records them.
+    `python -m grader.verdict.record_reference` records them.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def record(check_files: list[Path], reference: Path, out_dir: Path, fingerprints
     for variable in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         env.pop(variable, None)
     process = subprocess.run(
-        [sys.executable, "-m", "grader.verdict.record", "--reference", str(reference), "--out-dir", str(out_dir),
+        [sys.executable, "-m", "grader.verdict.record_reference", "--reference", str(reference), "--out-dir", str(out_dir),
          *([] if fingerprints else ["--no-fingerprint"]), *map(str, check_files)],
         env=env, capture_output=True, text=True)
     if process.returncode != 0:

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO, run_grader
 from grader.commands.grade_class import PROBLEMS_STATUS, Shard
-from grader.course.submissions import locate
+from grader.course.topic_folders import locate
 from grader.reports.class_report import (CANVAS_COLUMNS, POINTS_POSSIBLE, ClassStats, Problem, attention_lines, headline,
                                          incomplete_line, reason_pattern, student_problems)
 

@@ -8,7 +8,6 @@ Each session here runs in this process (pytester's inline_run), read through its
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -138,3 +138,12 @@ def test_every_import_inside_a_function_says_why():
                                             and (GRADER / name.split(".")[1]).is_dir()}))
 def test_every_package_says_what_lives_in_it(package):
     assert ast.get_docstring(ast.parse((GRADER / package / "__init__.py").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("package", sorted({name.split(".")[1] for name in MODULES if name.count(".") >= 2}))
+def test_every_module_is_named_in_its_packages_docstring(package):
+    """A reader finds each module from its package's docstring (and the README's Layout)."""
+    said = ast.get_docstring(ast.parse((GRADER / package / "__init__.py").read_text(encoding="utf-8")))
+    unnamed = [name for name in MODULES if name.startswith(f"grader.{package}.")
+               and f"`{name.rsplit('.', 1)[1]}`" not in said]
+    assert unnamed == []

@@ -146,7 +146,7 @@ def test_in_a_cloned_repository_the_folder_the_student_worked_in_is_graded(tmp_p
 
     from conftest import REPO
     from grader.course import available_topics
-    from grader.course.submissions import locate
+    from grader.course.topic_folders import locate
 
     topics = available_topics()
     for name in ("exercises", "notebooks"):

@@ -1,7 +1,7 @@
 """Record the reference's results: run the checks with the reference solution as the submission,
 in a fresh process on the CPU, and keep what its probes returned (`grader.verdict.recording`).
 
-    python -m grader.verdict.record --reference solutions --out-dir DIR tests/topics/test_<topic>.py ...
+    python -m grader.verdict.record_reference --reference solutions --out-dir DIR tests/topics/test_<topic>.py ...
 """
 
 from __future__ import annotations
