@@ -251,12 +251,15 @@ def test_evaluate_gives_the_accuracy_in_eval_mode(grade):
 @exercise("evaluate", points=0.5, needs=("evaluate_gives_the_accuracy_in_eval_mode", "evaluate_builds_no_autograd_graph"))
 def test_evaluate_restores_the_nets_mode(grade):
     got, want = grade.both(evaluation)
+    # The hint speaks of the mistake the flags show: a net left in eval mode, or one sent back to training.
+    hints = {"train": N_("the net came in training mode and was left in eval mode: remember was_training = "
+                         "net.training first and end with net.train(was_training)"),
+             "eval": N_("remember was_training = net.training first and end with net.train(was_training): "
+                        "always ending with net.train() leaves a net that came in eval mode in training mode")}
     for start in ("train", "eval"):
         expect_equal(got[start]["modes_after"], want[start]["modes_after"],
                      _("the training flags of the net's modules after evaluate() of a net in "
-                       "{start} mode", start=start),
-                     hint=N_("remember was_training = net.training first and end with net.train(was_training): "
-                          "always ending with net.train() leaves a net that came in eval mode in training mode"))
+                       "{start} mode", start=start), hint=hints[start])
 
 
 @exercise("evaluate", points=0.5)
