@@ -39,9 +39,10 @@ class CheckFailed(CheckEnded):
     for), not one that does nothing: it still lets the exercise's secondary checks count
     (grader.verdict.scoring)."""
 
-    def __init__(self, message, attempted: bool = False):
+    def __init__(self, message, attempted: bool = False, hint=None):
         super().__init__(message)
         self.attempted = attempted
+        self.hint = hint  # the hint the check gave for the mistake it saw (also in `message`), or None
 
 
 class StudentFault(CheckEnded):
@@ -61,7 +62,7 @@ class ReferenceFailed(CheckEnded):
 def expect(condition: bool, message: str, hint: str | None = None, attempted: bool = False) -> None:
     """Fail with `message` (and a hint) unless `condition` holds."""
     if not condition:
-        raise CheckFailed(_with_hint(message, hint), attempted)
+        raise CheckFailed(_with_hint(message, hint), attempted, hint)
 
 
 def expect_equal(got, want, what: str, hint: str | None = None, attempted: bool = False) -> None:
@@ -76,9 +77,9 @@ def expect_equal(got, want, what: str, hint: str | None = None, attempted: bool 
         parts = ([_("missing {keys}", keys=", ".join(missing))] if missing else []) + (
             [_("unexpected {keys}", keys=", ".join(extra))] if extra else []) + wrong
         problem = joined(parts) if parts else _("the order differs")
-        raise CheckFailed(_with_hint(_("{what}: {problem}", what=what, problem=problem), hint), attempted)
+        raise CheckFailed(_with_hint(_("{what}: {problem}", what=what, problem=problem), hint), attempted, hint)
     raise CheckFailed(_with_hint(_("{what}: expected {want}, got {got}", what=what, want=_short(want), got=_short(got)),
-                                 hint), attempted)
+                                 hint), attempted, hint)
 
 
 def expect_input_unchanged(after, before: torch.Tensor, call: str, hint: str | None = None) -> None:
@@ -132,7 +133,7 @@ def expect_close(
     """
     problem = _difference(got, want, what, rtol, atol, check_device, against)
     if problem:
-        raise CheckFailed(_with_hint(problem, hint), attempted)
+        raise CheckFailed(_with_hint(problem, hint), attempted, hint)
 
 
 def close(got, want, *, rtol: float | None = None, atol: float | None = None) -> bool:

@@ -81,6 +81,18 @@ def first_unfinished(report: dict, guides: dict | None = None) -> str | None:
     return next((exercise for exercise, unfinished in exercises if unfinished), None)
 
 
+def diagnosed(report: dict | None, exercise: str) -> str | None:
+    """The hint the last grade's first failing check of `exercise` gave for the mistake it saw
+    (a check that knows the failure hints at that failure), or None."""
+    for entry in (report or {}).get("exercises", []):
+        if isinstance(entry, dict) and entry.get("id") == exercise:
+            for check in entry.get("checks") or []:
+                if isinstance(check, dict) and check.get("status") not in ("passed", "skipped", "excused"):
+                    hint = check.get("hint")
+                    return hint if isinstance(hint, str) and hint else None
+    return None
+
+
 def _find(name: str, known: list[str]) -> list[str]:
     """The exercises `name` names: "MyLinear" or "layers.MyLinear", in any case."""
     name = name.casefold()
@@ -134,6 +146,9 @@ def run(args: argparse.Namespace) -> int:
             say(_("every exercise passes: there is nothing left to hint at"))
             return 0
     found = guides.get(exercise)
+    seen = diagnosed(report, exercise)
+    if seen:  # the failure the last grade diagnosed comes before the exercise's general levels
+        say(_("{exercise}: your last grade found this mistake: {hint}", exercise=exercise, hint=seen))
     if found is None or not found.hints:
         say(_("{exercise} has no hints yet: the message in `make grade` is all there is", exercise=exercise))
         return 0

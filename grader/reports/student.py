@@ -55,7 +55,8 @@ def to_json(exercises: list[ExerciseScore], env: dict, extra: dict | None = None
                 "unverified": result.unverified,
                 "checks": [
                     {"name": c.name, "device": c.device, "status": c.status, "message": c.message,
-                     "points": c.points, "hidden": c.hidden, **({"cause": c.cause} if c.cause else {})}
+                     "points": c.points, "hidden": c.hidden, **({"cause": c.cause} if c.cause else {}),
+                     **({"hint": c.hint} if c.hint and c.status != "passed" else {})}
                     for c in result.checks
                 ],
             }

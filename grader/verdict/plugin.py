@@ -604,10 +604,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         cause = getattr(call.excinfo.value, "cause", "") if call.excinfo is not None and call.excinfo.errisinstance(
             StudentFault) else ""
         needs = needs_of(item)
+        diagnosed = getattr(call.excinfo.value, "hint", None) if call.excinfo is not None and call.excinfo.errisinstance(
+            CheckFailed) else None
         unmet = _("not judged until {symbol} does its main task: one of {checks} must pass first",
                   symbol=exercise.partition(".")[2], checks=", ".join(needs))
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
                                hidden=is_hidden(item), cause=cause, needs=needs,
+                               hint=item.config.stash[translator_key](diagnosed) if diagnosed else "",
                                unmet=item.config.stash[translator_key](unmet) if needs else "",
                                attempted=call.excinfo is not None and call.excinfo.errisinstance(CheckFailed)
                                and call.excinfo.value.attempted, builds_on=builds_on_of(item),

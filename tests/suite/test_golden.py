@@ -23,6 +23,8 @@ the reference solution, say);
 `statuses` maps an exercise to the status every run of it that did not pass must have, and
 `messages` maps an exercise to a piece of text its first such run's message must contain,
 and `messages_without` to a piece of text (a wrong hint, say) that none of its messages may contain;
+`hints` maps an exercise to a piece of text that the hint its first such run diagnosed (the JSON's
+"hint", which `make hint` shows before the exercise's general levels) must contain;
 `notes` lists pieces of text that the report's notes (which file was graded, notebook lines not run)
 must contain;
 `settle_seconds` waits that long after the grader exits before the report is read (for a
@@ -140,5 +142,7 @@ def assert_golden(name: str, report: dict) -> None:
     notes = "\n".join(report.get("notes", []))
     for text in spec.get("notes", []):
         assert text in notes, notes
+    for exercise, text in spec.get("hints", {}).items():
+        assert text in failing[exercise][0].get("hint", ""), failing[exercise][0]
     for exercise, text in spec.get("messages_without", {}).items():
         assert all(text not in c["message"] for c in failing[exercise]), failing[exercise]

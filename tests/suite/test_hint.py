@@ -165,3 +165,22 @@ def test_a_named_exercise_is_found_in_any_case_and_a_misspelt_one_gets_a_suggest
     assert status == 0 and "layers.MyLinear" in out
     status, out = run(capsys, "MyLiner", *options)
     assert status == 2 and "did you mean MyLinear?" in out
+
+
+def test_the_mistake_the_last_grade_diagnosed_comes_before_the_general_levels(where, capsys):
+    options, state = where
+    checks = [{"name": "registers", "status": "passed", "message": ""},
+              {"name": "indexing", "status": "failed", "message": "net[-1] is not the last module\n  hint: count from the end",
+               "hint": "count from the end"}]
+    hint.save_last_grade({"exercises": [{"id": "layers.MyLinear", "score": 1, "max_score": 3, "checks": checks}]}, state)
+    _, out = run(capsys, *options)
+    assert "your last grade found this mistake: count from the end" in out and "hint 1 of 3: the idea" in out
+    assert out.index("count from the end") < out.index("hint 1 of 3")
+
+
+def test_a_grade_without_a_diagnosis_shows_only_the_levels(where, capsys):
+    options, state = where
+    checks = [{"name": "indexing", "status": "failed", "message": "wrong"}]
+    hint.save_last_grade({"exercises": [{"id": "layers.MyLinear", "score": 1, "max_score": 3, "checks": checks}]}, state)
+    _, out = run(capsys, *options)
+    assert "found this mistake" not in out and "hint 1 of 3: the idea" in out
