@@ -144,7 +144,8 @@ def table_options(args, submission: Path, topics: list[str]) -> dict:
             "submission": submission, "guides": load_guides(CHECKS),
             "unlocked": hint.unlocked(state) if state is not None else {},
             "others": bool(set(available_topics()) - set(topics)),
-            "from_notebook": getattr(args, "from_notebook", False)}
+            "from_notebook": getattr(args, "from_notebook", False),
+            "printed": getattr(args, "verbose", False)}
 
 
 def live_table(args, submission: Path, topics: list[str], title):

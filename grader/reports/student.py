@@ -178,6 +178,7 @@ def table(
     notes: list[str] = (),
     others: bool = False,
     from_notebook: bool = False,
+    printed: bool = False,
 ) -> str:
     """The table a student reads, wrapped to `width` (default: the terminal's).
 
@@ -187,10 +188,11 @@ def table(
     exercise of every topic and every problem found. `others`: topics were left out of this grade
     (the end speaks only of those graded). `from_notebook`: a notebook's `%torchlings` asked for
     this grade, so the next steps are said as `%torchlings` commands (which work only there).
+    `printed` (`-v`): what the code printed in checks that passed is shown too, under its check.
     """
     writer = TableWriter(title, [r.exercise for r in exercises], tr=tr, everything=everything, width=width,
                          submission=submission, guides=guides, unlocked=unlocked, notes=notes, others=others,
-                         from_notebook=from_notebook)
+                         from_notebook=from_notebook, printed=printed)
     lines = writer.head()
     topics: dict[str, list[ExerciseScore]] = {}
     for result in exercises:
@@ -208,8 +210,9 @@ class TableWriter:
     def __init__(self, title, exercises: list[str], *, tr: Translator = ENGLISH, everything: bool = False,
                  width: int | None = None, submission: Path | None = None, guides: dict | None = None,
                  unlocked: dict[str, int] | None = None, notes: list[str] = (), others: bool = False,
-                 from_notebook: bool = False):
+                 from_notebook: bool = False, printed: bool = False):
         self.title, self.tr, self.everything, self.submission = title, tr, everything, submission
+        self.printed = printed  # whether passing checks' printed output is shown
         self.from_notebook = from_notebook
         self.notes, self.others = notes, others
         self.width = width or shutil.get_terminal_size((80, 24)).columns
@@ -266,6 +269,11 @@ class TableWriter:
             mark = "> " if result is first and not everything else "  "
             lines.append(f"{mark}{pad(symbol, self.name_width)}{result.score:>6g} / {result.max_score:<4g} "
                          f"{tr(STATUS_WORDS[result.status])}")
+            if self.printed:  # what passing checks printed, on request (a failing check's message holds its own)
+                for check in result.checks:
+                    if check.status == "passed" and check.printed:
+                        lines += wrap(tr(_("{check} passed", check=check.name)), width, "      ", "        ")
+                        lines += _message_lines(check.printed, width, self.submission, tr, everything, topic)
             if result.status == "passed" or not (everything or result is first):
                 continue
             problems = list(dict.fromkeys(c.message for c in result.checks if c.status not in ("passed", "skipped")))

@@ -26,7 +26,7 @@ from grader.checks import probing
 from grader.checks.expect import CheckEnded, CheckFailed, ReferenceFailed, StudentFault
 from grader.course.i18n import N_, _
 from grader.workers.pool import (Fault, Limits, Place, TopicRunner, copy_submission, new_log_dir, stop_abandoned,
-                                 warm_up)
+                                 printed, warm_up)
 from grader.verdict.scoring import CheckOutcome
 
 CHECK_FILE_PREFIX = "test_"
@@ -62,6 +62,7 @@ class Side:
     recordings: dict = field(default_factory=dict)
     recorded_now: dict = field(default_factory=dict)
     asked: list = field(default_factory=list)
+    printed: dict = field(default_factory=dict)  # key (as values) -> what the code printed while the probe ran
     shown: Path | None = None  # the submission's own folder, where `directory` is its copy
     left_out: dict = field(default_factory=dict)  # what the copy left out (relative path -> why)
     salts: dict = field(default_factory=dict)
@@ -218,6 +219,7 @@ def _progress(config: pytest.Config) -> list[Progress]:
 grading_key = pytest.StashKey[Grading]()
 # The language messages are written in, for this session.
 translator_key = pytest.StashKey[i18n.Translator]()
+grade_key = pytest.StashKey["Grade"]()  # a check's own `grade` fixture, for what its probes printed
 # What the check running now is about (its "exercise"), for the `Progress` plugins.
 running_key = pytest.StashKey[dict]()
 
@@ -448,6 +450,7 @@ class Grade:
         self._hidden = hidden
         self.topic = topic
         self._check = check  # the name of the check asking
+        self.printed: list[str] = []  # what the code printed in the probes this check read, in order
         self._device = device  # the run's device, where the check has one
         self._recording_now = recording_now
 
@@ -456,8 +459,10 @@ class Grade:
         key = self._mine(probe, args)
         if key not in self._grading.student.values:
             self._asked(probe, args)
+            runner = self._grading.student.runner(self.topic, self._hidden)
             try:
-                value = self._grading.student.runner(self.topic, self._hidden).run(probe, *args)
+                value = runner.run(probe, *args)
+                self._grading.student.printed[key] = runner.printed_output(probe, args)
             except Fault as fault:
                 value = fault
             self._grading.student.values[key] = value
@@ -513,6 +518,7 @@ class Grade:
         finally:
             try:
                 self._grading.student.values[key] = student.result(probe, args)
+                self._grading.student.printed[key] = student.printed_output(probe, args)
             except Fault as fault:
                 self._grading.student.values[key] = fault
         return self._student_value(key), want
@@ -528,6 +534,8 @@ class Grade:
         value = self._grading.student.values[key]
         if isinstance(value, Fault):
             raise StudentFault(value)
+        if (output := self._grading.student.printed.get(key)) and output not in self.printed:
+            self.printed.append(output)
         return fresh_copy(value)
 
 
@@ -560,8 +568,10 @@ def _key(probe, args: tuple):
 def grade(request: pytest.FixtureRequest) -> Grade:
     callspec = getattr(request.node, "callspec", None)
     device = callspec.params.get("device") if callspec else None
-    return Grade(request.config.stash[grading_key], topic_of(request.node), device,
-                 request.config.getoption("record_reference"), request.node.name, is_hidden(request.node))
+    found = Grade(request.config.stash[grading_key], topic_of(request.node), device,
+                  request.config.getoption("record_reference"), request.node.name, is_hidden(request.node))
+    request.node.stash[grade_key] = found
+    return found
 
 
 @pytest.fixture
@@ -611,6 +621,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         outcome = CheckOutcome(exercise, check_name(item), points, status, device, message, run_name(item),
                                hidden=is_hidden(item), cause=cause, needs=needs,
                                hint=item.config.stash[translator_key](diagnosed) if diagnosed else "",
+                               printed=_printed(item) if status == "passed" else "",
                                unmet=item.config.stash[translator_key](unmet) if needs else "",
                                attempted=call.excinfo is not None and call.excinfo.errisinstance(CheckFailed)
                                and call.excinfo.value.attempted, builds_on=builds_on_of(item),
@@ -628,6 +639,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if call.excinfo is not None and call.excinfo.errisinstance(ReferenceFailed):
             item.config.stash[grading_key].reference_failures += 1
     return report
+
+
+def _printed(item: pytest.Item) -> str:
+    """What the code printed in the probes a passing check read, whole and in order, as note lines."""
+    found = item.stash.get(grade_key, None)
+    output = "\n".join(text.strip("\n") for text in found.printed) if found is not None else ""
+    return item.config.stash[translator_key](printed(output)) if output.strip() else ""
 
 
 def _status(report: pytest.TestReport, call: pytest.CallInfo, tr: i18n.Translator) -> tuple[str, str]:

@@ -47,6 +47,7 @@ class CheckOutcome:
     excuse: str = ""  # the message of its runs that did not pass when one of those failed
     unmet: str = ""  # the message of its runs when none of them did
     cause: str = ""  # what kind of fault ended it, where the grader knows (grader.workers.pool.CAUSES)
+    printed: str = ""  # a passing run's printed output, as note lines ("  | ..."), if it printed anything
     hint: str = ""  # the hint the check gave for the mistake it diagnosed (also in `message`), if any
 
     @property

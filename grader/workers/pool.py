@@ -748,6 +748,7 @@ class TopicRunner:
         self._load_fault: Fault | None = None
         self._in_flight: collections.deque = collections.deque()  # [(key, probe, args)] sent, not yet answered
         self._answers: dict = {}  # key -> value or Fault, read and not yet asked for
+        self._printed: dict = {}  # key -> what an answered probe's code printed, not yet asked for
 
     def start(self) -> None:
         """Fork the worker and have it import the topic file, without waiting for either."""
@@ -784,6 +785,10 @@ class TopicRunner:
 
     def run(self, probe, *args):
         return self.result(probe, args)
+
+    def printed_output(self, probe, args: tuple) -> str:
+        """What the code printed while the probe, answered by now, ran without an error ("" if nothing)."""
+        return self._printed.pop(_key(probe, args), "")
 
     def stop(self) -> None:
         self.kill()
@@ -850,6 +855,8 @@ class TopicRunner:
                 self.stop()
         elif reply.get("ok"):
             self._answers[key] = reply.get("value")
+            if isinstance(reply.get("output"), str) and reply["output"].strip():
+                self._printed[key] = reply["output"]
         else:
             self._answers[key] = Fault("error", format_error(reply.get("error"), reply.get("output")),
                                        NOT_IMPLEMENTED if _error_type(reply.get("error")) == "NotImplementedError" else "")

@@ -169,3 +169,18 @@ def test_git_ignores_the_folders_of_student_data_the_examples_create():
                    if subprocess.run(["git", "check-ignore", "-q", "--no-index", f"{name}/grade.json"],
                                      cwd=REPO).returncode != 0]
     assert not_ignored == [], f"{not_ignored} are not in .gitignore"
+
+
+def test_with_v_what_the_code_printed_in_passing_checks_is_shown_whole_and_in_order(tmp_path):
+    source = (REPO / "solutions" / "layers.py").read_text()
+    source = source.replace("        return X - X.mean()", "        print('centering', tuple(X.shape))\n"
+                            "        print('second line')\n        return X - X.mean()", 1)
+    assert "print('centering'" in source
+    (tmp_path / "layers.py").write_text(source)
+    quiet, report = run_grader("--submission", str(tmp_path), "--topic", "layers")
+    assert report["score"] == report["max_score"], quiet.stdout
+    assert "centering" not in quiet.stdout  # without -v a passing check's prints stay unshown
+    process, _ = run_grader("--submission", str(tmp_path), "--topic", "layers", "-v")
+    lines = [line.strip() for line in process.stdout.splitlines()]
+    first = next(index for index, line in enumerate(lines) if line.startswith("| centering ("))
+    assert lines[first - 1] == "your code printed:" and lines[first + 1] == "| second line", process.stdout
