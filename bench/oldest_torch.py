@@ -12,7 +12,8 @@
 3. In a student release written by this Python's torch (the recordings a learner receives):
    grades solutions/ with the old torch, so that the recordings of another torch are compared
    at tolerances; they must give full marks, and the grader must say once that they were
-   recorded with another torch.
+   recorded with another torch. Then solutions/ in the release's autograder bundle (hidden checks
+   too): it holds the solutions, so there the old torch records the reference again.
 
 Prints each figure and ends with FAILED (exit status 1) where an expectation was not met.
 Installs about 1 GB: a bench script, not part of `make test`. Nothing is kept unless --keep.
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,7 +73,7 @@ def topics() -> list[str]:
 
 def grade(python: Path, cwd: Path, submission: Path, label: str, workdir: Path) -> tuple[dict, str]:
     """The JSON report and stderr of grading `submission` from `cwd` (every topic but data)."""
-    report = workdir / f"{label}.json"
+    report = workdir / (re.sub(r"[^A-Za-z0-9.]+", "-", label).strip("-") + ".json")
     command = [python, "-m", "grader", "grade", "--submission", submission, "--json", report, "--lang", "en",
                *[arg for topic in topics() for arg in ("--topic", topic)]]
     started = time.monotonic()
@@ -126,6 +128,14 @@ def main() -> int:
         print("the grader says: " + (notice[0] if notice else "(nothing about the recording's torch)"))
         if mine.split("+")[0] != args.torch and not notice:
             problems.append("the grader did not say that the recordings come from another torch")
+
+        bundle = workdir / "bundle"
+        shutil.rmtree(bundle, ignore_errors=True)
+        zipfile.ZipFile(release / "autograder" / "torchlings-autograder.zip").extractall(bundle)
+        hidden, _ = grade(python, bundle, REPO / "solutions",
+                          "autograder bundle (hidden checks too; it holds the solutions, so records again), solutions/", workdir)
+        if hidden["score"] != hidden["max_score"] or not hidden["max_score"]:
+            problems.append("the solutions lose points in the autograder bundle:\n" + "\n".join(failures(hidden)))
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
