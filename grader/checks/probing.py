@@ -50,6 +50,15 @@ def generator(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(salted(seed))
 
 
+def size(n: int, seed: int) -> int:
+    """A size (a width, a count) for a network or data set a probe builds itself: `n` without a secret,
+    else one drawn from n .. 2n by `salted(seed)`, so that facts such as parameter counts and shapes are
+    ones no student file holds the reference's results for."""
+    if not _salt:
+        return n
+    return n + salted(seed) % (n + 1)
+
+
 def seed_torch(seed: int = 0) -> None:
     """`torch.manual_seed(salted(seed))`: the global RNG, for code that draws from it."""
     torch.manual_seed(salted(seed))

@@ -404,7 +404,7 @@ def test_numpy_view_values(grade):
                  N_("numpy_view(a)"))
 
 
-@exercise("numpy_view", points=0.5)
+@exercise("numpy_view", points=0.5, needs="numpy_view_values")
 def test_numpy_view_shares_memory(grade):
     facts = grade.student(numpy_facts, "numpy_view")
     expect_tensors(facts, "numpy_view")
@@ -422,12 +422,16 @@ def test_numpy_view_shares_memory(grade):
 def test_numpy_copy_values(grade):
     got, want = grade.both(numpy_facts, "numpy_copy")
     expect_tensors(got, "numpy_copy")
+    wrong_dtype = any(got[k]["values"].dtype != want[k]["values"].dtype for k in want)
+    # a copy with the right values in another dtype does the task (its memory check is then judged on its own)
+    right_values = all(got[k]["values"].shape == want[k]["values"].shape and torch.allclose(
+        got[k]["values"].to(want[k]["values"].dtype), want[k]["values"]) for k in want)
     expect_close({k: v["values"] for k, v in got.items()}, {k: v["values"] for k, v in want.items()},
-                 N_("numpy_copy(a)"), hint=N_("a copy keeps the array's dtype (float64 stays float64)") if any(
-                     got[k]["values"].dtype != want[k]["values"].dtype for k in want) else None)
+                 N_("numpy_copy(a)"), hint=N_("a copy keeps the array's dtype (float64 stays float64)")
+                 if wrong_dtype else None, attempted=wrong_dtype and right_values)
 
 
-@exercise("numpy_copy", points=0.5)
+@exercise("numpy_copy", points=0.5, needs="numpy_copy_values")
 def test_numpy_copy_does_not_share_memory(grade):
     facts = grade.student(numpy_facts, "numpy_copy")
     expect_tensors(facts, "numpy_copy")

@@ -83,7 +83,7 @@ def mlp_forward(blocks, device):
     return output_and_gradients(net, inputs(4, 20, device=device))
 
 
-@exercise("MLP", points=0.5)
+@exercise("MLP", points=0.5, needs="mlp_output_and_gradients")
 def test_mlp_parameters(grade):
     got, want = grade.both(mlp_parameters)
     expect_equal(got, want, N_("MLP's parameters"),
@@ -134,7 +134,7 @@ def my_sequential_empty(blocks):
     return blocks.MySequential()(inputs(3, 4))
 
 
-@exercise("MySequential", points=1)
+@exercise("MySequential", points=1, needs="my_sequential_output_and_gradients")
 def test_my_sequential_registers_modules_in_order(grade):
     got, want = grade.both(my_sequential_registration)
     what = N_("MySequential(Linear(6, 5), ReLU(), Linear(5, 3))")
@@ -152,7 +152,7 @@ def test_my_sequential_output_and_gradients(grade, device):
     expect_same_as_reference(grade, my_sequential_forward, device, what=N_("MySequential"))
 
 
-@exercise("MySequential", points=0.75)
+@exercise("MySequential", points=0.75, needs="my_sequential_output_and_gradients")
 def test_my_sequential_len_and_indexing(grade):
     got, want = grade.both(my_sequential_indexing)
     expect_equal(got["len"], want["len"], N_("len(MySequential(a, b, c))"), hint=N_("define __len__"))
@@ -271,7 +271,7 @@ def chimera_forward(blocks, device):
     return without_rand_weight(output_and_gradients(net, inputs(2, 20, device=device)))
 
 
-@exercise("NestMLP", points=0.5)
+@exercise("NestMLP", points=0.5, needs="nest_mlp_output_and_gradients")
 def test_nest_mlp_parameters(grade):
     got, want = grade.both(nest_parameters)
     expect_equal(got, want, N_("NestMLP's parameters"))
@@ -338,7 +338,7 @@ def module_net_forward(blocks, device):
     return output_and_gradients(net, inputs(4, 5, device=device))
 
 
-@exercise("ModuleNet", points=0.5)
+@exercise("ModuleNet", points=0.5, needs="module_net_output_and_gradients")
 def test_module_net_layers(grade):
     got, want = grade.both(module_net_structure)
     expect_equal(got, want, N_("ModuleNet(5, 8, 3)"))
@@ -366,7 +366,7 @@ def conv_block_forward(blocks, device):
     return output_and_gradients(net, inputs(2, 3, 8, 8, device=device))
 
 
-@exercise("named_conv_block", points=0.5)
+@exercise("named_conv_block", points=0.5, needs="named_conv_block_output_and_gradients")
 def test_named_conv_block_names(grade):
     got, want = grade.both(conv_block_structure)
     expect_equal(got, want, N_("named_conv_block()"))
@@ -388,7 +388,7 @@ def lenet_forward(blocks, device, batch):
     return output_and_gradients(net, inputs(batch, 1, 32, 32, device=device))
 
 
-@exercise("LeNet", points=0.5)
+@exercise("LeNet", points=0.5, needs="lenet_output_and_gradients")
 def test_lenet_parameters(grade):
     got, want = grade.both(lenet_parameters)
     expect_equal(got, want, N_("LeNet's parameters"))

@@ -13,7 +13,7 @@ from torch import nn
 from grader.course.i18n import N_, _
 from grader.checks.expect import expect, expect_close, expect_equal
 from grader.checks.probing import (fill_parameters, generator, inputs, layout, parameter_facts, shared_module_net,
-                                    shared_weight_net)
+                                    shared_weight_net, size)
 
 exercise = pytest.mark.exercise
 
@@ -21,11 +21,14 @@ exercise = pytest.mark.exercise
 # Networks the probes work on
 
 def nested_net():
-    """rgnet's layout, built here: names like "0.block 1.0.bias", Linear layers two levels down."""
+    """rgnet's layout, built here: names like "0.block 1.0.bias", Linear layers two levels down (widths 4 and 8,
+    or drawn from the secret)."""
+    width, hidden = size(4, seed=1), size(8, seed=2)
     blocks = nn.Sequential()
     for i in range(4):
-        blocks.add_module(f"block {i}", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 4), nn.ReLU()))
-    return nn.Sequential(blocks, nn.Linear(4, 1))
+        blocks.add_module(f"block {i}", nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Linear(hidden, width),
+                                                      nn.ReLU()))
+    return nn.Sequential(blocks, nn.Linear(width, 1))
 
 
 class Mixed(nn.Module):
@@ -34,9 +37,10 @@ class Mixed(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.body = nn.Sequential(*[nn.Linear(3, 3, bias=i % 2 == 0) for i in range(11)])
-        self.norm = nn.BatchNorm1d(3)
-        self.scale = nn.Parameter(torch.ones(3))
+        width = size(3, seed=3)
+        self.body = nn.Sequential(*[nn.Linear(width, width, bias=i % 2 == 0) for i in range(11)])
+        self.norm = nn.BatchNorm1d(width)
+        self.scale = nn.Parameter(torch.ones(width))
 
 
 class HiddenOut(nn.Module):
@@ -44,8 +48,8 @@ class HiddenOut(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.hidden = nn.Linear(5, 6)
-        self.out = nn.Linear(6, 2)
+        self.hidden = nn.Linear(size(5, seed=4), size(6, seed=5))
+        self.out = nn.Linear(self.hidden.out_features, 2)
 
 
 
@@ -87,7 +91,7 @@ def test_param_shapes_names_and_shapes(grade):
                      hint=N_("buffers such as BatchNorm's running_mean are not parameters") if buffers else None)
 
 
-@exercise("param_shapes", points=0.5)
+@exercise("param_shapes", points=0.5, needs="param_shapes_names_and_shapes")
 def test_param_shapes_order(grade):
     got, want = grade.both(param_shapes_of)
     for net, got_pairs, want_pairs in zip(("rgnet()", N_("a module with its own parameter"), "MLP"), got, want):
@@ -126,7 +130,7 @@ def rgnet_output(parameters):
     return output_with_values_by_position(parameters.rgnet(), 3, 4)
 
 
-@exercise("block1", points=0.25)
+@exercise("block1", points=0.25, needs="block1_output")
 def test_block1_layers(grade):
     got, want = grade.both(block1_structure)
     expect_equal(got, want, N_("block1()"))
@@ -138,7 +142,7 @@ def test_block1_output(grade):
     expect_close(got, want, N_("block1()(X)"))
 
 
-@exercise("block2", points=0.5)
+@exercise("block2", points=0.5, needs="block2_output")
 def test_block2_names(grade):
     got, want = grade.both(block2_structure)
     numbered = [name for name, _ in got["children"]] == ["0", "1", "2", "3"]
@@ -153,7 +157,7 @@ def test_block2_output(grade):
     expect_close(got, want, N_("block2()(X)"))
 
 
-@exercise("rgnet", points=0.25)
+@exercise("rgnet", points=0.25, needs="rgnet_output")
 def test_rgnet_parameters(grade):
     got, want = grade.both(rgnet_structure)
     expect_equal(got, want, N_("rgnet()"))
@@ -339,7 +343,10 @@ def names_of_found_modules(net, found):
 
 
 def linear_layers_nested(parameters):
-    nets = (nested_net(), Mixed(), nn.Sequential(HiddenOut(), nn.Sequential(nn.Sequential(nn.Linear(2, 2)))))
+    innermost = nn.Linear(2, 2)
+    for _ in range(size(2, seed=6)):  # two levels down, or as deep as the secret says
+        innermost = nn.Sequential(innermost)
+    nets = (nested_net(), Mixed(), nn.Sequential(HiddenOut(), innermost))
     return [names_of_found_modules(net, parameters.linear_layers(net)) for net in nets]
 
 
@@ -369,6 +376,8 @@ def test_linear_layers_lists_a_shared_layer_once(grade):
 
 def trainable_after_freeze(parameters, prefixes, frozen_before=()):
     net = nested_net()
+    # a layer whose name is drawn from the secret (letters only: no prefix matches it, nor contains it)
+    net.add_module("head " + "".join(chr(ord("a") + int(digit)) for digit in str(size(1000, seed=7))), nn.Linear(1, 1))
     for name, parameter in net.named_parameters():
         if name in frozen_before:
             parameter.requires_grad_(False)

@@ -107,7 +107,7 @@ def test_tied_mlp_one_step_moves_both_uses(grade):
                      grade, N_("net[2] and net[4] are two layers, so one step moves each by its own gradient only")))
 
 
-@exercise("tied_mlp", points=0.5)
+@exercise("tied_mlp", points=0.5, needs="tied_mlp_layers_and_output")
 def test_tied_mlp_counts_the_shared_layer_once(grade):
     got, want = grade.both(tied_mlp_count)
     expect_equal(got, want, N_("the parameters of tied_mlp() (tensors and scalars, each shared one once)"),
@@ -217,7 +217,7 @@ def autoencoder_gradients(tying, device):
     return gradients(model)
 
 
-@exercise("TiedAutoencoder", points=0.75)
+@exercise("TiedAutoencoder", points=0.75, needs="autoencoder_output")
 def test_autoencoder_has_no_separate_decoder_weight(grade):
     got, want = grade.both(autoencoder_parameters)
     own_weight = isinstance(got, dict) and any(name.endswith("weight") for name in set(got) - set(want))
