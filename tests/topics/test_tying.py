@@ -15,7 +15,8 @@ from torch import nn
 from grader.course.i18n import N_, _
 from grader.checks.expect import (close, expect, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
-from grader.checks.probing import fill_parameters, gradients, inputs, layout, parameter_facts, shared_module_net, shared_weight_net
+from grader.checks.probing import (fill_parameters, gradients, inputs, layout, parameter_facts, shared_module_net,
+                                    shared_weight_net, size)
 
 exercise = pytest.mark.exercise
 
@@ -138,18 +139,25 @@ class OwnAndChild(nn.Module):
 
 
 
+def padded(*modules):
+    """nn.Sequential(*modules) behind as many layers without parameters as the secret says (none without one):
+    the names of its parameters, what tied_pairs answers, are then ones no student file holds."""
+    return nn.Sequential(*[nn.Identity() for _ in range(size(50, seed=8) - 50)], *modules)
+
+
 def pairs_found(tying):
-    return [as_pairs(tying.tied_pairs(net)) for net in (shared_module_net(), shared_weight_net(), OwnAndChild())]
+    nets = (padded(*shared_module_net()), padded(*shared_weight_net()), padded(OwnAndChild()))
+    return [as_pairs(tying.tied_pairs(net)) for net in nets]
 
 
 def pairs_with_three_uses(tying):
     shared = nn.Linear(3, 3)
-    return as_pairs(tying.tied_pairs(nn.Sequential(shared, nn.ReLU(), shared, nn.ReLU(), shared)))
+    return as_pairs(tying.tied_pairs(padded(shared, nn.ReLU(), shared, nn.ReLU(), shared)))
 
 
 def pairs_with_a_copy(tying):
     original, shared = nn.Linear(4, 4), nn.Linear(4, 4)
-    return as_pairs(tying.tied_pairs(nn.Sequential(original, copy.deepcopy(original), shared, shared)))
+    return as_pairs(tying.tied_pairs(padded(original, copy.deepcopy(original), shared, shared)))
 
 
 def pairs_without_sharing(tying):
@@ -163,9 +171,10 @@ def test_tied_pairs_finds_every_tie(grade):
     for what, got_pairs, want_pairs in zip((N_("a Sequential using one Linear twice"),
                                             N_("two Linears holding the same weight"),
                                             N_("a module whose own parameter is its child's weight")), got, want):
+        hidden_repeats = got_pairs == [] and bool(want_pairs)  # walked named_parameters() as it is: tried the task
         expect_equal(got_pairs, want_pairs, _("tied_pairs of {what}", what=what),
                      hint=N_("named_parameters() lists a shared tensor once unless told otherwise (remove_duplicate)")
-                     if got_pairs == [] and want_pairs else None)
+                     if hidden_repeats else None, attempted=hidden_repeats)
 
 
 @exercise("tied_pairs", points=0.25)
@@ -187,7 +196,7 @@ def test_tied_pairs_equal_values_are_not_sharing(grade):
                  if extra else None)
 
 
-@exercise("tied_pairs", points=0.25)
+@exercise("tied_pairs", points=0.25, needs="tied_pairs_finds_every_tie")
 def test_tied_pairs_without_sharing_is_empty(grade):
     got, want = grade.both(pairs_without_sharing)
     expect_equal(got, want, N_("tied_pairs of a network without shared parameters"),
