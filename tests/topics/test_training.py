@@ -10,7 +10,7 @@ from torch import nn
 
 from grader.course.i18n import N_, _
 from grader.checks.expect import close, expect, expect_close, expect_equal, expect_same_as_reference
-from grader.checks.probing import fill_buffers, fill_parameters, inputs
+from grader.checks.probing import fill_buffers, fill_parameters, inputs, salted
 
 exercise = pytest.mark.exercise
 
@@ -390,6 +390,20 @@ def regression_data(seed):
 FIT_SEEDS = (0, 1, 2)  # every fit check reads one fitted() run: the fits are the topic's slowest probe
 
 
+def fit_seeds():
+    """FIT_SEEDS, or seeds drawn from the secret: what the fitted nets are is then nothing a student file holds."""
+    return tuple(salted(seed) % 10_000 for seed in FIT_SEEDS)
+
+
+def fitted_facts(grade, both=False):
+    """The fitted() run of every fit check, for the seeds of this grading run, which the reply must be for."""
+    seeds = fit_seeds()
+    got, want = grade.both(fitted, seeds) if both else (grade.student(fitted, seeds), None)
+    expect_equal(sorted(got) if isinstance(got, dict) else got, sorted(seeds),
+                 N_("the seeds fit_regression's facts came back for"))
+    return seeds, got, want
+
+
 def fitted(training, seeds):
     """For each seed: the returned net's structure, its MSE recomputed here, and the MSE returned."""
     facts = {}
@@ -409,8 +423,9 @@ def fitted(training, seeds):
 
 @exercise("fit_regression", points=0.25)
 def test_fit_regression_uses_the_catalogues_network(grade):
-    got, want = grade.both(fitted, FIT_SEEDS)
-    expect_equal((got[0]["type"], got[0]["structure"]), (want[0]["type"], want[0]["structure"]),
+    seeds, got, want = fitted_facts(grade, both=True)
+    first = seeds[0]
+    expect_equal((got[first]["type"], got[first]["structure"]), (want[first]["type"], want[first]["structure"]),
                  N_("the network fit_regression returned (type, and each layer with its parameters' shapes)"))
 
 
@@ -419,7 +434,7 @@ MSE_BOUND = 0.05
 
 @exercise("fit_regression", points=0.75)
 def test_fit_regression_reaches_the_loss_bound(grade):
-    facts = grade.student(fitted, FIT_SEEDS)
+    _seeds, facts, _want = fitted_facts(grade)
     for seed, fact in facts.items():
         expect(fact["mse"] < MSE_BOUND,
                _("fit_regression({seed})'s net has mean squared error {mse:.4g} on "
@@ -429,11 +444,12 @@ def test_fit_regression_reaches_the_loss_bound(grade):
 
 @exercise("fit_regression", points=0.5)
 def test_fit_regression_returns_its_final_mse(grade):
-    facts = grade.student(fitted, FIT_SEEDS)[0]
+    seeds, facts, _want = fitted_facts(grade)
+    seed, facts = seeds[0], facts[seeds[0]]
     hint = N_("after training, return loss_fn(net(X), y).item() on the whole data: a python float")
     expect(isinstance(facts["returned_mse"], float),
            _("fit_regression returned {__name__} {returned_mse!r} as the MSE, not a float", __name__=type(facts['returned_mse']).__name__, returned_mse=facts['returned_mse']), hint)
-    expect_close(facts["returned_mse"], facts["mse"], N_("the MSE fit_regression(0) returned against the MSE of its net"),
+    expect_close(facts["returned_mse"], facts["mse"], _("the MSE fit_regression({seed}) returned against the MSE of its net", seed=seed),
                  hint, rtol=1e-4, atol=1e-7)
 
 
