@@ -17,6 +17,8 @@
 
 Prints each figure and ends with FAILED (exit status 1) where an expectation was not met.
 Installs about 1 GB: a bench script, not part of `make test`. Nothing is kept unless --keep.
+Step 2 leaves this repository's .cache/reference recorded with the old torch: the next grade with
+the venv's torch records it again (its key names the torch), which takes a minute once.
 """
 
 from __future__ import annotations
