@@ -17,6 +17,7 @@ import torch
 
 from grader.course.i18n import N_, _
 from grader.checks.expect import expect, expect_close, expect_equal
+from grader.checks.probing import size
 
 exercise = pytest.mark.exercise
 
@@ -153,20 +154,27 @@ def test_make_loader_different_seeds_different_orders(grade):
 
 # SquaresDataset
 
+def squares_size():
+    """6, or a size drawn from the secret: the items are then nothing a student file holds."""
+    return size(6, seed=21)
+
+
 def squares_items(data):
     from torch.utils.data import DataLoader
 
-    dataset = data.SquaresDataset(6)
+    n = squares_size()
+    dataset = data.SquaresDataset(n)
     return {
         "len": len(dataset),
-        "items": {i: list(dataset[i]) for i in range(6)},
+        "items": {i: list(dataset[i]) for i in range(n)},
         "batch": list(next(iter(DataLoader(dataset, batch_size=4)))),
     }
 
 
 def squares_negative_items(data):
-    dataset = data.SquaresDataset(6)
-    return {i: list(dataset[i]) for i in (-1, -2, -6)}
+    n = squares_size()
+    dataset = data.SquaresDataset(n)
+    return {i: list(dataset[i]) for i in (-1, -2, -n)}
 
 
 def squares_out_of_range(data):
@@ -188,15 +196,16 @@ def squares_out_of_range(data):
 @exercise("SquaresDataset", points=0.5)
 def test_squares_dataset_items(grade):
     got, want = grade.both(squares_items)
-    expect_equal(got["len"], 6, N_("len(SquaresDataset(6))"), hint=N_("__len__ returns n"))
-    expect_close(got["items"], want["items"], N_("SquaresDataset(6)"))
-    expect_close(got["batch"], want["batch"], N_("the first batch of DataLoader(SquaresDataset(6), batch_size=4)"))
+    n = squares_size()
+    expect_equal(got["len"], n, _("len(SquaresDataset({n}))", n=n), hint=N_("__len__ returns n"))
+    expect_close(got["items"], want["items"], _("SquaresDataset({n})", n=n))
+    expect_close(got["batch"], want["batch"], _("the first batch of DataLoader(SquaresDataset({n}), batch_size=4)", n=n))
 
 
 @exercise("SquaresDataset", points=0.25)
 def test_squares_dataset_negative_indices(grade):
     got, want = grade.both(squares_negative_items)
-    expect_close(got, want, N_("SquaresDataset(6)"),
+    expect_close(got, want, _("SquaresDataset({n})", n=squares_size()),
                  hint=N_("like a list, index -1 is the last item: map a negative i to i + n"))
 
 

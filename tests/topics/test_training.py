@@ -10,7 +10,7 @@ from torch import nn
 
 from grader.course.i18n import N_, _
 from grader.checks.expect import close, expect, expect_close, expect_equal, expect_same_as_reference
-from grader.checks.probing import fill_buffers, fill_parameters, inputs, salted
+from grader.checks.probing import fill_buffers, fill_parameters, inputs, salted, size
 
 exercise = pytest.mark.exercise
 
@@ -319,9 +319,10 @@ def test_try_all_gpus(grade):
 # to_device
 
 def nested_batch():
+    """A batch of nested containers, its tensors' sizes drawn from the secret where there is one."""
     return {
-        "inputs": [inputs(2, 3), (inputs(4, seed=1), 3, "label"), []],
-        "target": torch.arange(4),
+        "inputs": [inputs(size(2, seed=11), size(3, seed=12)), (inputs(size(4, seed=13), seed=1), 3, "label"), []],
+        "target": torch.arange(size(4, seed=14)),
         "meta": {"ids": (1, 2), "weights": [inputs(1, seed=2).double()], "name": None},
         "scale": 0.5,
     }
