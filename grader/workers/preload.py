@@ -21,6 +21,10 @@ with contextlib.suppress(ImportError, OSError, RuntimeError):
     # and keeps it: called once here, no worker spawns that process again.
     landlockpy.abi_version()
 
+# The seccomp filter every worker loads, built here once (a few milliseconds each worker saves).
+with contextlib.suppress(Exception):  # noqa: BLE001 - no libseccomp here: each worker says so when it confines
+    grader.workers.sandbox.worker_filter()
+
 grader.workers.sandbox.harden_trusted_process()  # the fork server: no worker may ptrace it or read its memory
 
 # What is imported by now lives as long as the fork server: out of the garbage collector's
