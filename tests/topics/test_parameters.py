@@ -288,8 +288,13 @@ def count_plain(parameters):
     return [parameters.count_parameters(net) for net in (nested_net(), Mixed(), HiddenOut())]
 
 
+def widened(net):
+    """`net` behind a Linear from a width drawn from the secret (100 without one): counts no student file holds."""
+    return nn.Sequential(nn.Linear(size(100, seed=31), net[0].in_features), *net)
+
+
 def count_shared(parameters):
-    return [parameters.count_parameters(net) for net in (shared_module_net(), shared_weight_net())]
+    return [parameters.count_parameters(widened(net)) for net in (shared_module_net(), shared_weight_net())]
 
 
 def partly_frozen_net():
@@ -351,7 +356,8 @@ def linear_layers_nested(parameters):
 
 
 def linear_layers_shared(parameters):
-    net = shared_module_net()
+    # behind as many layers without parameters as the secret says (none without one): names no student file holds
+    net = nn.Sequential(*[nn.Identity() for _ in range(size(50, seed=32) - 50)], *shared_module_net())
     return names_of_found_modules(net, parameters.linear_layers(net))
 
 
