@@ -52,11 +52,12 @@ def generator(seed: int = 0) -> torch.Generator:
 
 def size(n: int, seed: int) -> int:
     """A size (a width, a count) for a network or data set a probe builds itself: `n` without a secret,
-    else one drawn from n .. 2n by `salted(seed)`, so that facts such as parameter counts and shapes are
-    ones no student file holds the reference's results for."""
-    if not _salt:
+    else one drawn from n + 1 .. 2n by `salted(seed)` (never n itself, whose results the public recording
+    holds), so that facts such as parameter counts and shapes are ones no student file holds the
+    reference's results for."""
+    if not _salt or n < 1:
         return n
-    return n + salted(seed) % (n + 1)
+    return n + 1 + salted(seed) % n
 
 
 def seed_torch(seed: int = 0) -> None:
