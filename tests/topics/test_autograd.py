@@ -15,7 +15,7 @@ from torch import nn
 from grader.course.i18n import N_, _, _n
 from grader.checks.expect import (close, expect, joined, expect_close, expect_equal, expect_input_unchanged,
                            expect_same_as_reference)
-from grader.checks.probing import fill_buffers, fill_parameters, generator, inputs
+from grader.checks.probing import fill_buffers, fill_parameters, generator, inputs, size
 
 exercise = pytest.mark.exercise
 
@@ -161,7 +161,10 @@ def record_activations_facts(autograd):
 
     The net carries two hooks of its own (the user's), which must still be there afterwards.
     """
-    net = fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU(), Residual(), CountingDouble(), nn.Linear(8, 3)))
+    # as many nn.Identity leaves at the end as the secret says (none without one): names no student file holds
+    padding = [nn.Identity() for _ in range(size(50, seed=51) - 50)]
+    net = fill_parameters(nn.Sequential(nn.Linear(6, 8), nn.ReLU(), Residual(), CountingDouble(), nn.Linear(8, 3),
+                                        *padding))
     net.register_forward_pre_hook(lambda module, args: None)
     net[0].register_forward_hook(lambda module, args, output: None)
     activations = autograd.record_activations(net, inputs(4, 6))
