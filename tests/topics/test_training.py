@@ -211,7 +211,9 @@ def test_train_moves_batches_to_the_nets_device(grade, device):
 
 def evaluation(training):
     """evaluate() of a net with BatchNorm and Dropout, started in training mode and then in eval mode."""
-    net = fill_buffers(classifier(nn.BatchNorm1d(16), nn.Dropout(0.5)))
+    # and as many nn.Identity modules as the secret says (none without one): modes no student file holds
+    padding = [nn.Identity() for _ in range(size(50, seed=61) - 50)]
+    net = fill_buffers(classifier(nn.BatchNorm1d(16), nn.Dropout(0.5), *padding))
     net[1].running_var.add_(0.5)  # a variance well away from 0
     grad_enabled, output_requires_grad = [], []
 
